@@ -1,0 +1,74 @@
+"""The `ra` command line: a thin shell over the library.
+
+Each command lives in `assistant/commands/`; this module builds the typer app,
+reads the settings once, and turns user errors into one sentence and exit code 1.
+Exit codes: 0 ok, 1 user error, 2 partial success (something was skipped).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from assistant.commands import chat as chat_commands
+from assistant.commands import corpus as corpus_commands
+from assistant.commands import index as index_commands
+from assistant.commands import search as search_commands
+from assistant.errors import UserError
+from assistant.settings import Settings
+from retrieval.errors import RetrievalError
+
+app = typer.Typer(
+    name="ra",
+    help="research-assistant: a catalog of your papers, searched and cited from the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for module in (corpus_commands, index_commands, search_commands, chat_commands):
+    module.register(app)
+
+err = Console(stderr=True)
+
+
+def load_settings() -> Settings:
+    """Read the environment once; a bad value becomes one sentence naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "setting"
+        name = "OPENAI_API_KEY" if field == "openai_api_key" else f"RA_{field.upper()}"
+        raise UserError(f"{name} is invalid ({first['msg']}): fix or unset it.") from None
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    ctx.obj = load_settings()
+
+
+def main() -> None:
+    """Entry point of the `ra` console script."""
+    try:
+        code = app(standalone_mode=False)
+    except (UserError, RetrievalError) as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, EOFError):
+        sys.exit(1)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code if exc.exit_code != 2 else 1)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)

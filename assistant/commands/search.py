@@ -1,0 +1,124 @@
+"""`ra search` and `ra eval retrieval`: query the index and measure it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.errors import UserError
+from assistant.library import Library
+from retrieval.evaluation import evaluate, load_questions
+from retrieval.hybrid import MODES, Filters, Hit, Mode
+from retrieval.query import check_query, snippet
+
+out = Console()
+eval_app = typer.Typer(help="Measure the assistant on your own questions.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search")(search)
+    app.add_typer(eval_app, name="eval")
+    eval_app.command("retrieval")(eval_retrieval)
+
+
+def _mode(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UserError(f"--mode must be one of {', '.join(allowed)}, not '{value}'.")
+    return value
+
+
+def hit_json(rank: int, hit: Hit, query: str) -> dict[str, Any]:
+    source = hit.paper.sources[0] if hit.paper and hit.paper.sources else None
+    file, line = (source.file, source.line) if source else (hit.chunk.file, hit.chunk.line)
+    return {
+        "rank": rank,
+        "paper_id": hit.chunk.paper_id,
+        "title": hit.title,
+        "score": round(hit.score, 6),
+        "kind": hit.chunk.kind,
+        "source": f"{file}:{line}",
+        "snippet": snippet(hit.chunk.text, query),
+    }
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits.")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    topic: Annotated[str | None, typer.Option(help="Only this topic (substring).")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    kind: Annotated[str | None, typer.Option(help="paper, profile or document.")] = None,
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Search the index: dense and BM25 fused, one hit per paper."""
+    query = check_query(query)
+    chosen: Mode = _mode(mode, MODES)  # type: ignore[assignment]
+    searcher = Library(ctx.obj, corpus_paths).searcher()
+    filters = Filters(topic=topic, year_min=year, year_max=year, kind=kind)
+    hits = searcher.search(query, k=k, mode=chosen, filters=filters)
+    rows = [hit_json(rank, hit, query) for rank, hit in enumerate(hits, 1)]
+    if json_out:
+        out.print_json(json.dumps(rows))
+        return
+    if not hits:
+        out.print("No matches. Try other words, or drop a filter.")
+        return
+    table = Table(
+        title=f"{len(hits)} hits for “{escape(query)}” ({chosen})",
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("paper", ratio=3)
+    table.add_column("year", justify="right")
+    table.add_column("source", ratio=1)
+    for row, hit in zip(rows, hits, strict=True):
+        authors = ", ".join(hit.chunk.authors[:3]) + (
+            " et al." if len(hit.chunk.authors) > 3 else ""
+        )
+        venue = hit.chunk.venue or hit.chunk.topic or ""
+        body = f"[bold]{escape(hit.title)}[/]\n[dim]{escape(authors)}{' · ' if authors and venue else ''}{escape(venue)}[/]\n{escape(row['snippet'])}"
+        table.add_row(str(row["rank"]), body, str(hit.chunk.year or ""), escape(row["source"]))
+    out.print(table)
+
+
+def eval_retrieval(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="JSON Lines: question, gold_titles, optional id and type.")
+    ],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Search depth.")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 or all.")] = "all",
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Recall@1/5/10 and MRR on your questions, per mode and per question type."""
+    chosen = _mode(mode, (*MODES, "all"))
+    questions = load_questions(file)
+    modes: list[Mode] = list(MODES) if chosen == "all" else [chosen]  # type: ignore[list-item]
+    report = evaluate(Library(ctx.obj, corpus_paths).searcher(), questions, modes, k=k)
+    if json_out:
+        out.print_json(json.dumps(report))
+        return
+    table = Table(title=f"Retrieval on {len(questions)} questions", title_justify="left")
+    for col in ("mode", "type", "n", "R@1", "R@5", "R@10", "MRR"):
+        table.add_column(col, justify="left" if col in ("mode", "type") else "right")
+    for name, m in report["modes"].items():
+        for type_name, row in [("all", m), *m["by_type"].items()]:
+            table.add_row(
+                name if type_name == "all" else "",
+                type_name,
+                str(row["n"]),
+                *(f"{row[key]:.3f}" for key in ("recall@1", "recall@5", "recall@10", "mrr")),
+            )
+        table.add_section()
+    out.print(table)

@@ -1,0 +1,97 @@
+"""The researcher's library: the index and the searcher, opened from the settings.
+
+The one place that turns `Settings` into retrieval objects (embeddings, Chroma store,
+BM25, catalog), so the CLI, the TUI and the tasks all open them the same way.
+Heavy libraries are imported only when a function needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.settings import Settings
+from retrieval.errors import IndexMissing
+from retrieval.indexer import IndexLayout, IndexSummary, ProgressFn, index_corpus, read_catalog
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from retrieval.vectorstore import ChunkStore
+
+    from retrieval.catalog import Catalog
+    from retrieval.hybrid import HybridSearcher
+
+
+class Library:
+    """Lazily opened retrieval services for one settings object."""
+
+    def __init__(self, settings: Settings, corpus: Sequence[Path] | None = None) -> None:
+        self.settings = settings
+        self.roots = list(corpus) if corpus else settings.corpus_paths()
+
+    @cached_property
+    def embeddings_id(self) -> str:
+        from retrieval.embeddings import embeddings_id
+
+        return embeddings_id(self.settings.embeddings, self.settings.embeddings_model)
+
+    @cached_property
+    def layout(self) -> IndexLayout:
+        return IndexLayout(self.settings.data_dir, self.embeddings_id)
+
+    @cached_property
+    def embeddings(self) -> Embeddings:
+        from retrieval.embeddings import make_embeddings
+
+        s = self.settings
+        key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
+        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key)
+
+    def open_store(self) -> ChunkStore:
+        from retrieval.vectorstore import ChunkStore
+
+        if self.settings.chroma_url:
+            return ChunkStore.open(self.layout.collection, url=self.settings.chroma_url)
+        return ChunkStore.open(self.layout.collection, path=self.layout.chroma)
+
+    def index(self, *, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexSummary:
+        """Bring the index up to date with the corpus."""
+        return index_corpus(
+            self.roots,
+            self.layout,
+            embeddings=lambda: self.embeddings,
+            open_store=self.open_store,
+            rebuild=rebuild,
+            max_file_mb=self.settings.max_file_mb,
+            progress=progress,
+        )
+
+    def catalog(self) -> Catalog:
+        """The catalog as the corpus is now, reusing parses the manifest holds."""
+        catalog, _ = read_catalog(self.layout, self.roots, self.settings.max_file_mb)
+        return catalog
+
+    def searcher(self) -> HybridSearcher:
+        """A searcher over the complete index; `IndexMissing` if there is none."""
+        from retrieval.lexical import LexicalIndex
+
+        from retrieval.chunking import catalog_chunks
+        from retrieval.hybrid import HybridSearcher
+
+        catalog, manifest = read_catalog(self.layout, self.roots, self.settings.max_file_mb)
+        if manifest.status != "complete":
+            state = "was interrupted" if manifest.status == "building" else "does not exist yet"
+            raise IndexMissing(f"The search index {state}: run `ra index` first.")
+        try:
+            lexical = LexicalIndex.load(self.layout.bm25)
+        except Exception:
+            raise IndexMissing("The BM25 index is missing or damaged: run `ra index`.") from None
+        return HybridSearcher(
+            catalog,
+            catalog_chunks(catalog),
+            store=self.open_store(),
+            lexical=lexical,
+            embeddings=self.embeddings,
+        )

@@ -1,0 +1,267 @@
+"""Hybrid search: dense (Chroma) and BM25 candidates fused by reciprocal rank,
+collapsed to one hit per paper, with metadata filters and light query understanding.
+
+Query understanding is deliberately small and only where it clearly pays: a query
+that contains a paper's whole title puts that paper first; a query that names a
+catalog topic ("neural collapse", "lottery ticket") or a year boosts matching
+papers rather than filtering them out, so a wrong guess costs little.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from retrieval.catalog import Catalog
+from retrieval.records import Chunk, Paper
+from retrieval.text import normalize_title
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from retrieval.lexical import LexicalIndex
+    from retrieval.vectorstore import ChunkStore
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
+RRF_K = 60
+CANDIDATES = 60
+TOPIC_BOOST = 1.5
+YEAR_BOOST = 1.3
+# Topics too broad to mean anything when a query mentions them.
+_BROAD_TOPICS = {"others", "empirical study"}
+_TOPIC_FILLER = {"and", "with", "of", "the", "deep", "hypothesis", "interactions"}
+_YEAR_IN_QUERY = re.compile(r"\b(?:in|from|since|of|during)\s+((?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata a hit must have; text fields match case-insensitive substrings."""
+
+    year_min: int | None = None
+    year_max: int | None = None
+    topic: str | None = None
+    source: str | None = None
+    kind: str | None = None
+    author: str | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+    def matches(self, chunk: Chunk, paper: Paper | None = None) -> bool:
+        if self.year_min is not None and (chunk.year is None or chunk.year < self.year_min):
+            return False
+        if self.year_max is not None and (chunk.year is None or chunk.year > self.year_max):
+            return False
+        if self.kind and chunk.kind != self.kind:
+            return False
+        if self.topic and self.topic.casefold() not in (chunk.topic or "").casefold():
+            return False
+        files = [s.file for s in paper.sources] if paper else [chunk.file]
+        if self.source and not any(self.source.casefold() in f.casefold() for f in files):
+            return False
+        authors = paper.authors if paper else chunk.authors
+        needle = normalize_title(self.author) if self.author else ""
+        return not (needle and not any(needle in normalize_title(a) for a in authors))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the best chunk of a paper (or section) and how it ranked."""
+
+    chunk: Chunk
+    score: float
+    paper: Paper | None
+    dense_rank: int | None
+    lexical_rank: int | None
+
+    @property
+    def key(self) -> str:
+        return self.chunk.paper_id or self.chunk.id
+
+    @property
+    def title(self) -> str:
+        return self.paper.title if self.paper else self.chunk.title
+
+
+class HybridSearcher:
+    """Searches one index; cheap to call repeatedly, holds no per-query state."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        chunks: Sequence[Chunk],
+        *,
+        store: ChunkStore | None,
+        lexical: LexicalIndex | None,
+        embeddings: Embeddings | None,
+    ) -> None:
+        self.catalog = catalog
+        self.chunks = {c.id: c for c in chunks}
+        self.store = store
+        self.lexical = lexical
+        self.embeddings = embeddings
+        self._papers = {p.id: p for p in catalog.papers}
+        self._chunk_of_paper = {c.paper_id: c.id for c in chunks if c.paper_id}
+        self._titles = sorted(
+            ((normalize_title(p.title), p.id) for p in catalog.papers if len(p.title.split()) >= 3),
+            key=lambda t: -len(t[0]),
+        )
+        self._topics = _topic_aliases(p.topic for p in catalog.papers if p.topic)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        vector: Sequence[float] | None = None,
+    ) -> list[Hit]:
+        """The top `k` hits for `query`, one per paper, best first."""
+        filters = filters or Filters()
+        dense: list[str] = []
+        lexical: list[str] = []
+        if mode in ("hybrid", "dense"):
+            dense = self._dense(query, filters, vector)
+        if mode in ("hybrid", "bm25"):
+            lexical = self._lexical(query, filters)
+        return self._fuse(query, dense, lexical, k, filters)
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        *,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+    ) -> list[list[Hit]]:
+        """Search many queries, embedding them in one batch."""
+        vectors: list[list[float]] | list[None] = [None] * len(queries)
+        if mode != "bm25" and self.embeddings is not None and queries:
+            vectors = self.embeddings.embed_documents(list(queries))
+        return [
+            self.search(q, k=k, mode=mode, filters=filters, vector=v)
+            for q, v in zip(queries, vectors, strict=True)
+        ]
+
+    def _dense(self, query: str, filters: Filters, vector: Sequence[float] | None) -> list[str]:
+        if self.store is None or self.embeddings is None:
+            return []
+        if vector is None:
+            vector = self.embeddings.embed_query(query)
+        where = _chroma_where(filters)
+        fetch = CANDIDATES * (4 if filters.active() else 1)
+        ids = [cid for cid, _ in self.store.query(vector, fetch, where=where)]
+        return [cid for cid in ids if self._passes(cid, filters)]
+
+    def _lexical(self, query: str, filters: Filters) -> list[str]:
+        if self.lexical is None:
+            return []
+        allowed = None
+        if filters.active():
+            allowed = {cid for cid in self.chunks if self._passes(cid, filters)}
+        return [cid for cid, _ in self.lexical.search(query, CANDIDATES, allowed=allowed)]
+
+    def _passes(self, chunk_id: str, filters: Filters) -> bool:
+        chunk = self.chunks.get(chunk_id)
+        if chunk is None:
+            return False  # in the store but not in this catalog: stale, never trusted
+        paper = self._papers.get(chunk.paper_id) if chunk.paper_id else None
+        return filters.matches(chunk, paper)
+
+    def _fuse(
+        self, query: str, dense: list[str], lexical: list[str], k: int, filters: Filters
+    ) -> list[Hit]:
+        scores: dict[str, float] = {}
+        dense_rank = {cid: r for r, cid in enumerate(dense, 1)}
+        lexical_rank = {cid: r for r, cid in enumerate(lexical, 1)}
+        for ranking in (dense, lexical):
+            for rank, cid in enumerate(ranking, 1):
+                if cid in self.chunks:
+                    scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+        norm_query = normalize_title(query)
+        topics = {topic for alias, topic in self._topics if _contains_phrase(norm_query, alias)}
+        year_match = _YEAR_IN_QUERY.search(query.lower())
+        year = int(year_match.group(1)) if year_match else None
+        for cid in scores:
+            chunk = self.chunks[cid]
+            if topics and chunk.topic in topics:
+                scores[cid] *= TOPIC_BOOST
+            if year is not None and chunk.year == year:
+                scores[cid] *= YEAR_BOOST
+        best: dict[str, tuple[float, str]] = {}
+        for cid, score in scores.items():
+            chunk = self.chunks[cid]
+            key = chunk.paper_id or cid
+            if key not in best or score > best[key][0]:
+                best[key] = (score, cid)
+        titled = self._title_in_query(norm_query, filters)
+        top = 1.0 + max((s for s, _ in best.values()), default=0.0)
+        for pid in titled:
+            chunk_id = best[pid][1] if pid in best else self._paper_chunk(pid)
+            if chunk_id is not None:
+                best[pid] = (top, chunk_id)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])[:k]
+        hits = []
+        for _key, (score, cid) in ranked:
+            chunk = self.chunks[cid]
+            hits.append(
+                Hit(
+                    chunk=chunk,
+                    score=score,
+                    paper=self._papers.get(chunk.paper_id) if chunk.paper_id else None,
+                    dense_rank=dense_rank.get(cid),
+                    lexical_rank=lexical_rank.get(cid),
+                )
+            )
+        return hits
+
+    def _title_in_query(self, norm_query: str, filters: Filters) -> list[str]:
+        found = []
+        for title, pid in self._titles:
+            if len(title) >= 12 and _contains_phrase(norm_query, title):
+                cid = self._paper_chunk(pid)
+                if cid is not None and self._passes(cid, filters):
+                    found.append(pid)
+        return found[:3]
+
+    def _paper_chunk(self, paper_id: str) -> str | None:
+        return self._chunk_of_paper.get(paper_id)
+
+
+def _contains_phrase(haystack: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {haystack} "
+
+
+def _topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
+    """('lottery ticket hypothesis' -> topic), ('lottery ticket' -> topic), ...
+
+    Each topic is known by its full name and by its name without filler words, when
+    two or more words remain. Broad topics ('Others') get no alias.
+    """
+    aliases: dict[str, str] = {}
+    for topic in set(topics):
+        norm = normalize_title(topic)
+        if norm in _BROAD_TOPICS:
+            continue
+        aliases[norm] = topic
+        core = [w for w in norm.split() if w not in _TOPIC_FILLER]
+        if len(core) >= 2:
+            aliases[" ".join(core)] = topic
+    return sorted(aliases.items())
+
+
+def _chroma_where(filters: Filters) -> dict[str, object] | None:
+    clauses: list[dict[str, object]] = []
+    if filters.year_min is not None:
+        clauses.append({"year": {"$gte": filters.year_min}})
+    if filters.year_max is not None:
+        clauses.append({"year": {"$lte": filters.year_max}})
+    if filters.kind:
+        clauses.append({"kind": filters.kind})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -1,0 +1,263 @@
+"""Build and update the indexes: Chroma (dense) and BM25 (lexical), incrementally.
+
+Chunk ids are content hashes, so an update is a set difference: embed the chunks the
+store lacks, delete the ones the corpus no longer has, rebuild BM25 from the full
+chunk list. The manifest says "building" while the two indexes may disagree and
+"complete" once both are written, so a run killed at any point is repaired by the
+next one (which recomputes the same difference), and search never trusts a
+half-built index. One process at a time holds the data directory's lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from retrieval.catalog import Catalog, catalog_from
+from retrieval.chunking import catalog_chunks
+from retrieval.errors import IndexBusy, RetrievalError
+from retrieval.loaders import LoadedFile, load_corpus
+from retrieval.manifest import Manifest, load_manifest, save_manifest
+from retrieval.records import Chunk, Skipped
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from retrieval.vectorstore import ChunkStore
+
+EMBED_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: `done` of `total` in `stage` ("reading", "embedding", "saving")."""
+
+    stage: str
+    done: int
+    total: int
+    detail: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class IndexLayout:
+    """Where one embedding model's index lives under the data directory."""
+
+    data_dir: Path
+    embeddings_id: str
+
+    @property
+    def root(self) -> Path:
+        return self.data_dir / "indexes" / self.embeddings_id
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def bm25(self) -> Path:
+        return self.root / "bm25"
+
+    @property
+    def chroma(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lock(self) -> Path:
+        return self.data_dir / "index.lock"
+
+    @property
+    def collection(self) -> str:
+        return f"ra-{self.embeddings_id}"
+
+    def other_models(self) -> list[str]:
+        """Embedding ids that have an index here besides this one."""
+        parent = self.data_dir / "indexes"
+        if not parent.is_dir():
+            return []
+        return sorted(
+            p.name for p in parent.iterdir() if p.is_dir() and p.name != self.embeddings_id
+        )
+
+
+@dataclass
+class IndexSummary:
+    """What an index run did; `added`/`updated`/`removed`/`unchanged` count files."""
+
+    papers: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded: int = 0
+    deleted: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "papers": self.papers,
+            "chunks": self.chunks,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": [{"file": s.file, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@contextmanager
+def index_lock(path: Path) -> Iterator[None]:
+    """Hold the data directory's index lock, or raise `IndexBusy` at once."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise RetrievalError(
+            f"Cannot write to the data directory {path.parent} ({exc.strerror}): "
+            "fix its permissions or set RA_DATA_DIR to a writable directory."
+        ) from None
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise IndexBusy(
+                f"Another `ra index` (pid {holder}) is updating {path.parent}: "
+                "wait for it to finish, then run the command again."
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def read_catalog(
+    layout: IndexLayout, roots: Sequence[Path], max_file_mb: float
+) -> tuple[Catalog, Manifest]:
+    """The corpus as the manifest and the files on disk say, reusing unchanged parses."""
+    manifest = load_manifest(layout.manifest, layout.embeddings_id)
+    loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+    return catalog_from(loaded), manifest
+
+
+def index_corpus(
+    roots: Sequence[Path],
+    layout: IndexLayout,
+    *,
+    embeddings: Callable[[], Embeddings],
+    open_store: Callable[[], ChunkStore],
+    rebuild: bool = False,
+    max_file_mb: float = 20.0,
+    progress: ProgressFn | None = None,
+) -> IndexSummary:
+    """Bring the indexes in line with the corpus; returns what changed.
+
+    `embeddings` and `open_store` are factories, so a run with nothing to do never
+    loads the embedding model or opens Chroma.
+    """
+    from retrieval.lexical import LexicalIndex
+
+    started = time.perf_counter()
+    report = progress or (lambda _p: None)
+    with index_lock(layout.lock):
+        manifest = load_manifest(layout.manifest, layout.embeddings_id)
+        if rebuild:
+            manifest = Manifest(embeddings=layout.embeddings_id)
+        loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        catalog = catalog_from(loaded)
+        chunks = catalog_chunks(catalog)
+        n_files = len(loaded.files)
+        detail = f"{n_files} files, {len(catalog.papers)} papers, {len(chunks)} chunks"
+        report(Progress("reading", n_files, n_files, detail))
+        summary = _file_changes(manifest, loaded.files)
+        summary.papers = len(catalog.papers)
+        summary.chunks = len(chunks)
+        summary.skipped = list(loaded.skipped)
+        summary.warnings = catalog.warnings
+
+        unchanged = (
+            manifest.status == "complete"
+            and not (summary.added or summary.updated or summary.removed)
+            and layout.bm25.exists()
+        )
+        if not unchanged:
+            manifest.status = "building"
+            save_manifest(layout.manifest, manifest)
+            store = open_store()
+            if rebuild:
+                store.drop()
+                store = open_store()
+            _sync_store(store, chunks, embeddings, summary, report)
+            report(Progress("saving", 0, 1))
+            lexical = LexicalIndex()
+            lexical.build([c.id for c in chunks], [c.text for c in chunks])
+            lexical.save(layout.bm25)
+            report(Progress("saving", 1, 1))
+        manifest.files = {str(f.path.absolute()): f for f in loaded.files}
+        manifest.status = "complete"
+        manifest.chunks = len(chunks)
+        manifest.papers = len(catalog.papers)
+        if not unchanged or any(not f.reused for f in loaded.files):
+            save_manifest(layout.manifest, manifest)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _file_changes(manifest: Manifest, files: Sequence[LoadedFile]) -> IndexSummary:
+    summary = IndexSummary()
+    seen = set()
+    for f in files:
+        key = str(f.path.absolute())
+        seen.add(key)
+        old = manifest.files.get(key)
+        if old is None:
+            summary.added += 1
+        elif old.sha256 != f.sha256:
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    summary.removed = sum(1 for key in manifest.files if key not in seen)
+    return summary
+
+
+def _sync_store(
+    store: ChunkStore,
+    chunks: list[Chunk],
+    embeddings: Callable[[], Embeddings],
+    summary: IndexSummary,
+    report: ProgressFn,
+) -> None:
+    wanted = {c.id for c in chunks}
+    present = set(store.ids())
+    stale = sorted(present - wanted)
+    if stale:
+        store.delete(stale)
+    summary.deleted = len(stale)
+    missing = [c for c in chunks if c.id not in present]
+    if not missing:
+        return
+    model = embeddings()
+    detail = f"embedding {len(missing)} new chunks"
+    report(Progress("embedding", 0, len(missing), detail))
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start : start + EMBED_BATCH]
+        vectors = model.embed_documents([c.text for c in batch])
+        store.upsert(batch, vectors)
+        report(Progress("embedding", start + len(batch), len(missing), detail))
+    summary.embedded = len(missing)

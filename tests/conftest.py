@@ -1,0 +1,34 @@
+"""Shared fixtures: every test runs with a clean environment and its own data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No RA_* or OpenAI variable leaks in from the developer's shell; data goes to a temp dir."""
+    for name in list(os.environ):
+        if name.startswith("RA_") or name.startswith("OPENAI_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RA_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus=str(CORPUS))
