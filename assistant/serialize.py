@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 from retrieval.records import Paper, Section, Source
@@ -49,3 +51,8 @@ def section_json(section: Section) -> dict[str, Any]:
         "source": source_json(section.source),
         "cites": list(section.cites),
     }
+
+
+def print_json(data: object) -> None:
+    """Machine-readable output: plain JSON on stdout, no colour and no wrapping."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

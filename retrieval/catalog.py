@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -26,7 +26,55 @@ T = TypeVar("T")
 
 # Words that never make a BibTeX key: 'On the Origin of ...' -> 'origin'.
 _KEY_STOPWORDS = frozenset(
-    ["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "via", "is", "are", "do", "does", "did", "what", "how", "why", "when", "where", "which", "who", "towards", "toward", "from", "by", "at", "as", "can", "we", "our", "your", "not", "no", "all", "its", "it", "be", "into", "over", "under", "than", "this", "that", "these", "those"]
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "with",
+        "via",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "towards",
+        "toward",
+        "from",
+        "by",
+        "at",
+        "as",
+        "can",
+        "we",
+        "our",
+        "your",
+        "not",
+        "no",
+        "all",
+        "its",
+        "it",
+        "be",
+        "into",
+        "over",
+        "under",
+        "than",
+        "this",
+        "that",
+        "these",
+        "those",
+    ]
 )
 
 
@@ -236,7 +284,7 @@ def assign_bibkeys(papers: Sequence[Paper]) -> list[Paper]:
     return [replace(p, bibkey=keys[p.id]) for p in papers]
 
 
-def _suffixes() -> Iterable[str]:
+def _suffixes() -> Iterator[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
     yield from letters
     for first in letters:
@@ -247,8 +295,11 @@ def _suffixes() -> Iterable[str]:
 def find_near_duplicates(papers: Sequence[Paper]) -> list[NearDuplicate]:
     """Pairs of papers whose normalized titles differ by exactly one word.
 
-    One substituted, inserted or deleted word: 'deep double descent in models' vs
-    'deep double descent in networks'. Titles under three words are left alone.
+    One substituted, inserted or deleted word: 'rethinking attribution methods in model
+    interpretability' vs '... for model interpretability'. Short titles differ by one
+    word all the time ('Broken Neural Scaling Laws', 'Explaining Neural Scaling Laws'),
+    so a pair counts when the differing words are function words ('in'/'for', 'a'/'the')
+    or the titles have at least `NEAR_MIN_WORDS` words.
     """
     buckets: dict[tuple[str, ...], list[int]] = defaultdict(list)
     words = [tuple(normalize_title(p.title).split()) for p in papers]
@@ -274,4 +325,14 @@ def find_near_duplicates(papers: Sequence[Paper]) -> list[NearDuplicate]:
             for j in buckets.get(key, ()):
                 if words[j] == key and i != j:
                     pairs.add((min(i, j), max(i, j)))
-    return [NearDuplicate(papers[a], papers[b]) for a, b in sorted(pairs)]
+    return [
+        NearDuplicate(papers[a], papers[b]) for a, b in sorted(pairs) if _suspicious(words[a], words[b])
+    ]
+
+
+NEAR_MIN_WORDS = 6
+
+
+def _suspicious(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    differing = set(a).symmetric_difference(b)
+    return min(len(a), len(b)) >= NEAR_MIN_WORDS or differing <= _KEY_STOPWORDS

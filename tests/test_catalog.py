@@ -113,17 +113,29 @@ def test_colliding_bibkeys_get_letter_suffixes_and_stay_unique() -> None:
 
 def test_near_duplicates_are_titles_one_word_apart() -> None:
     papers = [
-        Paper(title="Deep Double Descent in Large Models"),
-        Paper(title="Deep Double Descent in Large Networks"),  # one word substituted
-        Paper(title="Deep Double Descent in Very Large Models"),  # one word inserted
+        Paper(title="Deep Double Descent in Large Language Models"),
+        Paper(title="Deep Double Descent in Large Vision Models"),  # one word substituted
+        Paper(title="Deep Double Descent in Very Large Language Models"),  # one word inserted
+        Paper(title="Rethinking Attribution Methods in Interpretability"),
+        Paper(title="Rethinking Attribution Methods for Interpretability"),  # function word
+        Paper(title="Broken Neural Scaling Laws"),
+        Paper(title="Explaining Neural Scaling Laws"),  # short: a different paper
         Paper(title="Grokking: Generalization Beyond Overfitting"),
-        Paper(title="A B"),
-        Paper(title="A C"),  # too short to judge
     ]
     pairs = {(d.first.title, d.second.title) for d in find_near_duplicates(papers)}
     assert pairs == {
-        ("Deep Double Descent in Large Models", "Deep Double Descent in Large Networks"),
-        ("Deep Double Descent in Large Models", "Deep Double Descent in Very Large Models"),
+        (
+            "Deep Double Descent in Large Language Models",
+            "Deep Double Descent in Large Vision Models",
+        ),
+        (
+            "Deep Double Descent in Large Language Models",
+            "Deep Double Descent in Very Large Language Models",
+        ),
+        (
+            "Rethinking Attribution Methods in Interpretability",
+            "Rethinking Attribution Methods for Interpretability",
+        ),
     }
 
 

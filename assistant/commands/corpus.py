@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.errors import UserError
-from assistant.serialize import paper_detail_json, paper_json, source_json
+from assistant.serialize import paper_detail_json, paper_json, print_json, source_json
 from assistant.settings import Settings
 from retrieval.catalog import Catalog, build_catalog
 from retrieval.records import Paper
@@ -127,7 +126,7 @@ def corpus(
     catalog = open_catalog(ctx.obj, paths)
     summary = corpus_summary(catalog)
     if json_out:
-        out.print_json(json.dumps(summary))
+        print_json(summary)
         _finish(catalog)
         return
     files = Table(
@@ -170,7 +169,7 @@ def papers(
     catalog = open_catalog(ctx.obj, corpus_paths)
     found = catalog.filter(query, topic=topic, year=year, author=author, source=source)
     if json_out:
-        out.print_json(json.dumps([paper_json(p) for p in found]))
+        print_json([paper_json(p) for p in found])
         _finish(catalog)
         return
     table = Table(title=f"{len(found)} of {len(catalog.papers)} papers", title_justify="left")
@@ -208,7 +207,7 @@ def paper(
             f"No paper has the id or BibTeX key '{key}'.{tip} List them with `ra papers`."
         )
     if json_out:
-        out.print_json(json.dumps(paper_detail_json(found)))
+        print_json(paper_detail_json(found))
         return
     out.print(f"[bold]{escape(found.title)}[/]", highlight=False)
     rows = [

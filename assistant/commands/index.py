@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -19,6 +18,7 @@ from rich.progress import (
 
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.library import Library
+from assistant.serialize import print_json
 from retrieval.indexer import IndexSummary
 from retrieval.indexer import Progress as IndexProgress
 
@@ -77,7 +77,7 @@ def index(
     with Progress(*columns, console=err, disable=json_out, transient=False) as bar:
         summary = library.index(rebuild=rebuild, progress=_ProgressBar(bar))
     if json_out:
-        out.print_json(json.dumps(summary.to_json()))
+        print_json(summary.to_json())
     else:
         print_summary(summary)
     for skipped in summary.skipped:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from rich.table import Table
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.library import Library
+from assistant.serialize import print_json
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.hybrid import MODES, Filters, Hit, Mode
 from retrieval.query import check_query, snippet
@@ -67,7 +67,7 @@ def search(
     hits = searcher.search(query, k=k, mode=chosen, filters=filters)
     rows = [hit_json(rank, hit, query) for rank, hit in enumerate(hits, 1)]
     if json_out:
-        out.print_json(json.dumps(rows))
+        print_json(rows)
         return
     if not hits:
         out.print("No matches. Try other words, or drop a filter.")
@@ -107,7 +107,7 @@ def eval_retrieval(
     modes: list[Mode] = list(MODES) if chosen == "all" else [chosen]  # type: ignore[list-item]
     report = evaluate(Library(ctx.obj, corpus_paths).searcher(), questions, modes, k=k)
     if json_out:
-        out.print_json(json.dumps(report))
+        print_json(report)
         return
     table = Table(title=f"Retrieval on {len(questions)} questions", title_justify="left")
     for col in ("mode", "type", "n", "R@1", "R@5", "R@10", "MRR"):
