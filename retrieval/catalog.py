@@ -326,7 +326,9 @@ def find_near_duplicates(papers: Sequence[Paper]) -> list[NearDuplicate]:
                 if words[j] == key and i != j:
                     pairs.add((min(i, j), max(i, j)))
     return [
-        NearDuplicate(papers[a], papers[b]) for a, b in sorted(pairs) if _suspicious(words[a], words[b])
+        NearDuplicate(papers[a], papers[b])
+        for a, b in sorted(pairs)
+        if _suspicious(words[a], words[b])
     ]
 
 

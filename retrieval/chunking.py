@@ -45,6 +45,18 @@ def paper_text(paper: Paper) -> str:
     return "\n".join(lines)
 
 
+def paper_dense_text(paper: Paper) -> str:
+    """What the embedding model sees: title, topic, keywords and abstract, no names."""
+    lines = [paper.title]
+    if paper.topic:
+        lines.append("Topic: " + paper.topic)
+    if paper.keywords:
+        lines.append("Keywords: " + "; ".join(paper.keywords))
+    if paper.abstract:
+        lines.append(paper.abstract)
+    return "\n".join(lines)
+
+
 def paper_chunk(paper: Paper) -> Chunk:
     first = paper.sources[0] if paper.sources else None
     text = paper_text(paper)
@@ -63,6 +75,7 @@ def paper_chunk(paper: Paper) -> Chunk:
         topic=paper.topic,
         authors=paper.authors,
         page=first.page if first else None,
+        dense_text=paper_dense_text(paper),
     )
 
 

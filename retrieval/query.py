@@ -166,11 +166,19 @@ def check_query(query: str) -> str:
     return query
 
 
+_METADATA_LINE = re.compile(r"^(Authors|Published|Topic|Keywords|Awards): ")
+
+
 def snippet(text: str, query: str, width: int = 220) -> str:
-    """The sentence of `text` sharing the most words with `query`, cut to `width` characters."""
+    """The sentence of `text` sharing the most words with `query`, cut to `width` characters.
+
+    A paper chunk's first line (its title) and its metadata lines are not snippets.
+    """
     wanted = set(content_words(query))
+    lines = [ln for ln in text.splitlines()[1:] if ln.strip() and not _METADATA_LINE.match(ln)]
+    body = " ".join(lines) or text.replace("\n", " ")
     best, best_score = "", -1
-    for sentence in _SENTENCE.split(text.replace("\n", " ")):
+    for sentence in _SENTENCE.split(body):
         score = len(wanted & set(normalize_title(sentence).split()))
         if score > best_score:
             best, best_score = sentence, score

@@ -106,7 +106,9 @@ class Chunk:
 
     `id` is stable for the same content and place, so re-indexing an unchanged file
     writes nothing. `paper_id` is set for paper chunks; `kind` is "paper",
-    "profile" or "document".
+    "profile" or "document". `dense_text`, when set, is what gets embedded instead of
+    `text`: a paper's long author list would otherwise push its abstract past the
+    embedding model's 256-token window.
     """
 
     id: str
@@ -121,3 +123,8 @@ class Chunk:
     topic: str | None = None
     authors: tuple[str, ...] = ()
     page: int | None = None
+    dense_text: str = ""
+
+    @property
+    def embed_text(self) -> str:
+        return self.dense_text or self.text

@@ -72,23 +72,23 @@ def search(
     if not hits:
         out.print("No matches. Try other words, or drop a filter.")
         return
-    table = Table(
-        title=f"{len(hits)} hits for “{escape(query)}” ({chosen})",
-        title_justify="left",
-        show_lines=True,
+    out.print(
+        f"[bold]{len(hits)} hits[/] for “{escape(query)}” [dim]({chosen})[/]\n", highlight=False
     )
-    table.add_column("#", justify="right")
-    table.add_column("paper", ratio=3)
-    table.add_column("year", justify="right")
-    table.add_column("source", ratio=1)
     for row, hit in zip(rows, hits, strict=True):
-        authors = ", ".join(hit.chunk.authors[:3]) + (
-            " et al." if len(hit.chunk.authors) > 3 else ""
-        )
-        venue = hit.chunk.venue or hit.chunk.topic or ""
-        body = f"[bold]{escape(hit.title)}[/]\n[dim]{escape(authors)}{' · ' if authors and venue else ''}{escape(venue)}[/]\n{escape(row['snippet'])}"
-        table.add_row(str(row["rank"]), body, str(hit.chunk.year or ""), escape(row["source"]))
-    out.print(table)
+        out.print(render_hit(row["rank"], hit, row["snippet"], row["source"]), highlight=False)
+
+
+def render_hit(rank: int, hit: Hit, snippet_text: str, source: str) -> str:
+    """' 1. Title (2023)', then authors, venue and source, then the snippet, as rich markup."""
+    authors = ", ".join(hit.chunk.authors[:3]) + (" et al." if len(hit.chunk.authors) > 3 else "")
+    year = f" ({hit.chunk.year})" if hit.chunk.year else ""
+    meta = " · ".join(x for x in (authors, hit.chunk.venue or hit.chunk.topic or "") if x)
+    lines = [f"[bold]{rank:>2}. {escape(hit.title)}[/]{year}"]
+    lines.append(f"    [dim]{escape(meta)}{'  ' if meta else ''}{escape(source)}[/]")
+    if snippet_text:
+        lines.append(f"    {escape(snippet_text)}")
+    return "\n".join(lines) + "\n"
 
 
 def eval_retrieval(

@@ -34,7 +34,24 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # first word; a trailing surname after an initial ("Jordan T. Ash") has none of these.
 _MAX_VENUE_WORDS = 8
 _VENUE_WORDS = frozenset(
-    ["nature", "science", "proceedings", "published", "phd", "journal", "transactions", "annals", "physical", "neural", "ieee", "arxiv", "advances", "international", "conference", "workshop"]
+    [
+        "nature",
+        "science",
+        "proceedings",
+        "published",
+        "phd",
+        "journal",
+        "transactions",
+        "annals",
+        "physical",
+        "neural",
+        "ieee",
+        "arxiv",
+        "advances",
+        "international",
+        "conference",
+        "workshop",
+    ]
 )
 
 

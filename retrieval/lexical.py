@@ -1,0 +1,145 @@
+"""The lexical index: BM25 over chunk texts with bm25s, saved beside the Chroma files.
+
+Local Chroma 1.5 refuses its own sparse/BM25 index, so BM25 lives here. Tokens are
+lower-cased words without English stop words, cut by a small suffix stemmer so that
+'pruning', 'pruned' and 'prune' meet; documents and queries go through the same
+function. Saving writes a new directory and renames it into place, so a crash
+leaves the old index or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.errors import RetrievalError
+from retrieval.query import STOPWORDS
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "ations",
+    "ation",
+    "ness",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "er",
+    "ed",
+    "es",
+    "s",
+)
+_IDS_FILE = "ids.json"
+
+
+class LexicalIndexError(RetrievalError):
+    """The saved BM25 index is missing or unreadable."""
+
+
+def stem(word: str) -> str:
+    """'pruning' -> 'prun', 'pruned' -> 'prun', 'networks' -> 'network', 'bias' -> 'bias'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """'The Pruned networks' -> ['prun', 'network']"""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        for part in word.split("-") if "-" in word else (word,):
+            if part and part not in STOPWORDS and len(part) > 1:
+                out.append(stem(part))
+    return out
+
+
+class LexicalIndex:
+    """BM25 over chunk ids and texts."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._position: dict[str, int] = {}
+        self._bm25: Any = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def build(self, ids: list[str], texts: list[str]) -> None:
+        import bm25s
+
+        self.ids = list(ids)
+        self._position = {cid: i for i, cid in enumerate(self.ids)}
+        self._bm25 = bm25s.BM25()
+        if self.ids:
+            self._bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+
+    def search(
+        self, query: str, k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The `k` best chunk ids with positive BM25 scores, optionally only `allowed` ones."""
+        if not self.ids or self._bm25 is None:
+            return []
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in dict.fromkeys(tokenize(query)) if t in vocab]
+        if not tokens:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            mask[[self._position[c] for c in allowed if c in self._position]] = True
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, directory: Path) -> None:
+        """Write atomically: a temp directory renamed over the old one."""
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".bm25-"))
+        try:
+            if self._bm25 is not None and self.ids:
+                self._bm25.save(str(tmp), show_progress=False)
+            (tmp / _IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+            old = directory.with_name(directory.name + ".old")
+            if directory.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                directory.rename(old)
+            tmp.rename(directory)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """A saved index; `LexicalIndexError` if it is missing or damaged."""
+        import bm25s
+
+        index = cls()
+        try:
+            index.ids = json.loads((directory / _IDS_FILE).read_text(encoding="utf-8"))
+            if index.ids:
+                index._bm25 = bm25s.BM25.load(str(directory), show_progress=False)
+        except (OSError, ValueError, KeyError) as exc:
+            raise LexicalIndexError(
+                f"The BM25 index in {directory} is missing or damaged ({type(exc).__name__}): "
+                "run `ra index` to rebuild it."
+            ) from None
+        index._position = {cid: i for i, cid in enumerate(index.ids)}
+        return index

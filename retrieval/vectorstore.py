@@ -1,0 +1,183 @@
+"""The dense index: chunks and their vectors in a Chroma collection.
+
+Embedded (`PersistentClient` under the data directory) by default; a Chroma server
+(`HttpClient`) when a URL is given, which is how a lab shares one index. We always
+pass our own vectors: Chroma's default embedding function would download a model.
+Similarity is cosine, returned as `1 - distance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from retrieval.errors import RetrievalError
+from retrieval.records import Chunk
+
+_GET_PAGE = 2000
+
+
+class StoreUnavailable(RetrievalError):
+    """Chroma cannot be opened or reached."""
+
+
+def _meta(chunk: Chunk) -> dict[str, Any]:
+    """Chroma metadata: scalars only, no None, lists joined."""
+    meta: dict[str, Any] = {
+        "kind": chunk.kind,
+        "file": chunk.file,
+        "line": chunk.line,
+        "title": chunk.title,
+    }
+    optional = {
+        "paper_id": chunk.paper_id,
+        "year": chunk.year,
+        "venue": chunk.venue,
+        "topic": chunk.topic,
+        "page": chunk.page,
+        "authors": "; ".join(chunk.authors) if chunk.authors else None,
+    }
+    meta.update({k: v for k, v in optional.items() if v is not None})
+    return meta
+
+
+def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    authors = meta.get("authors")
+    return Chunk(
+        id=chunk_id,
+        text=text,
+        kind=str(meta.get("kind", "document")),
+        file=str(meta.get("file", "")),
+        line=int(meta.get("line", 0)),
+        title=str(meta.get("title", "")),
+        paper_id=meta.get("paper_id"),
+        year=meta.get("year"),
+        venue=meta.get("venue"),
+        topic=meta.get("topic"),
+        authors=tuple(authors.split("; ")) if authors else (),
+        page=meta.get("page"),
+    )
+
+
+class ChunkStore:
+    """One Chroma collection of chunks."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+        self.collection = client.get_or_create_collection(
+            name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    @classmethod
+    def open(cls, name: str, *, path: Path | None = None, url: str | None = None) -> ChunkStore:
+        """The collection `name` in an embedded store at `path`, or on the server at `url`."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if url:
+            parsed = urlparse(url if "://" in url else f"http://{url}")
+            try:
+                client = chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1",
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=settings,
+                )
+                return cls(client, name)
+            except Exception as exc:
+                if isinstance(exc, RetrievalError):
+                    raise
+                raise StoreUnavailable(
+                    f"Cannot reach the Chroma server at {url}: start it with "
+                    "`chroma run --path DIR --port PORT`, or unset RA_CHROMA_URL."
+                ) from None
+        if path is None:
+            raise ValueError("ChunkStore.open needs a path or a url")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+            return cls(client, name)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"Cannot open the index at {path} ({exc.strerror}): check its permissions, "
+                "or set RA_DATA_DIR to a writable directory."
+            ) from None
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids(self) -> list[str]:
+        """Every chunk id in the collection."""
+        out: list[str] = []
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=_GET_PAGE, offset=offset)
+            out.extend(page["ids"])
+            if len(page["ids"]) < _GET_PAGE:
+                return out
+            offset += _GET_PAGE
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Add or replace chunks, in batches Chroma accepts."""
+        step = max(1, min(self.client.get_max_batch_size(), 5000))
+        for start in range(0, len(chunks), step):
+            batch = chunks[start : start + step]
+            self.collection.upsert(
+                ids=[c.id for c in batch],
+                embeddings=[list(v) for v in vectors[start : start + step]],
+                documents=[c.text for c in batch],
+                metadatas=[_meta(c) for c in batch],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), 5000):
+            self.collection.delete(ids=list(ids[start : start + 5000]))
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            _chunk(i, d or "", m or {})
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+        ]
+
+    def all_chunks(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        offset = 0
+        while True:
+            page = self.collection.get(
+                include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
+            )
+            out.extend(
+                _chunk(i, d or "", m or {})
+                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            )
+            if len(page["ids"]) < _GET_PAGE:
+                return out
+            offset += _GET_PAGE
+
+    def query(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """The `k` nearest chunk ids with cosine similarity, best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[list(vector)],
+            n_results=min(k, total),
+            where=where,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def drop(self) -> None:
+        """Delete the whole collection (for `ra index --rebuild`)."""
+        self.client.delete_collection(self.name)
