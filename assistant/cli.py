@@ -31,7 +31,7 @@ app = typer.Typer(
 for module in (corpus_commands, index_commands, search_commands, chat_commands):
     module.register(app)
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings() -> Settings:

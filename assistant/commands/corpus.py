@@ -26,7 +26,7 @@ CorpusOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 # Fields whose absence `ra corpus` reports, with how to read each from a Paper.
 MISSING_FIELDS = {

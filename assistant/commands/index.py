@@ -23,7 +23,7 @@ from retrieval.indexer import IndexSummary
 from retrieval.indexer import Progress as IndexProgress
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,30 +30,19 @@ def detect(text: str, path: Path) -> bool:
 def parse_pdf(data: bytes, file: str) -> ParseResult:
     """Page sections and, when a title is found, a `Paper` for the PDF itself."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import FileNotDecryptedError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception:
-                raise ParseError(
-                    "is an encrypted PDF: save an unencrypted copy to index it"
-                ) from None
+            reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
         pages = list(reader.pages)
-    except ParseError:
-        raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        OSError,
-        AttributeError,
-        IndexError,
-    ) as exc:
+        if pages:
+            pages[0].extract_text()  # raises here, not later, if the password was needed
+    except FileNotDecryptedError:
+        raise ParseError("is an encrypted PDF: save an unencrypted copy to index it") from None
+    except Exception as exc:  # pypdf raises many types on damaged files; all mean the same
         raise ParseError(
             f"is not a readable PDF (truncated or damaged: {type(exc).__name__})"
         ) from None
