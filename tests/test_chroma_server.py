@@ -1,0 +1,98 @@
+"""Against a real `chroma run` server on 127.0.0.1: index, search, and a clear error when
+the server is not there. The fixture starts the server and always stops it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.library import Library
+from assistant.settings import Settings
+from retrieval.vectorstore import ChunkStore, StoreUnavailable
+from tests.fakes import WordOverlapEmbeddings
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the Chroma server did not start within 30 s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.mark.slow
+def test_index_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "google-research-bhojanapalli.txt", corpus)
+    settings = Settings(data_dir=tmp_path / "data", corpus=str(corpus), chroma_url=chroma_url)
+    library = Library(settings)
+    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    summary = library.index()
+    assert summary.embedded == summary.chunks == 11  # 10 publications and the bio
+    assert library.open_store().count() == 11
+    assert not (tmp_path / "data" / "chroma").exists()  # vectors live on the server
+    hits = library.searcher().search("label smoothing and noisy labels", k=3)
+    assert hits[0].title == "Does label smoothing mitigate label noise?"
+
+    # A second machine with an empty data dir finds everything already on the server.
+    other = Library(
+        Settings(data_dir=tmp_path / "other", corpus=str(corpus), chroma_url=chroma_url)
+    )
+    other.__dict__["embeddings"] = WordOverlapEmbeddings()
+    assert other.index().embedded == 0
+
+
+@pytest.mark.slow
+def test_store_round_trip_on_the_server(chroma_url: str) -> None:
+    from retrieval.records import Chunk
+
+    store = ChunkStore.open("server-roundtrip", url=chroma_url)
+    chunk = Chunk(id="x1", text="hello", kind="paper", file="f", line=1, title="T", year=2020)
+    store.upsert([chunk], [[1.0, 0.0]])
+    assert store.get(["x1"]) == [chunk]
+    store.delete(["x1"])
+    assert store.count() == 0
+
+
+def test_unreachable_server_is_one_sentence() -> None:
+    with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server"):
+        ChunkStore.open("x-collection", url=f"http://127.0.0.1:{_free_port()}")

@@ -1,0 +1,165 @@
+"""Incremental indexing, crash repair, the lock, and hybrid search over the real index
+stores, with a word-overlap embedding fake so no model loads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.library import Library
+from assistant.settings import Settings
+from retrieval.errors import IndexBusy, IndexMissing
+from retrieval.hybrid import Filters
+from retrieval.indexer import index_lock
+from retrieval.manifest import load_manifest
+from tests.fakes import WordOverlapEmbeddings
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _library(tmp_path: Path, corpus: Path) -> tuple[Library, WordOverlapEmbeddings]:
+    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
+    fake = WordOverlapEmbeddings()
+    library.__dict__["embeddings"] = fake  # replaces the cached local model
+    return library, fake
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("cv.md", "research-statement.md", "google-research-bhojanapalli.txt"):
+        shutil.copy(CORPUS / name, corpus / name)
+    return corpus
+
+
+def test_second_run_embeds_nothing_and_edits_embed_only_what_changed(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    library, fake = _library(tmp_path, small_corpus)
+    first = library.index()
+    assert (first.added, first.updated, first.removed, first.unchanged) == (3, 0, 0, 0)
+    assert first.embedded == first.chunks == library.open_store().count()
+    embedded = fake.embedded
+
+    again = library.index()
+    assert (again.added, again.unchanged, again.embedded) == (0, 3, 0)
+    assert fake.embedded == embedded
+
+    page = small_corpus / "google-research-bhojanapalli.txt"
+    page.write_text(page.read_text().replace("Low-Rank Bottleneck", "Low-Rank Bottlenecks"))
+    changed = library.index()
+    assert (changed.updated, changed.unchanged) == (1, 2)
+    assert changed.embedded == 1 and changed.deleted == 1  # one paper chunk replaced
+    assert library.open_store().count() == changed.chunks
+
+    (small_corpus / "cv.md").unlink()
+    removed = library.index()
+    assert removed.removed == 1
+    ids = set(library.open_store().ids())
+    assert not any(c.file == "cv.md" for c in library.open_store().get(sorted(ids)))
+    searcher = library.searcher()
+    assert all(
+        "cv.md" not in h.chunk.file for h in searcher.search("Qualcomm internship sparsify", k=20)
+    )
+
+
+def test_interrupted_run_is_repaired_and_search_refuses_until_then(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    library, _ = _library(tmp_path, small_corpus)
+    library.index()
+    reference = sorted(library.open_store().ids())
+    # Simulate a run killed after it marked the index as building and deleted some chunks.
+    manifest_path = library.layout.manifest
+    data = json.loads(manifest_path.read_text())
+    data["status"] = "building"
+    manifest_path.write_text(json.dumps(data))
+    store = library.open_store()
+    store.delete(reference[:5])
+    with pytest.raises(IndexMissing, match="interrupted"):
+        library.searcher()
+    repaired = library.index()
+    assert repaired.embedded == 5
+    assert sorted(library.open_store().ids()) == reference
+    assert load_manifest(manifest_path, library.embeddings_id).status == "complete"
+
+
+def test_rebuild_embeds_everything_again(tmp_path: Path, small_corpus: Path) -> None:
+    library, _ = _library(tmp_path, small_corpus)
+    first = library.index()
+    rebuilt = library.index(rebuild=True)
+    assert rebuilt.embedded == first.chunks and library.open_store().count() == first.chunks
+
+
+def test_search_before_any_index_says_what_to_do(tmp_path: Path, small_corpus: Path) -> None:
+    library, _ = _library(tmp_path, small_corpus)
+    with pytest.raises(IndexMissing, match="run `ra index`"):
+        library.searcher()
+
+
+def test_a_second_indexer_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    lock = tmp_path / "index.lock"
+    with (
+        index_lock(lock),
+        pytest.raises(IndexBusy, match="wait for it to finish"),
+        index_lock(lock),
+    ):
+        pass
+    with index_lock(lock):  # released afterwards
+        pass
+
+
+@pytest.fixture(scope="module")
+def sample_searcher(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    library, _ = _library(tmp_path_factory.mktemp("sample"), CORPUS)
+    library.index()
+    return library.searcher()
+
+
+def test_hybrid_finds_a_paper_named_by_its_title_first(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    hits = sample_searcher.search(
+        "what does Are Transformers universal approximators of sequence-to-sequence functions? show"
+    )
+    assert (
+        hits[0].title
+        == "Are Transformers universal approximators of sequence-to-sequence functions?"
+    )
+
+
+def test_hybrid_collapses_to_one_hit_per_paper(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    hits = sample_searcher.search("pruning sparse neural networks", k=20)
+    keys = [h.key for h in hits]
+    assert len(keys) == len(set(keys))
+
+
+def test_filters_hold_for_every_hit(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    hits = sample_searcher.search("generalization", k=10, filters=Filters(topic="Neural Collapse"))
+    assert hits and all(h.chunk.topic == "Neural Collapse" for h in hits)
+    hits = sample_searcher.search(
+        "transformers", k=10, filters=Filters(year_min=2021, year_max=2021)
+    )
+    assert hits and all(h.chunk.year == 2021 for h in hits)
+    hits = sample_searcher.search("pruning", k=10, filters=Filters(kind="profile"))
+    assert hits and all(h.chunk.kind == "profile" for h in hits)
+    hits = sample_searcher.search("pruning", k=10, filters=Filters(author="Srinivas"))
+    assert hits and all(any("Srinivas" in a for a in h.paper.authors) for h in hits if h.paper)
+    hits = sample_searcher.search("transformers", k=10, filters=Filters(source="google-research"))
+    assert hits and all(any("google" in s.file for s in h.paper.sources) for h in hits if h.paper)
+
+
+def test_naming_a_topic_boosts_it(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    plain = sample_searcher.search("papers about imbalanced training", k=10)
+    boosted = sample_searcher.search("neural collapse papers about imbalanced training", k=10)
+    share = lambda hits: sum(h.chunk.topic == "Neural Collapse" for h in hits)  # noqa: E731
+    assert share(boosted) > share(plain)
+
+
+def test_modes_differ_and_bm25_needs_no_model(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    bm25 = sample_searcher.search("grokking", k=5, mode="bm25")
+    assert bm25 and all(h.dense_rank is None for h in bm25)
+    dense = sample_searcher.search("grokking", k=5, mode="dense")
+    assert dense and all(h.lexical_rank is None for h in dense)

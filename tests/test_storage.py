@@ -1,0 +1,135 @@
+"""The Chroma chunk store (embedded), the BM25 index and the embedding models."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrieval.embeddings import EmbeddingsUnavailable, embeddings_id, make_embeddings
+from retrieval.lexical import LexicalIndex, LexicalIndexError, stem, tokenize
+from retrieval.records import Chunk
+from retrieval.vectorstore import ChunkStore
+
+
+def _chunk(i: int, text: str, **kw: object) -> Chunk:
+    return Chunk(
+        id=f"c{i}",
+        text=text,
+        kind=str(kw.pop("kind", "paper")),
+        file="f.txt",
+        line=i,
+        title=f"T{i}",
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+def test_store_round_trips_every_field_and_filters(tmp_path: Path) -> None:
+    store = ChunkStore.open("test-store", path=tmp_path / "chroma")
+    chunks = [
+        _chunk(
+            1,
+            "alpha",
+            paper_id="p1",
+            year=2020,
+            venue="ICML",
+            topic="A",
+            authors=("X Y", "Z W"),
+            page=3,
+        ),
+        _chunk(2, "beta", year=2022, kind="profile"),
+        _chunk(3, "gamma"),
+    ]
+    store.upsert(chunks, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.7, 0.7, 0.0]])
+    assert store.count() == 3
+    assert sorted(store.ids()) == ["c1", "c2", "c3"]
+    assert {c.id: c for c in store.all_chunks()} == {c.id: c for c in chunks}
+    hits = store.query([1.0, 0.0, 0.0], 3)
+    assert [h[0] for h in hits] == ["c1", "c3", "c2"]
+    assert hits[0][1] == pytest.approx(1.0, abs=1e-4)
+    assert [h[0] for h in store.query([1.0, 0.0, 0.0], 3, where={"year": {"$gte": 2021}})] == ["c2"]
+    assert [h[0] for h in store.query([1.0, 0.0, 0.0], 3, where={"kind": "profile"})] == ["c2"]
+    store.delete(["c1"])
+    reopened = ChunkStore.open("test-store", path=tmp_path / "chroma")
+    assert sorted(reopened.ids()) == ["c2", "c3"]
+    reopened.drop()
+    assert ChunkStore.open("test-store", path=tmp_path / "chroma").count() == 0
+
+
+def test_empty_store_query_is_empty(tmp_path: Path) -> None:
+    assert ChunkStore.open("empty-one", path=tmp_path).query([1.0, 0.0], 5) == []
+
+
+def test_stemming_and_tokens() -> None:
+    assert stem("pruning") == stem("pruned") == stem("prune")
+    assert stem("networks") == stem("network")
+    assert tokenize("The Pruned networks, and the NTK!") == ["prun", "network", "ntk"]
+    assert tokenize("what is the of and") == []
+
+
+def test_bm25_ranks_filters_and_round_trips(tmp_path: Path) -> None:
+    index = LexicalIndex()
+    index.build(
+        ["a", "b", "c"],
+        [
+            "Iterative magnitude pruning finds lottery tickets",
+            "Neural collapse at the terminal phase of training",
+            "Pruning networks at initialization",
+        ],
+    )
+    assert [cid for cid, _ in index.search("pruned network", 5)] == ["c", "a"]
+    assert [cid for cid, _ in index.search("pruning", 5, allowed={"a"})] == ["a"]
+    assert index.search("the of and", 5) == []
+    assert index.search("zebra", 5) == []
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded.search("collapse", 5)[0][0] == "b" and len(loaded) == 3
+    index.save(tmp_path / "bm25")  # replacing an existing index works too
+    assert not list(tmp_path.glob(".bm25-*"))
+
+
+def test_damaged_bm25_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LexicalIndexError, match="run `ra index`"):
+        LexicalIndex.load(tmp_path / "missing")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "ids.json").write_text("{not json")
+    with pytest.raises(LexicalIndexError):
+        LexicalIndex.load(tmp_path / "bad")
+
+
+def test_embeddings_ids_are_collection_safe() -> None:
+    assert embeddings_id("local", None) == "local-all-minilm-l6-v2"
+    assert embeddings_id("openai", None) == "openai-text-embedding-3-small"
+    assert embeddings_id("openai", "My Model/v2") == "openai-my-model-v2"
+
+
+def test_openai_embeddings_need_a_key_or_endpoint_and_make_no_call() -> None:
+    with pytest.raises(EmbeddingsUnavailable, match="OPENAI_API_KEY"):
+        make_embeddings("openai", None, None, None)
+    model = make_embeddings("openai", None, "http://127.0.0.1:9/v1", "k")
+    assert model.check_embedding_ctx_length is False  # type: ignore[attr-defined]
+    with pytest.raises(EmbeddingsUnavailable, match="local, openai"):
+        make_embeddings("word2vec", None, None, None)
+
+
+def test_importing_retrieval_does_not_import_torch() -> None:
+    code = (
+        "import sys; import retrieval.embeddings, retrieval.indexer, retrieval.hybrid, assistant.cli;"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'chromadb', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
+    model = make_embeddings("local", None, None, None)
+    query = model.embed_query("removing weights from a trained network")
+    docs = model.embed_documents(
+        ["Pruning neural networks by deleting parameters.", "A recipe for lemon cake."]
+    )
+    similarity = [sum(a * b for a, b in zip(query, d, strict=True)) for d in docs]
+    assert len(query) == 384
+    assert similarity[0] > similarity[1] + 0.2
