@@ -18,10 +18,21 @@ from retrieval.indexer import IndexLayout, IndexSummary, ProgressFn, index_corpu
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
-    from retrieval.vectorstore import ChunkStore
 
     from retrieval.catalog import Catalog
     from retrieval.hybrid import HybridSearcher
+    from retrieval.vectorstore import ChunkStore
+
+
+# Parsers whose files describe the researcher who uses `ra` ("me" in questions).
+PROFILE_PARSERS = {"cv", "research-statement"}
+
+
+def researcher_names(catalog: Catalog) -> list[str]:
+    """Names of the people whose statement or CV is in the corpus: who "me" is."""
+    files = {f.file for f in catalog.files if f.parser in PROFILE_PARSERS}
+    names = {s.owner for s in catalog.sections if s.owner and s.source.file in files}
+    return sorted(names)
 
 
 class Library:
@@ -75,10 +86,9 @@ class Library:
 
     def searcher(self) -> HybridSearcher:
         """A searcher over the complete index; `IndexMissing` if there is none."""
-        from retrieval.lexical import LexicalIndex
-
         from retrieval.chunking import catalog_chunks
         from retrieval.hybrid import HybridSearcher
+        from retrieval.lexical import LexicalIndex
 
         catalog, manifest = read_catalog(self.layout, self.roots, self.settings.max_file_mb)
         if manifest.status != "complete":
@@ -94,4 +104,5 @@ class Library:
             store=self.open_store(),
             lexical=lexical,
             embeddings=self.embeddings,
+            me=researcher_names(catalog),
         )

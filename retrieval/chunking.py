@@ -10,7 +10,8 @@ what makes re-indexing incremental (only new ids are embedded).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from retrieval.catalog import Catalog
 from retrieval.records import Chunk, Paper, Section
@@ -19,6 +20,9 @@ from retrieval.records import Chunk, Paper, Section
 PROFILE_CHUNK_CHARS = 1200
 DOCUMENT_CHUNK_CHARS = 1500
 DOCUMENT_OVERLAP = 150
+# How much of a citing section's text joins the cited paper's chunk.
+DISCUSSION_CHARS = 600
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
 def chunk_id(kind: str, file: str, line: int, text: str) -> str:
@@ -26,8 +30,9 @@ def chunk_id(kind: str, file: str, line: int, text: str) -> str:
     return f"c{digest[:16]}"
 
 
-def paper_text(paper: Paper) -> str:
-    """The indexed text of a paper: every field a question might name."""
+def paper_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
+    """The indexed text of a paper: every field a question might name, and what the
+    researcher's own writing says about it (`discussed`)."""
     lines = [paper.title]
     if paper.authors:
         lines.append("Authors: " + ", ".join(paper.authors))
@@ -42,10 +47,11 @@ def paper_text(paper: Paper) -> str:
         lines.append("Awards: " + "; ".join(paper.awards))
     if paper.abstract:
         lines.append(paper.abstract)
+    lines.extend(discussed)
     return "\n".join(lines)
 
 
-def paper_dense_text(paper: Paper) -> str:
+def paper_dense_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
     """What the embedding model sees: title, topic, keywords and abstract, no names."""
     lines = [paper.title]
     if paper.topic:
@@ -54,12 +60,43 @@ def paper_dense_text(paper: Paper) -> str:
         lines.append("Keywords: " + "; ".join(paper.keywords))
     if paper.abstract:
         lines.append(paper.abstract)
+    lines.extend(discussed)
     return "\n".join(lines)
 
 
-def paper_chunk(paper: Paper) -> Chunk:
+def discussions(catalog: Catalog) -> dict[str, list[str]]:
+    """For each cited paper, what the citing sections say about it.
+
+    A statement section citing (Srinivas and Babu, 2015) gives that paper the line
+    'Discussed in Prior Work > ... > Model Pruning with Limited Data: <the sentences
+    naming its first author and year>'. Papers known only by title (CV entries,
+    reference lists) thereby get the words a question would use.
+    """
+    by_id = {p.id: p for p in catalog.papers}
+    out: dict[str, list[str]] = {}
+    for section in catalog.sections:
+        if not section.cites:
+            continue
+        sentences = _SENTENCES.split(section.text.replace("\n", " "))
+        for pid in section.cites:
+            paper = by_id.get(pid)
+            if paper is None:
+                continue
+            surname = _surname(paper.authors[0]) if paper.authors else ""
+            year = str(paper.year or "")
+            said = [x for x in sentences if surname and surname in x and year in x]
+            text = " ".join(said)[:DISCUSSION_CHARS]
+            out.setdefault(pid, []).append(f"Discussed in {section.heading}: {text}".rstrip(": "))
+    return out
+
+
+def _surname(author: str) -> str:
+    return author.split(",")[0].strip() if "," in author else author.split()[-1]
+
+
+def paper_chunk(paper: Paper, discussed: Sequence[str] = ()) -> Chunk:
     first = paper.sources[0] if paper.sources else None
-    text = paper_text(paper)
+    text = paper_text(paper, discussed)
     file = first.file if first else ""
     line = first.line if first else 0
     return Chunk(
@@ -75,7 +112,7 @@ def paper_chunk(paper: Paper) -> Chunk:
         topic=paper.topic,
         authors=paper.authors,
         page=first.page if first else None,
-        dense_text=paper_dense_text(paper),
+        dense_text=paper_dense_text(paper, discussed),
     )
 
 
@@ -152,8 +189,9 @@ def _split_document(text: str) -> list[str]:
 def catalog_chunks(catalog: Catalog) -> list[Chunk]:
     """Every chunk of the catalog, papers first; duplicate ids (identical text) once."""
     chunks: dict[str, Chunk] = {}
+    discussed = discussions(catalog)
     for paper in catalog.papers:
-        chunk = paper_chunk(paper)
+        chunk = paper_chunk(paper, discussed.get(paper.id, ()))
         chunks.setdefault(chunk.id, chunk)
     for section in catalog.sections:
         for chunk in section_chunks(section):

@@ -11,6 +11,7 @@ half-built index. One process at a time holds the data directory's lock.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -182,6 +183,13 @@ def index_corpus(
         if rebuild:
             manifest = Manifest(embeddings=layout.embeddings_id)
         loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        if not loaded.files:
+            reasons = "; ".join(f"{s.file} {s.reason}" for s in loaded.skipped[:3])
+            raise RetrievalError(
+                "Nothing could be read from the corpus"
+                + (f" ({reasons})" if reasons else "")
+                + ": point --corpus or RA_CORPUS at your papers; the index was not changed."
+            )
         catalog = catalog_from(loaded)
         chunks = catalog_chunks(catalog)
         n_files = len(loaded.files)
@@ -193,8 +201,11 @@ def index_corpus(
         summary.skipped = list(loaded.skipped)
         summary.warnings = catalog.warnings
 
+        digest = chunk_digest(chunks)
+        # Same files and same chunks (a new version of `ra` may chunk differently).
         unchanged = (
             manifest.status == "complete"
+            and manifest.chunk_digest == digest
             and not (summary.added or summary.updated or summary.removed)
             and layout.bm25.exists()
         )
@@ -219,10 +230,16 @@ def index_corpus(
         manifest.status = "complete"
         manifest.chunks = len(chunks)
         manifest.papers = len(catalog.papers)
+        manifest.chunk_digest = digest
         if not unchanged or any(not f.reused for f in loaded.files):
             save_manifest(layout.manifest, manifest)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def chunk_digest(chunks: Sequence[Chunk]) -> str:
+    """A fingerprint of the chunk ids, so a change in chunking is noticed like a file edit."""
+    return hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
 
 
 def _file_changes(manifest: Manifest, files: Sequence[LoadedFile]) -> IndexSummary:

@@ -28,6 +28,7 @@ class Manifest:
     files: dict[str, LoadedFile] = field(default_factory=dict)  # keyed by absolute path
     chunks: int = 0
     papers: int = 0
+    chunk_digest: str = ""  # of the sorted chunk ids: changes when chunking changes
 
     def cache(self) -> dict[str, Cached]:
         """What each file held, for `load_corpus(cache=...)`."""
@@ -43,6 +44,7 @@ class Manifest:
             "status": self.status,
             "chunks": self.chunks,
             "papers": self.papers,
+            "chunk_digest": self.chunk_digest,
             "files": [
                 {
                     "file": e.file,
@@ -79,6 +81,7 @@ class Manifest:
             files=files,
             chunks=data.get("chunks", 0),
             papers=data.get("papers", 0),
+            chunk_digest=data.get("chunk_digest", ""),
         )
 
 

