@@ -1,11 +1,14 @@
-"""`ra chat`: the terminal UI. Until the TUI lands it prints the catalog summary."""
+"""`ra chat`: the terminal UI. Until the TUI lands it brings the index up to date
+(with a progress bar on first run) and prints what the assistant will chat about."""
 
 from __future__ import annotations
 
 import typer
 from rich.console import Console
 
-from assistant.commands.corpus import CorpusOption, open_catalog, report_skipped
+from assistant.commands.corpus import CorpusOption
+from assistant.commands.index import index_with_progress
+from assistant.library import Library
 
 out = Console()
 
@@ -15,14 +18,16 @@ def register(app: typer.Typer) -> None:
 
 
 def chat(ctx: typer.Context, corpus_paths: CorpusOption = None) -> None:
-    """Open the terminal UI (for now: a summary of the corpus it will chat about)."""
-    catalog = open_catalog(ctx.obj, corpus_paths)
-    topics = len({p.topic for p in catalog.papers if p.topic})
+    """Open the terminal UI (for now: index the corpus and summarise it)."""
+    library = Library(ctx.obj, corpus_paths)
+    summary = index_with_progress(library)
     out.print(
-        f"[bold]research-assistant[/]: {len(catalog.papers)} papers, {len(catalog.sections)} "
-        f"profile and document sections, {topics} topics, from {len(catalog.files)} files."
+        f"[bold]research-assistant[/]: {summary.papers} papers in {summary.chunks} searchable "
+        f"chunks, indexed in {library.settings.data_dir}."
     )
     out.print(
-        "The chat screen is not built yet; meanwhile use `ra papers`, `ra index` and `ra search`."
+        "The chat screen is not built yet. Meanwhile: `ra search QUERY`, `ra papers`, "
+        "`ra paper KEY`, `ra corpus` (all with --help)."
     )
-    report_skipped(catalog)
+    for skipped in summary.skipped:
+        out.print(f"[yellow]skipped[/] {skipped.file}: {skipped.reason}", highlight=False)

@@ -67,15 +67,7 @@ def index(
             f"{', '.join(others)} is kept but not used. Building a new index for this model.",
             highlight=False,
         )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err, disable=json_out, transient=False) as bar:
-        summary = library.index(rebuild=rebuild, progress=_ProgressBar(bar))
+    summary = index_with_progress(library, rebuild=rebuild, quiet=json_out)
     if json_out:
         print_json(summary.to_json())
     else:
@@ -88,6 +80,21 @@ def index(
         err.print(f"[yellow]partly read[/] {escape(warning)}", highlight=False)
     if summary.skipped or summary.warnings:
         raise typer.Exit(2)
+
+
+def index_with_progress(
+    library: Library, *, rebuild: bool = False, quiet: bool = False
+) -> IndexSummary:
+    """Run the indexer with a rich progress bar on stderr (none when `quiet`)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, disable=quiet, transient=False) as bar:
+        return library.index(rebuild=rebuild, progress=_ProgressBar(bar))
 
 
 def print_summary(summary: IndexSummary) -> None:
