@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from assistant.commands import ask as ask_commands
 from assistant.commands import chat as chat_commands
 from assistant.commands import corpus as corpus_commands
 from assistant.commands import index as index_commands
@@ -28,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (corpus_commands, index_commands, search_commands, chat_commands):
+for module in (corpus_commands, index_commands, search_commands, ask_commands, chat_commands):
     module.register(app)
 
 err = Console(stderr=True, soft_wrap=True)

@@ -73,6 +73,7 @@ class Hit:
     paper: Paper | None
     dense_rank: int | None
     lexical_rank: int | None
+    similarity: float | None = None  # cosine with the query, when dense search ran
 
     @property
     def key(self) -> str:
@@ -120,7 +121,7 @@ class HybridSearcher:
     ) -> list[Hit]:
         """The top `k` hits for `query`, one per paper, best first."""
         filters = filters or Filters()
-        dense: list[str] = []
+        dense: list[tuple[str, float]] = []
         lexical: list[str] = []
         if mode in ("hybrid", "dense"):
             dense = self._dense(query, filters, vector)
@@ -145,15 +146,18 @@ class HybridSearcher:
             for q, v in zip(queries, vectors, strict=True)
         ]
 
-    def _dense(self, query: str, filters: Filters, vector: Sequence[float] | None) -> list[str]:
+    def _dense(
+        self, query: str, filters: Filters, vector: Sequence[float] | None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks that pass the filters."""
         if self.store is None or self.embeddings is None:
             return []
         if vector is None:
             vector = self.embeddings.embed_query(query)
         where = _chroma_where(filters)
         fetch = CANDIDATES * (4 if filters.active() else 1)
-        ids = [cid for cid, _ in self.store.query(vector, fetch, where=where)]
-        return [cid for cid in ids if self._passes(cid, filters)]
+        found = self.store.query(vector, fetch, where=where)
+        return [(cid, sim) for cid, sim in found if self._passes(cid, filters)]
 
     def _lexical(self, query: str, filters: Filters) -> list[str]:
         if self.lexical is None:
@@ -171,12 +175,19 @@ class HybridSearcher:
         return filters.matches(chunk, paper)
 
     def _fuse(
-        self, query: str, dense: list[str], lexical: list[str], k: int, filters: Filters
+        self,
+        query: str,
+        dense: list[tuple[str, float]],
+        lexical: list[str],
+        k: int,
+        filters: Filters,
     ) -> list[Hit]:
         scores: dict[str, float] = {}
-        dense_rank = {cid: r for r, cid in enumerate(dense, 1)}
+        similarity = dict(dense)
+        dense_ids = [cid for cid, _ in dense]
+        dense_rank = {cid: r for r, cid in enumerate(dense_ids, 1)}
         lexical_rank = {cid: r for r, cid in enumerate(lexical, 1)}
-        for ranking, weight in ((dense, DENSE_WEIGHT), (lexical, 1.0)):
+        for ranking, weight in ((dense_ids, DENSE_WEIGHT), (lexical, 1.0)):
             for rank, cid in enumerate(ranking, 1):
                 if cid in self.chunks:
                     scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank)
@@ -208,6 +219,7 @@ class HybridSearcher:
                     score=score,
                     paper=self._papers.get(chunk.paper_id) if chunk.paper_id else None,
                     dense_rank=dense_rank.get(cid),
+                    similarity=similarity.get(cid),
                     lexical_rank=lexical_rank.get(cid),
                 )
             )

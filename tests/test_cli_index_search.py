@@ -177,3 +177,26 @@ def test_bad_question_file_names_the_line(capsys, tmp_path: Path, env) -> None: 
     questions.write_text('{"question": "ok", "gold_titles": ["x"]}\nnot json\n')
     run = run_cli(capsys, "eval", "retrieval", str(questions))
     assert run.code == 1 and "q.jsonl:2" in run.err
+
+
+@pytest.mark.slow
+def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-untyped-def]
+    run = run_cli(capsys, "ask", "What did I work on during my internship at Qualcomm?", "--json")
+    assert run.code == 0, run.err
+    answer = run.json()
+    assert set(answer) == {
+        "question",
+        "answer",
+        "mode",
+        "refused",
+        "citations",
+        "removed_citations",
+        "usage",
+    }
+    assert answer["mode"] == "extractive" and not answer["refused"] and answer["usage"] is None
+    assert "sparsify neural networks" in answer["answer"]  # cv.md, Internships
+    assert {"n", "paper_id", "title", "bibkey", "source", "support"} == set(answer["citations"][0])
+    refused = run_cli(capsys, "ask", "What is the boiling point of ethanol?", "--json").json()
+    assert refused["refused"] and refused["citations"] == []
+    text = run_cli(capsys, "ask", "What is the boiling point of ethanol?")
+    assert "I could not find this in your corpus." in text.out and "Closest matches" in text.out

@@ -1,0 +1,109 @@
+"""What an answer is: its text, the numbered sources it was given, the citations that
+survived the check, and the references rendered from the catalog (never the model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.llm import Usage
+from retrieval.hybrid import Hit
+
+
+@dataclass(frozen=True)
+class NumberedSource:
+    """Source [n] of an answer: a retrieved hit."""
+
+    n: int
+    hit: Hit
+
+    @property
+    def title(self) -> str:
+        return self.hit.title
+
+    @property
+    def paper_id(self) -> str | None:
+        return self.hit.chunk.paper_id
+
+    @property
+    def bibkey(self) -> str | None:
+        return self.hit.paper.bibkey if self.hit.paper else None
+
+    @property
+    def location(self) -> str:
+        """'cv.md:70' for a paper's first source, the chunk's own place otherwise."""
+        if self.hit.paper and self.hit.paper.sources:
+            s = self.hit.paper.sources[0]
+            return f"{s.file}:{s.line}" if s.page is None else f"{s.file}, p. {s.page}"
+        c = self.hit.chunk
+        return f"{c.file}:{c.line}" if c.page is None else f"{c.file}, p. {c.page}"
+
+    def reference(self) -> str:
+        """A reference line: authors (year). Title. Venue. [source file:line]"""
+        paper = self.hit.paper
+        if paper is None:
+            owner = f"{self.hit.chunk.authors[0]}, " if self.hit.chunk.authors else ""
+            return f"{owner}“{self.hit.chunk.title}” [{self.location}]"
+        authors = ", ".join(paper.authors[:4]) + (" et al." if len(paper.authors) > 4 else "")
+        parts = [f"{authors} ({paper.year})" if paper.year else authors, paper.title]
+        if paper.venue:
+            parts.append(f"*{paper.venue}*")
+        return ". ".join(p for p in parts if p) + f". [{self.location}]"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation that survived the check: source n and how well its sentences are supported."""
+
+    n: int
+    source: NumberedSource
+    support: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "paper_id": self.source.paper_id,
+            "title": self.source.title,
+            "bibkey": self.source.bibkey,
+            "source": self.source.location,
+            "support": None if self.support is None else round(self.support, 3),
+        }
+
+
+@dataclass
+class Answer:
+    """A checked answer, ready for the CLI, the TUI, JSON and the history."""
+
+    question: str
+    text: str
+    mode: str  # "llm" | "extractive"
+    refused: bool
+    sources: list[NumberedSource]
+    citations: list[Citation] = field(default_factory=list)
+    removed_citations: list[str] = field(default_factory=list)
+    usage: Usage | None = None
+    standalone_question: str | None = None
+    searched: str = ""
+
+    def references_markdown(self) -> str:
+        """The references of the citations actually used, numbered as in the text."""
+        if not self.citations:
+            return ""
+        lines = [f"[{c.n}] {c.source.reference()}" for c in self.citations]
+        return "**References**\n\n" + "\n".join(f"- {line}" for line in lines)
+
+    def closest_markdown(self, limit: int = 5) -> str:
+        """For a refusal: the closest papers found, so the user sees what was searched."""
+        rows = [f"- {s.title} [{s.location}]" for s in self.sources[:limit]]
+        return "**Closest matches in your corpus**\n\n" + "\n".join(rows) if rows else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "mode": self.mode,
+            "refused": self.refused,
+            "citations": [c.to_json() for c in self.citations],
+            "removed_citations": list(self.removed_citations),
+            "usage": self.usage.to_json() if self.usage else None,
+        }

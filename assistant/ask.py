@@ -1,0 +1,232 @@
+"""Answering a question: retrieve, decide whether the corpus can answer, generate (LLM,
+streaming) or extract (offline), check every citation, render references.
+
+`Asker.ask()` yields events so the CLI can stream tokens and the TUI can update a
+message as it arrives; the last event is always `Done` with the checked `Answer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.answers import Answer, Citation, NumberedSource
+from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
+from assistant.extractive import Vocabulary, answerable, best_sentences
+from assistant.llm import Usage, usage_of
+from prompts import SourcePassage, format_sources, load_prompt
+from retrieval.hybrid import Hit, HybridSearcher
+from retrieval.query import check_query
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+MIN_EXTRACT_SCORE = 0.15
+EXTRACT_RATIO = 0.6
+MAX_EXTRACT_SOURCES = 4
+OFFLINE_NOTE = (
+    "*Offline answer: sentences quoted from your corpus, not written by a model "
+    "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of the answer as the model streams it (raw: not yet cite-checked)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the assistant is doing now: 'searching', 'writing', 'checking citations'."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+
+
+Event = Token | Status | Done
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange, for rewriting follow-up questions."""
+
+    question: str
+    answer: str
+
+
+class Asker:
+    """Answers questions over one searcher, with an LLM when one is given, else offline."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        *,
+        llm: BaseChatModel | None = None,
+        model_name: str = "",
+        embeddings: Embeddings | None = None,
+        k: int = 8,
+    ) -> None:
+        self.searcher = searcher
+        self.llm = llm
+        self.model_name = model_name
+        self.embeddings = embeddings
+        self.k = k
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.build(c.text for c in self.searcher.chunks.values())
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Iterator[Event]:
+        """Answer `question`; yields Status and Token events, then Done."""
+        question = check_query(question)
+        usage: Usage | None = None
+        standalone = question
+        if self.llm is not None and history:
+            yield Status("rewriting the follow-up question")
+            standalone, usage = self._condense(question, history)
+        yield Status("searching your corpus")
+        hits = self.searcher.search(standalone, k=self.k)
+        sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
+        passages = [hit.chunk.text for hit in hits]
+        if self.llm is None:
+            yield from self._extractive(question, standalone, sources, passages)
+            return
+        yield Status("writing")
+        text, gen_usage = yield from self._generate(standalone, sources)
+        usage = gen_usage if usage is None else (usage + gen_usage if gen_usage else usage)
+        yield Status("checking citations")
+        yield Done(self._finish(question, standalone, text, "llm", sources, passages, usage))
+
+    def _condense(self, question: str, history: Sequence[Turn]) -> tuple[str, Usage | None]:
+        assert self.llm is not None
+        lines = []
+        for turn in history[-4:]:
+            lines.append(f"User: {turn.question}\nAssistant: {turn.answer[:600]}")
+        prompt = load_prompt("condense").format(history="\n\n".join(lines), question=question)
+        message = self.llm.invoke(prompt)
+        text = str(message.content).strip().strip('"') or question
+        return text, usage_of(getattr(message, "usage_metadata", None), self.model_name)
+
+    def _generate(
+        self, question: str, sources: list[NumberedSource]
+    ) -> Generator[Event, None, tuple[str, Usage | None]]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        assert self.llm is not None
+        system = load_prompt("answer_system").format(sentinel=INSUFFICIENT)
+        user = load_prompt("answer_user").format(
+            sources=format_sources([_passage(s) for s in sources]), question=question
+        )
+        parts: list[str] = []
+        usage: Usage | None = None
+        for chunk in self.llm.stream([SystemMessage(system), HumanMessage(user)]):
+            piece = chunk.content if isinstance(chunk.content, str) else ""
+            if piece:
+                parts.append(piece)
+                yield Token(piece)
+            meta = getattr(chunk, "usage_metadata", None)
+            if meta:
+                usage = usage_of(meta, self.model_name)
+        return "".join(parts), usage
+
+    def _extractive(
+        self,
+        question: str,
+        standalone: str,
+        sources: list[NumberedSource],
+        passages: list[str],
+    ) -> Iterator[Event]:
+        vocab = self.vocabulary
+        sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
+        if not answerable(standalone, passages, max(sims) if sims else None, vocab):
+            yield Done(
+                self._finish(
+                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
+                )
+            )
+            return
+        extracts = best_sentences(standalone, passages, vocab)
+        top = max((e.score for e in extracts), default=0.0)
+        # Keep sources close to the best one: a quote list padded with weak matches
+        # reads as noise. Each quoted sentence carries its own citation.
+        keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+        lines = []
+        for n in dict.fromkeys(e.n for e in keep):
+            source = sources[n - 1]
+            quoted = [_cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
+            if quoted:
+                lines.append(f"- **{source.title}**: " + " ".join(quoted))
+        if not lines:
+            yield Done(
+                self._finish(
+                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
+                )
+            )
+            return
+        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines[:MAX_EXTRACT_SOURCES])
+        yield Done(self._finish(question, standalone, text, "extractive", sources, passages, None))
+
+    def _finish(
+        self,
+        question: str,
+        standalone: str,
+        text: str,
+        mode: str,
+        sources: list[NumberedSource],
+        passages: list[str],
+        usage: Usage | None,
+    ) -> Answer:
+        refused = is_refusal(text)
+        support: Callable[[list[tuple[str, int]]], list[float]] | None = None
+        if self.embeddings is not None and not refused:
+            support = embedding_support(self.embeddings.embed_documents, passages)
+        checked = check_citations(text, len(sources), support=support)
+        best: dict[int, float | None] = {}
+        for sentence in checked.sentences:
+            for n in sentence.numbers:
+                prev = best.get(n)
+                if sentence.support is None:
+                    best.setdefault(n, None)
+                elif prev is None or sentence.support > prev:
+                    best[n] = sentence.support
+        citations = [Citation(n, sources[n - 1], best.get(n)) for n in checked.used]
+        return Answer(
+            question=question,
+            text=checked.text if not refused else INSUFFICIENT,
+            mode=mode,
+            refused=refused,
+            sources=sources,
+            citations=[] if refused else citations,
+            removed_citations=list(checked.removed),
+            usage=usage,
+            standalone_question=standalone if standalone != question else None,
+            searched=standalone,
+        )
+
+
+def _cite(sentence: str, n: int) -> str:
+    """'It works.' -> 'It works [3].'"""
+    body = sentence.rstrip()
+    end = body[-1] if body and body[-1] in ".!?" else "."
+    return f"{body.rstrip('.!?')} [{n}]{end}"
+
+
+def _passage(source: NumberedSource) -> SourcePassage:
+    hit: Hit = source.hit
+    paper = hit.paper
+    return SourcePassage(
+        n=source.n,
+        title=hit.title,
+        authors=", ".join((paper.authors if paper else hit.chunk.authors)[:6]),
+        year=paper.year if paper else hit.chunk.year,
+        text=hit.chunk.text,
+    )

@@ -1,0 +1,85 @@
+"""`ra ask`: a cited answer from the corpus, streamed to the terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from assistant.ask import Asker, Done, Status, Token
+from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.errors import UserError
+from assistant.library import Library
+from assistant.llm import build_chat_model, describe_mode, explain_llm_error, llm_configured
+from assistant.serialize import print_json
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ask")(ask)
+
+
+def ask(
+    ctx: typer.Context,
+    question: Annotated[
+        str, typer.Argument(help="Your question, about papers or your own agenda.")
+    ],
+    k: Annotated[int, typer.Option("--k", min=1, max=30, help="How many sources to read.")] = 8,
+    no_stream: Annotated[
+        bool, typer.Option("--no-stream", help="Print the answer once, at the end.")
+    ] = False,
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Answer a question from your corpus, every claim cited to a source."""
+    settings = ctx.obj
+    library = Library(settings, corpus_paths)
+    searcher = library.searcher()
+    llm = build_chat_model(settings) if llm_configured(settings) else None
+    asker = Asker(
+        searcher, llm=llm, model_name=settings.llm_model, embeddings=library.embeddings, k=k
+    )
+    stream = not (no_stream or json_out)
+    if not json_out:
+        err.print(f"[dim]{describe_mode(settings)}[/]")
+    answer = None
+    try:
+        for event in asker.ask(question):
+            if isinstance(event, Status) and not json_out:
+                err.print(f"[dim]… {event.text}[/]")
+            elif isinstance(event, Token) and stream:
+                out.print(event.text, end="", markup=False, highlight=False)
+            elif isinstance(event, Done):
+                answer = event.answer
+    except Exception as exc:
+        if llm is None:
+            raise
+        import openai
+
+        if isinstance(exc, openai.OpenAIError | ValueError):
+            raise UserError(explain_llm_error(exc, settings)) from None
+        raise
+    assert answer is not None
+    if json_out:
+        print_json(answer.to_json())
+        return
+    if stream and answer.mode == "llm":
+        out.print("\n")
+        out.rule("checked", style="dim")
+    out.print(Markdown(answer.text))
+    if answer.refused:
+        out.print(f"\nSearched for: “{answer.searched}”.")
+        out.print(Markdown(answer.closest_markdown()))
+    else:
+        out.print(Markdown(answer.references_markdown()))
+    if answer.removed_citations:
+        err.print(
+            f"[yellow]Removed citations that named no retrieved source:[/] {', '.join(answer.removed_citations)}"
+        )
+    if answer.usage:
+        cost = f", ${answer.usage.cost_usd:.4f}" if answer.usage.cost_usd is not None else ""
+        err.print(f"[dim]{answer.usage.total_tokens} tokens{cost}[/]")

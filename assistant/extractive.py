@@ -1,0 +1,261 @@
+"""Offline answers: the sentences of the retrieved passages that answer the question,
+each with its citation, and the test that decides the corpus cannot answer at all.
+
+Simplified on purpose: sentences are scored by the question's content words they
+contain, weighted by how rare each word is in the corpus (IDF), with a light prefix
+stemmer so 'pruned' meets 'pruning'. No generation, so nothing can be invented; the
+cost is prose that reads like quotations, which the output says plainly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from retrieval.query import content_words
+
+# Words a question uses to ask, not to say what it is about.
+QUESTION_WORDS = frozenset(
+    [
+        "paper",
+        "papers",
+        "work",
+        "works",
+        "study",
+        "studies",
+        "show",
+        "shows",
+        "shown",
+        "find",
+        "finds",
+        "found",
+        "list",
+        "give",
+        "tell",
+        "describe",
+        "explain",
+        "discuss",
+        "related",
+        "relate",
+        "relates",
+        "research",
+        "researcher",
+        "corpus",
+        "article",
+        "articles",
+        "propose",
+        "proposes",
+        "proposed",
+        "introduce",
+        "introduces",
+        "introduced",
+        "publish",
+        "published",
+        "publication",
+        "publications",
+        "author",
+        "authors",
+        "wrote",
+        "write",
+        "written",
+        "main",
+        "key",
+        "idea",
+        "ideas",
+        "approach",
+        "method",
+        "methods",
+        "result",
+        "results",
+        "also",
+        "use",
+        "used",
+        "using",
+        "like",
+        "one",
+        "ones",
+        "two",
+        "many",
+        "much",
+        "well",
+        "please",
+        "know",
+        "known",
+        "mention",
+        "mentions",
+        "mentioned",
+        "anything",
+        "something",
+        "say",
+        "says",
+        "said",
+        "talk",
+        "talks",
+    ]
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+_ABBREV = re.compile(r"\b(?:et al|e\.g|i\.e|vs|cf|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
+STEM_CHARS = 6
+MIN_COVERAGE = 0.4
+MIN_SIMILARITY = 0.25
+NEAR_SIMILARITY = 0.4
+# The statement's words attached to a paper chunk: 'Discussed in Prior Work > ...: '.
+_DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
+
+
+def stem(word: str) -> str:
+    """A crude prefix stem: 'pruning', 'pruned' -> 'prune'[:6] style agreement."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:STEM_CHARS]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: 'Pruned networks' -> ['prun', 'networ']."""
+    return [stem(w) for w in content_words(text)]
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms that say what a question is about, without its asking words."""
+    words = [w for w in content_words(question) if w not in QUESTION_WORDS and not w.isdigit()]
+    return list(dict.fromkeys(stem(w) for w in words))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and metadata lines of a passage; keeps 'et al.' and 'e.g.' inside.
+
+    'Title\\nAuthors: A, B\\nWe show X. It works.' -> ['Title', 'Authors: A, B', 'We show X.', 'It works.']
+
+    A line ending in a comma continues on the next (CV entries wrap that way):
+    'Research Intern, Qualcomm,\\nResearch on sparsity.' is one sentence.
+    """
+    out: list[str] = []
+    lines: list[str] = []
+    for raw in text.splitlines():
+        raw = raw.strip()
+        if lines and lines[-1].endswith(","):
+            lines[-1] = f"{lines[-1]} {raw}".strip()
+        elif raw:
+            lines.append(raw)
+    for line in lines:
+        pending = ""
+        for piece in _SENTENCE_END.split(line):
+            pending = f"{pending} {piece}".strip() if pending else piece
+            if not _ABBREV.search(pending):
+                out.append(pending)
+                pending = ""
+        if pending:
+            out.append(pending)
+    return out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Document frequencies of stemmed terms across the corpus chunks."""
+
+    df: dict[str, int]
+    n_docs: int
+
+    @classmethod
+    def build(cls, texts: Iterable[str]) -> Vocabulary:
+        df: Counter[str] = Counter()
+        n = 0
+        for text in texts:
+            n += 1
+            df.update(set(terms(text)))
+        return cls(dict(df), n)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + self.n_docs / (1 + self.df.get(term, 0)))
+
+
+@dataclass(frozen=True)
+class Extract:
+    """A sentence chosen from source `n`, with the share of question weight it covers."""
+
+    n: int
+    sentence: str
+    score: float
+
+
+def best_sentences(
+    question: str, passages: Sequence[str], vocab: Vocabulary, *, per_source: int = 2
+) -> list[Extract]:
+    """The best sentences of each passage for the question, best passages first."""
+    wanted = question_terms(question)
+    weights = {t: vocab.idf(t) for t in wanted}
+    total = sum(weights.values()) or 1.0
+    extracts: list[Extract] = []
+    for n, passage in enumerate(passages, 1):
+        scored = []
+        for position, sentence in enumerate(split_sentences(_DISCUSSED.sub("", passage))):
+            found = set(terms(sentence)) & weights.keys()
+            score = sum(weights[t] for t in found) / total
+            if score > 0:
+                scored.append((score, -position, sentence))
+        scored.sort(reverse=True)
+        for score, _pos, sentence in scored[:per_source]:
+            extracts.append(Extract(n, sentence, score))
+    return extracts
+
+
+def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float:
+    """IDF-weighted share of the question's terms found in the best single passage."""
+    wanted = question_terms(question)
+    if not wanted:
+        return 0.0
+    weights = {t: vocab.idf(t) for t in wanted}
+    total = sum(weights.values())
+    best = 0.0
+    for passage in passages:
+        present = set(terms(passage))
+        best = max(best, sum(w for t, w in weights.items() if t in present) / total)
+    return best
+
+
+def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
+    """Capitalised names in the question the corpus never uses: 'Mamba', 'AlphaFold'.
+
+    The first word of the question is not a name ('Which', 'Does').
+    """
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
+    names = [w for w in words if any(ch.isupper() for ch in w)]
+    return [
+        w
+        for w in names
+        if all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w)) and content_words(w)
+    ]
+
+
+def answerable(
+    question: str, passages: Sequence[str], similarity: float | None, vocab: Vocabulary
+) -> bool:
+    """Whether the retrieved passages can answer the question, without an LLM.
+
+    Refuse when the question names something the corpus never mentions, when even the
+    nearest passage is semantically far, or when it is fairly far and shares few of
+    the question's terms, or when several of the question's terms are unknown. The
+    thresholds were set on benchmarks/data/dev_*.jsonl (see benchmarks/RESULTS.md).
+    """
+    if not passages or named_unknowns(question, vocab):
+        return False
+    if similarity is None:  # no dense search: decide on the words alone
+        return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
+            question, vocab
+        )
+    if similarity < MIN_SIMILARITY:
+        return False
+    if similarity >= NEAR_SIMILARITY:
+        return True
+    weak_words = coverage(question, passages, vocab) < MIN_COVERAGE
+    return not (weak_words or len(unknown_terms(question, vocab)) >= 2)
+
+
+def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
+    """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?'."""
+    return [t for t in question_terms(question) if vocab.df.get(t, 0) == 0]

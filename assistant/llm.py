@@ -1,0 +1,138 @@
+"""The LLM: built in exactly one place from the settings, and its errors in plain words.
+
+Any OpenAI-compatible endpoint works (OpenAI, Ollama, vLLM, llama.cpp, LM Studio).
+Retries with exponential backoff on 429 and 5xx, honouring Retry-After, are the
+OpenAI client's own (`max_retries`); we set the count and the timeout. With no key
+and no base URL the assistant runs offline and this module is never imported by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+MAX_RETRIES = 3
+# USD per million tokens (input, output), for the cost line; unknown models show tokens only.
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens one answer used, and its cost when the model's price is known."""
+
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "total_tokens": self.total_tokens,
+            "cost_usd": self.cost_usd,
+        }
+
+    def __add__(self, other: Usage) -> Usage:
+        cost = (
+            None
+            if self.cost_usd is None or other.cost_usd is None
+            else self.cost_usd + other.cost_usd
+        )
+        return Usage(
+            self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens, cost
+        )
+
+
+def llm_configured(settings: Settings) -> bool:
+    """True when a key or an endpoint is set: otherwise the assistant answers offline."""
+    return bool(settings.openai_api_key or settings.llm_base_url)
+
+
+def describe_mode(settings: Settings) -> str:
+    """'llm: gpt-4o-mini' or 'offline: extractive', as the UI shows it."""
+    return f"llm: {settings.llm_model}" if llm_configured(settings) else "offline: extractive"
+
+
+def build_chat_model(settings: Settings, *, max_retries: int = MAX_RETRIES) -> BaseChatModel:
+    """The one ChatOpenAI of the app: streaming, usage reported, retries with backoff."""
+    from langchain_openai import ChatOpenAI
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
+    return ChatOpenAI(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=key or "not-needed",  # type: ignore[arg-type]
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout,
+        max_retries=max_retries,
+        streaming=True,
+        stream_usage=True,
+    )
+
+
+def usage_of(metadata: dict[str, Any] | None, model: str) -> Usage | None:
+    """Usage from LangChain's `usage_metadata`, priced if the model is in `PRICES`."""
+    if not metadata:
+        return None
+    tokens_in = int(metadata.get("input_tokens") or 0)
+    tokens_out = int(metadata.get("output_tokens") or 0)
+    price = PRICES.get(model)
+    cost = None
+    if price is not None:
+        cost = round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
+    return Usage(tokens_in, tokens_out, cost)
+
+
+def explain_llm_error(exc: BaseException, settings: Settings) -> str:
+    """One sentence saying what went wrong with the LLM and what to do; never the key."""
+    import openai
+
+    where = settings.llm_base_url or "the OpenAI API"
+    if isinstance(exc, openai.AuthenticationError):
+        return f"The LLM server at {where} rejected the API key: check OPENAI_API_KEY."
+    if isinstance(exc, openai.PermissionDeniedError):
+        return f"The API key may not use {settings.llm_model}: choose another RA_LLM_MODEL."
+    if isinstance(exc, openai.NotFoundError):
+        return (
+            f"The model {settings.llm_model} was not found at {where}: check RA_LLM_MODEL "
+            "(and RA_LLM_BASE_URL)."
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return (
+            f"The LLM server is rate limiting requests (still after {MAX_RETRIES} retries): "
+            "wait a minute and ask again."
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return (
+            f"The LLM did not answer within {settings.llm_timeout:g} s: try again, or raise "
+            "RA_LLM_TIMEOUT."
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return (
+            f"Cannot reach the LLM at {where}: check RA_LLM_BASE_URL and your network, or unset "
+            "OPENAI_API_KEY and RA_LLM_BASE_URL to answer offline."
+        )
+    if isinstance(exc, openai.InternalServerError):
+        return f"The LLM server at {where} failed (HTTP {exc.status_code}): try again shortly."
+    if isinstance(exc, openai.APIStatusError):
+        return f"The LLM server at {where} refused the request (HTTP {exc.status_code}): try again."
+    return (
+        f"The LLM answer broke off ({type(exc).__name__}): try again; nothing partial was saved "
+        "as complete."
+    )
