@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from retrieval.text import split_sentences
+
 INSUFFICIENT = "I could not find this in your corpus."
 WEAK_SUPPORT = 0.35
 
@@ -21,8 +23,6 @@ WEAK_SUPPORT = 0.35
 _MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:,|-|–)\s*\d{1,3})*)\s*\](?!\()")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.S)
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\d+\]:", re.M)
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[[^\]]*\])*\s+(?=[A-Z(*])")
-_ABBREV = re.compile(r"\b(?:et al|e\.g|i\.e|vs|cf|Fig|Eq|resp|approx|Dr|Prof)\.$", re.I)
 MAX_RANGE = 20
 
 Support = Callable[[list[tuple[str, int]]], list[float]]
@@ -91,24 +91,6 @@ def is_refusal(text: str) -> bool:
     norm = re.sub(r"[^a-z ]", "", text.lower()).strip()
     target = re.sub(r"[^a-z ]", "", INSUFFICIENT.lower()).strip()
     return norm == target or (norm.startswith(target) and len(norm) < len(target) + 15)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of an answer, list items and headings kept apart; 'et al.' stays inside."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        pending = ""
-        for piece in _SENTENCE_END.split(line):
-            pending = f"{pending} {piece}".strip() if pending else piece
-            if not _ABBREV.search(pending):
-                out.append(pending)
-                pending = ""
-        if pending:
-            out.append(pending)
-    return out
 
 
 def check_citations(

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.query import content_words
+from retrieval.text import split_sentences
 
 # Words a question uses to ask, not to say what it is about.
 QUESTION_WORDS = frozenset(
@@ -96,8 +97,6 @@ QUESTION_WORDS = frozenset(
         "talks",
     ]
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
-_ABBREV = re.compile(r"\b(?:et al|e\.g|i\.e|vs|cf|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
 STEM_CHARS = 6
 MIN_COVERAGE = 0.4
 MIN_SIMILARITY = 0.25
@@ -124,34 +123,6 @@ def question_terms(question: str) -> list[str]:
     """The terms that say what a question is about, without its asking words."""
     words = [w for w in content_words(question) if w not in QUESTION_WORDS and not w.isdigit()]
     return list(dict.fromkeys(stem(w) for w in words))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences and metadata lines of a passage; keeps 'et al.' and 'e.g.' inside.
-
-    'Title\\nAuthors: A, B\\nWe show X. It works.' -> ['Title', 'Authors: A, B', 'We show X.', 'It works.']
-
-    A line ending in a comma continues on the next (CV entries wrap that way):
-    'Research Intern, Qualcomm,\\nResearch on sparsity.' is one sentence.
-    """
-    out: list[str] = []
-    lines: list[str] = []
-    for raw in text.splitlines():
-        raw = raw.strip()
-        if lines and lines[-1].endswith(","):
-            lines[-1] = f"{lines[-1]} {raw}".strip()
-        elif raw:
-            lines.append(raw)
-    for line in lines:
-        pending = ""
-        for piece in _SENTENCE_END.split(line):
-            pending = f"{pending} {piece}".strip() if pending else piece
-            if not _ABBREV.search(pending):
-                out.append(pending)
-                pending = ""
-        if pending:
-            out.append(pending)
-    return out
 
 
 @dataclass(frozen=True)

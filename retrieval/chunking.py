@@ -33,35 +33,31 @@ def chunk_id(kind: str, file: str, line: int, text: str) -> str:
 def paper_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
     """The indexed text of a paper: every field a question might name, and what the
     researcher's own writing says about it (`discussed`)."""
+    return "\n".join(_paper_lines(paper, discussed, with_names=True))
+
+
+def paper_dense_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
+    """What the embedding model sees: the same without authors, venue and awards."""
+    return "\n".join(_paper_lines(paper, discussed, with_names=False))
+
+
+def _paper_lines(paper: Paper, discussed: Sequence[str], *, with_names: bool) -> list[str]:
     lines = [paper.title]
-    if paper.authors:
-        lines.append("Authors: " + ", ".join(paper.authors))
     venue = " ".join(str(v) for v in (paper.venue, paper.year) if v)
-    if venue:
+    if with_names and paper.authors:
+        lines.append("Authors: " + ", ".join(paper.authors))
+    if with_names and venue:
         lines.append("Published: " + venue)
     if paper.topic:
         lines.append("Topic: " + paper.topic)
     if paper.keywords:
         lines.append("Keywords: " + "; ".join(paper.keywords))
-    if paper.awards:
+    if with_names and paper.awards:
         lines.append("Awards: " + "; ".join(paper.awards))
     if paper.abstract:
         lines.append(paper.abstract)
     lines.extend(discussed)
-    return "\n".join(lines)
-
-
-def paper_dense_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
-    """What the embedding model sees: title, topic, keywords and abstract, no names."""
-    lines = [paper.title]
-    if paper.topic:
-        lines.append("Topic: " + paper.topic)
-    if paper.keywords:
-        lines.append("Keywords: " + "; ".join(paper.keywords))
-    if paper.abstract:
-        lines.append(paper.abstract)
-    lines.extend(discussed)
-    return "\n".join(lines)
+    return lines
 
 
 def discussions(catalog: Catalog) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from retrieval.errors import RetrievalError
-from retrieval.text import normalize_title
+from retrieval.text import normalize_title, split_sentences
 
 MAX_QUERY_CHARS = 2000
 
@@ -140,7 +140,6 @@ STOPWORDS = frozenset(
         "yourselves",
     ]
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def content_words(text: str) -> list[str]:
@@ -178,7 +177,7 @@ def snippet(text: str, query: str, width: int = 220) -> str:
     lines = [ln for ln in text.splitlines()[1:] if ln.strip() and not _METADATA_LINE.match(ln)]
     body = " ".join(lines) or text.replace("\n", " ")
     best, best_score = "", -1
-    for sentence in _SENTENCE.split(body):
+    for sentence in split_sentences(body):
         score = len(wanted & set(normalize_title(sentence).split()))
         if score > best_score:
             best, best_score = sentence, score
