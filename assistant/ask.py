@@ -33,6 +33,10 @@ OFFLINE_NOTE = (
 )
 
 
+class AnswerInterrupted(Exception):
+    """The model's stream stopped before it said it was done; the answer is partial."""
+
+
 @dataclass(frozen=True)
 class Token:
     """A piece of the answer as the model streams it (raw: not yet cite-checked)."""
@@ -128,6 +132,7 @@ class Asker:
         )
         parts: list[str] = []
         usage: Usage | None = None
+        finished = reported = False
         for chunk in self.llm.stream([SystemMessage(system), HumanMessage(user)]):
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:
@@ -136,6 +141,13 @@ class Asker:
             meta = getattr(chunk, "usage_metadata", None)
             if meta:
                 usage = usage_of(meta, self.model_name)
+            reported = reported or bool(chunk.response_metadata)
+            finished = finished or bool(chunk.response_metadata.get("finish_reason"))
+        # An OpenAI-compatible stream ends with a finish_reason; one cut off mid-answer
+        # just stops. (Models that report no metadata at all, like test fakes, are
+        # taken at their word.)
+        if reported and not finished:
+            raise AnswerInterrupted("The LLM stream ended before the answer was complete.")
         return "".join(parts), usage
 
     def _extractive(

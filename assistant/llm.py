@@ -99,6 +99,16 @@ def usage_of(metadata: dict[str, Any] | None, model: str) -> Usage | None:
     return Usage(tokens_in, tokens_out, cost)
 
 
+def is_llm_failure(exc: BaseException) -> bool:
+    """True for the errors an LLM endpoint causes (HTTP, protocol, malformed replies)."""
+    import httpx
+    import openai
+
+    from assistant.ask import AnswerInterrupted
+
+    return isinstance(exc, openai.OpenAIError | httpx.HTTPError | ValueError | AnswerInterrupted)
+
+
 def explain_llm_error(exc: BaseException, settings: Settings) -> str:
     """One sentence saying what went wrong with the LLM and what to do; never the key."""
     import openai

@@ -12,7 +12,13 @@ from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.library import Library
-from assistant.llm import build_chat_model, describe_mode, explain_llm_error, llm_configured
+from assistant.llm import (
+    build_chat_model,
+    describe_mode,
+    explain_llm_error,
+    is_llm_failure,
+    llm_configured,
+)
 from assistant.serialize import print_json
 
 out = Console()
@@ -56,13 +62,11 @@ def ask(
             elif isinstance(event, Done):
                 answer = event.answer
     except Exception as exc:
-        if llm is None:
+        if llm is None or not is_llm_failure(exc):
             raise
-        import openai
-
-        if isinstance(exc, openai.OpenAIError | ValueError):
-            raise UserError(explain_llm_error(exc, settings)) from None
-        raise
+        if stream and not json_out:
+            out.print()
+        raise UserError(explain_llm_error(exc, settings)) from None
     assert answer is not None
     if json_out:
         print_json(answer.to_json())
