@@ -16,9 +16,12 @@ from rich.console import Console
 from assistant.commands import ask as ask_commands
 from assistant.commands import chat as chat_commands
 from assistant.commands import corpus as corpus_commands
+from assistant.commands import doctor as doctor_commands
+from assistant.commands import history as history_commands
 from assistant.commands import index as index_commands
 from assistant.commands import search as search_commands
 from assistant.errors import UserError
+from assistant.history import HistoryError
 from assistant.settings import Settings
 from retrieval.errors import RetrievalError
 
@@ -29,7 +32,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (corpus_commands, index_commands, search_commands, ask_commands, chat_commands):
+for module in (
+    corpus_commands,
+    index_commands,
+    search_commands,
+    ask_commands,
+    history_commands,
+    doctor_commands,
+    chat_commands,
+):
     module.register(app)
 
 err = Console(stderr=True, soft_wrap=True)
@@ -55,7 +66,7 @@ def main() -> None:
     """Entry point of the `ra` console script."""
     try:
         code = app(standalone_mode=False)
-    except (UserError, RetrievalError) as exc:
+    except (UserError, RetrievalError, HistoryError) as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:

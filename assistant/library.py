@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.history import HistoryStore
 from assistant.settings import Settings
 from retrieval.errors import IndexMissing
 from retrieval.indexer import IndexLayout, IndexSummary, ProgressFn, index_corpus, read_catalog
@@ -78,6 +79,13 @@ class Library:
             max_file_mb=self.settings.max_file_mb,
             progress=progress,
         )
+
+    @cached_property
+    def history(self) -> HistoryStore:
+        """The chat history under the data directory; interrupted turns are marked at open."""
+        store = HistoryStore(self.settings.data_dir / "history.sqlite")
+        store.recover()
+        return store
 
     def catalog(self) -> Catalog:
         """The catalog as the corpus is now, reusing parses the manifest holds."""

@@ -109,11 +109,20 @@ def is_llm_failure(exc: BaseException) -> bool:
     return isinstance(exc, openai.OpenAIError | httpx.HTTPError | ValueError | AnswerInterrupted)
 
 
-def explain_llm_error(exc: BaseException, settings: Settings) -> str:
-    """One sentence saying what went wrong with the LLM and what to do; never the key."""
+def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool = False) -> str:
+    """One sentence saying what went wrong with the LLM and what to do; never the key.
+
+    `started` says the answer had begun streaming: a connection lost then is an answer
+    that broke off, not a server that cannot be reached.
+    """
     import openai
 
     where = settings.llm_base_url or "the OpenAI API"
+    if started and isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
+        return (
+            "The LLM answer broke off (the connection was lost mid-answer): try again; "
+            "nothing partial was saved as complete."
+        )
     if isinstance(exc, openai.AuthenticationError):
         return f"The LLM server at {where} rejected the API key: check OPENAI_API_KEY."
     if isinstance(exc, openai.PermissionDeniedError):

@@ -91,13 +91,17 @@ def test_slow_first_byte_times_out_then_retries(llm_env: FakeOpenAI, capsys) -> 
         ("401", 1, "rejected the API key: check OPENAI_API_KEY"),
         ("500", 4, "failed (HTTP 500): try again shortly"),
         ("cut", 1, "broke off"),
+        ("cut-eof", 1, "broke off"),
         ("malformed", 4, "try again"),
     ],
 )
 def test_faults_end_in_one_sentence_without_the_key(
     llm_env: FakeOpenAI, capsys, kind: str, times: int, message: str
 ) -> None:  # type: ignore[no-untyped-def]
-    llm_env.fail_next(kind, times=times)
+    if kind == "cut-eof":  # the body ends cleanly, but with no finish_reason
+        llm_env.fail_next("cut", times=times, after=3, eof=True)
+    else:
+        llm_env.fail_next(kind, times=times)
     llm_env.enqueue("This answer must not appear complete [1].")
     run = run_cli(capsys, "ask", QUESTION)
     assert run.code == 1
@@ -112,3 +116,45 @@ def test_sentinel_from_the_model_is_a_refusal(llm_env: FakeOpenAI, capsys) -> No
     llm_env.enqueue("I could not find this in your corpus.")
     answer = run_cli(capsys, "ask", "What GPU did the label smoothing paper use?", "--json").json()
     assert answer["refused"] and answer["citations"] == []
+
+
+@pytest.mark.slow
+def test_doctor_checks_every_part_and_never_prints_the_key(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    run = run_cli(capsys, "doctor", "--json")
+    assert run.code == 0, run.out + run.err
+    checks = {c["check"]: c for c in run.json()}
+    assert list(checks) == [
+        "configuration",
+        "data directory",
+        "corpus",
+        "index",
+        "embedding model",
+        "chroma",
+        "llm",
+    ]
+    assert all(c["ok"] for c in checks.values())
+    assert "up to date" in checks["index"]["detail"] and "answered" in checks["llm"]["detail"]
+    body = llm_env.requests[-1]["body"]
+    assert body.get("max_tokens", body.get("max_completion_tokens")) == 1
+    llm_env.fail_next("401")
+    bad = run_cli(capsys, "doctor")
+    assert bad.code == 1 and "FAIL llm" in bad.out and "rejected the API key" in bad.out
+    assert KEY not in bad.out + bad.err and "OPENAI_API_KEY" in bad.out
+
+
+def test_doctor_on_an_empty_data_dir_says_to_index(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RA_CORPUS", str(CORPUS / "cv.md"))
+    monkeypatch.setattr(
+        "assistant.doctor._embeddings",
+        lambda library: __import__("assistant.doctor").doctor.Check(
+            "embedding model", True, "skipped in this test"
+        ),
+    )
+    run = run_cli(capsys, "doctor", "--json")
+    assert run.code == 1
+    checks = {c["check"]: c for c in run.json()}
+    assert not checks["index"]["ok"] and "run `ra index`" in checks["index"]["detail"]
+    assert checks["llm"]["warning"] and "extractive" in checks["llm"]["detail"]

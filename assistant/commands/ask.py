@@ -20,6 +20,7 @@ from assistant.llm import (
     llm_configured,
 )
 from assistant.serialize import print_json
+from assistant.session import ChatSession
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -52,13 +53,17 @@ def ask(
     stream = not (no_stream or json_out)
     if not json_out:
         err.print(f"[dim]{describe_mode(settings)}[/]")
+    session = ChatSession(asker, library.history)
     answer = None
+    started = False
     try:
-        for event in asker.ask(question):
+        for event in session.ask(question):
             if isinstance(event, Status) and not json_out:
                 err.print(f"[dim]… {event.text}[/]")
-            elif isinstance(event, Token) and stream:
-                out.print(event.text, end="", markup=False, highlight=False)
+            elif isinstance(event, Token):
+                started = True
+                if stream:
+                    out.print(event.text, end="", markup=False, highlight=False)
             elif isinstance(event, Done):
                 answer = event.answer
     except Exception as exc:
@@ -66,7 +71,7 @@ def ask(
             raise
         if stream and not json_out:
             out.print()
-        raise UserError(explain_llm_error(exc, settings)) from None
+        raise UserError(explain_llm_error(exc, settings, started=started)) from None
     assert answer is not None
     if json_out:
         print_json(answer.to_json())
