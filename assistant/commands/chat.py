@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from assistant.commands.corpus import CorpusOption
+from assistant.commands.corpus import CorpusOption, report_skipped
 from assistant.commands.index import index_with_progress
 from assistant.library import Library
 
@@ -29,5 +29,4 @@ def chat(ctx: typer.Context, corpus_paths: CorpusOption = None) -> None:
         "The chat screen is not built yet. Meanwhile: `ra search QUERY`, `ra papers`, "
         "`ra paper KEY`, `ra corpus` (all with --help)."
     )
-    for skipped in summary.skipped:
-        out.print(f"[yellow]skipped[/] {skipped.file}: {skipped.reason}", highlight=False)
+    report_skipped(summary.skipped, summary.warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from assistant.errors import UserError
 from assistant.serialize import paper_detail_json, paper_json, print_json, source_json
 from assistant.settings import Settings
 from retrieval.catalog import Catalog, build_catalog
-from retrieval.records import Paper
+from retrieval.records import Paper, Skipped
 
 CorpusOption = Annotated[
     list[Path] | None,
@@ -58,18 +59,16 @@ def open_catalog(settings: Settings, corpus_paths: list[Path] | None) -> Catalog
     return catalog
 
 
-def report_skipped(catalog: Catalog) -> None:
-    """One line per skipped file, on stderr, so JSON on stdout stays clean."""
-    for skipped in catalog.skipped:
-        err.print(
-            f"[yellow]skipped[/] {escape(skipped.file)}: {escape(skipped.reason)}", highlight=False
-        )
-    for warning in catalog.warnings:
+def report_skipped(skipped: Sequence[Skipped], warnings: Sequence[str]) -> None:
+    """One line per skipped or partly read file, on stderr, so JSON on stdout stays clean."""
+    for item in skipped:
+        err.print(f"[yellow]skipped[/] {escape(item.file)}: {escape(item.reason)}", highlight=False)
+    for warning in warnings:
         err.print(f"[yellow]partly read[/] {escape(warning)}", highlight=False)
 
 
 def _finish(catalog: Catalog) -> None:
-    report_skipped(catalog)
+    report_skipped(catalog.skipped, catalog.warnings)
     if catalog.partial:
         raise typer.Exit(2)
 

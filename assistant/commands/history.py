@@ -12,6 +12,7 @@ from rich.table import Table
 from assistant.commands.corpus import JsonOption
 from assistant.errors import UserError
 from assistant.history import HistoryStore
+from assistant.library import Library
 from assistant.serialize import print_json
 
 out = Console()
@@ -25,10 +26,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _store(ctx: typer.Context) -> HistoryStore:
-    settings = ctx.find_root().obj
-    store = HistoryStore(settings.data_dir / "history.sqlite")
-    store.recover()
-    return store
+    return Library(ctx.find_root().obj).history
 
 
 @history_app.callback()

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,7 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.commands.corpus import CorpusOption, JsonOption, report_skipped
 from assistant.library import Library
 from assistant.serialize import print_json
 from retrieval.indexer import IndexSummary
@@ -72,12 +71,7 @@ def index(
         print_json(summary.to_json())
     else:
         print_summary(summary)
-    for skipped in summary.skipped:
-        err.print(
-            f"[yellow]skipped[/] {escape(skipped.file)}: {escape(skipped.reason)}", highlight=False
-        )
-    for warning in summary.warnings:
-        err.print(f"[yellow]partly read[/] {escape(warning)}", highlight=False)
+    report_skipped(summary.skipped, summary.warnings)
     if summary.skipped or summary.warnings:
         raise typer.Exit(2)
 
