@@ -163,3 +163,19 @@ def test_modes_differ_and_bm25_needs_no_model(sample_searcher) -> None:  # type:
     assert bm25 and all(h.dense_rank is None for h in bm25)
     dense = sample_searcher.search("grokking", k=5, mode="dense")
     assert dense and all(h.lexical_rank is None for h in dense)
+
+
+def test_langchain_retriever_returns_documents_a_chain_can_cite(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+    from retrieval.retriever import PaperRetriever
+
+    retriever = PaperRetriever(searcher=sample_searcher, k=3)
+    docs = retriever.invoke("does label smoothing mitigate label noise")
+    assert len(docs) == 3
+    assert docs[0].metadata["title"] == "Does label smoothing mitigate label noise?"
+    assert (
+        docs[0].metadata["bibkey"]
+        and docs[0].metadata["file"] == "google-research-bhojanapalli.txt"
+    )
+    assert docs[0].page_content.startswith("Does label smoothing mitigate label noise?")
+    topic = PaperRetriever(searcher=sample_searcher, k=5, filters=Filters(topic="Neural Collapse"))
+    assert all(d.metadata["kind"] == "paper" for d in topic.invoke("imbalanced classes"))
