@@ -200,3 +200,12 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
     assert refused["refused"] and refused["citations"] == []
     text = run_cli(capsys, "ask", "What is the boiling point of ethanol?")
     assert "I could not find this in your corpus." in text.out and "Closest matches" in text.out
+
+
+def test_empty_question_is_refused_before_anything_is_saved(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RA_DATA_DIR", str(tmp_path))
+    run = run_cli(capsys, "ask", "   ")
+    assert run.code == 1 and "The query is empty" in run.err
+    assert not (tmp_path / "history.sqlite").exists()

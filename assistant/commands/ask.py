@@ -21,6 +21,7 @@ from assistant.llm import (
 )
 from assistant.serialize import print_json
 from assistant.session import ChatSession
+from retrieval.query import check_query
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -43,6 +44,7 @@ def ask(
     json_out: JsonOption = False,
 ) -> None:
     """Answer a question from your corpus, every claim cited to a source."""
+    question = check_query(question)  # before loading anything or writing the history
     settings = ctx.obj
     library = Library(settings, corpus_paths)
     searcher = library.searcher()
