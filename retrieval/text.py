@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -64,3 +65,85 @@ def split_sentences(text: str) -> list[str]:
         if pending:
             out.append(pending)
     return out
+
+
+def cut_line(line: str, limit: int) -> list[str]:
+    """A line cut at spaces into pieces of at most `limit` characters (a run with no
+    space in its last three quarters is cut anywhere).
+
+    cut_line('aaa bbb ccc', 7) -> ['aaa bbb', 'ccc']
+    """
+    pieces: list[str] = []
+    start, end = 0, len(line)
+    while end - start > limit:
+        cut = line.rfind(" ", start, start + limit + 1)
+        if cut <= start + limit // 4:
+            cut = start + limit
+        piece = line[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+    rest = line[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def pack_lines(lines: Iterable[tuple[int, str]], limit: int) -> list[tuple[int, str]]:
+    """Numbered lines packed into texts of at most `limit` characters, each with the
+    number of its first line. Blank lines end paragraphs; a paragraph stays whole when
+    it fits, one that does not is cut between lines, and a line longer than `limit`
+    at spaces. Linear in the input, so a 50 MB single line is no harder than a page.
+
+    [(1, 'a b'), (2, ''), (3, 'c d')], limit=5 -> [(1, 'a b'), (3, 'c d')]
+    [(1, 'a b'), (2, ''), (3, 'c')], limit=6 -> [(1, 'a b\\n\\nc')]
+    """
+    out: list[tuple[int, str]] = []
+    parts: list[str] = []
+    size = start = 0
+
+    def add(number: int, text: str, sep: str) -> None:
+        nonlocal size, start
+        if parts and size + len(sep) + len(text) > limit:
+            flush()
+        if not parts:
+            start, sep = number, ""
+        parts.append(sep + text)
+        size += len(sep) + len(text)
+
+    def flush() -> None:
+        nonlocal size
+        if parts:
+            out.append((start, "".join(parts)))
+        parts.clear()
+        size = 0
+
+    for paragraph in _paragraphs(lines):
+        length = sum(len(text) + 1 for _, text in paragraph) - 1
+        if length <= limit:
+            if parts and size + 2 + length > limit:
+                flush()  # a paragraph that fits on its own is not split across two texts
+            add(paragraph[0][0], "\n".join(text for _, text in paragraph), "\n\n")
+            continue
+        sep = "\n\n"
+        for number, text in paragraph:
+            for piece in cut_line(text, limit) if len(text) > limit else [text]:
+                add(number, piece, sep)
+                sep = " "
+            sep = "\n"
+    flush()
+    return out
+
+
+def _paragraphs(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """Runs of non-blank lines, right-stripped."""
+    paragraph: list[tuple[int, str]] = []
+    for number, text in lines:
+        text = text.rstrip()
+        if text.strip():
+            paragraph.append((number, text))
+        elif paragraph:
+            yield paragraph
+            paragraph = []
+    if paragraph:
+        yield paragraph

@@ -1,8 +1,16 @@
-"""Generic plain text: sections on heading-like lines, long runs cut into pieces.
+"""Generic plain text (.txt, .text, .rst, or no extension): sections under heading-like
+lines, and long runs of text packed into sections of a reasonable size.
 
-A heading is a short line underlined with ==== or ----, or a short ALL-CAPS line.
-Between headings, paragraphs are grouped into sections of at most about
-`MAX_SECTION_CHARS`, so a 20 MB file of one line becomes many sections, not one.
+A heading is a short line underlined with a run of one of `= - ~ ^ * + #` (and
+optionally overlined with the same run, as reStructuredText allows), or a short
+ALL-CAPS line. Underline styles nest in the order they first appear, as in
+reStructuredText, so a heading path can be ('Results', 'Ablations'). Between headings,
+paragraphs are packed into sections of at most `MAX_SECTION_CHARS`, so a 50 MB file of
+one line becomes many sections, each with the line it starts on.
+
+Simplified on purpose: a heading must start a paragraph (a blank line or another heading
+before it); ALL-CAPS headings count as one more style, nesting by first appearance like
+the others; no other markup is understood (directives, lists and tables stay text).
 """
 
 from __future__ import annotations
@@ -11,77 +19,106 @@ import re
 from pathlib import Path
 
 from retrieval.records import ParseResult, Section, Source
+from retrieval.text import collapse_spaces, pack_lines
 
 NAME = "plaintext"
 MAX_SECTION_CHARS = 2000
-_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+_SUFFIXES = {".txt", ".text", ".rst"}
+_MAX_TITLE_CHARS = 100
+_MAX_CAPS_CHARS = 80
+_ADORNMENT = re.compile(r"^([=\-~^*+#])\1{2,}$")
 
 
 def detect(text: str, path: Path) -> bool:
-    return path.suffix.lower() in {".txt", ".text", ".rst", ""}
-
-
-def _is_caps_heading(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return 3 <= len(line) <= 80 and len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    """`.txt`, `.text` and `.rst` files, and files without an extension that hold text."""
+    suffix = path.suffix.lower()
+    if suffix in _SUFFIXES:
+        return True
+    return suffix == "" and _looks_like_text(text)
 
 
 def parse(text: str, file: str) -> ParseResult:
-    """Document sections named by the nearest heading (or the file's name)."""
-    stem = Path(file).stem
-    lines = text.split("\n")
+    """Document sections, each named by the headings above it (or by the file's name).
+
+    'Intro.\\n\\nResults\\n=======\\nIt works.' (in paper.txt) ->
+    [Section(('paper',), 'Intro.', line 1), Section(('Results',), 'It works.', line 3)]
+    """
+    stem = Path(file).stem or file
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[Section] = []
-    heading = stem
-    buffer: list[str] = []
-    start = 1
+    styles: list[str] = []  # heading styles in the order they first appear: index = level
+    path: list[tuple[int, str]] = []  # (level, title), outermost first
+    heading_line = 0  # 0 while in the text before the first heading
+    body: list[tuple[int, str]] = []
 
     def flush() -> None:
-        body = "\n".join(buffer).strip()
-        if body:
-            for offset, piece in _pieces(body):
-                sections.append(Section((heading,), piece, Source(file, start + offset)))
+        heading = tuple(title for _, title in path) or (stem,)
+        for n, (line, piece) in enumerate(pack_lines(body, MAX_SECTION_CHARS)):
+            start = heading_line if n == 0 and heading_line else line
+            sections.append(Section(heading, piece, Source(file, start)))
+        body.clear()
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        underlined = bool(
-            line.strip() and len(line) <= 120 and _UNDERLINE.match(nxt) and len(nxt.strip()) >= 3
-        )
-        # An ALL-CAPS line is a heading only where a paragraph could start.
-        caps = _is_caps_heading(line.strip()) and (not buffer or not buffer[-1].strip())
-        if underlined or caps:
-            flush()
-            heading = line.strip()
-            buffer, start = [], i + (3 if underlined else 2)
-            i += 2 if underlined else 1
+    index = 0
+    after_break = True  # a heading may start here: the line before was blank or a heading
+    while index < len(lines):
+        found = _heading_at(lines, index) if after_break else None
+        if found is None:
+            line = lines[index]
+            body.append((index + 1, line))
+            after_break = not line.strip()
+            index += 1
             continue
-        if not buffer:
-            start = i + 1
-        buffer.append(line)
-        i += 1
+        style, title, title_index, consumed = found
+        flush()
+        if style not in styles:
+            styles.append(style)
+        level = styles.index(style)
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, title))
+        heading_line = title_index + 1
+        index += consumed
+        after_break = True
     flush()
     return ParseResult(sections=sections)
 
 
-def _pieces(body: str) -> list[tuple[int, str]]:
-    """(line offset, text) pieces of at most about MAX_SECTION_CHARS, cut at paragraph,
-    then line, then word boundaries."""
-    pieces: list[tuple[int, str]] = []
-    offset = 0
-    while body:
-        if len(body) <= MAX_SECTION_CHARS:
-            pieces.append((offset, body.strip()))
-            break
-        window = body[:MAX_SECTION_CHARS]
-        cut = (
-            max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
-        )
-        if cut < MAX_SECTION_CHARS // 4:
-            cut = MAX_SECTION_CHARS
-        piece = body[:cut].strip()
-        if piece:
-            pieces.append((offset, piece))
-        offset += body[:cut].count("\n")
-        body = body[cut:]
-    return pieces
+def _heading_at(lines: list[str], index: int) -> tuple[str, str, int, int] | None:
+    """(style, title, index of the title line, lines taken) if a heading starts at `index`.
+
+    ['=====', 'Title', '=====', ...] -> ('o=', 'Title', index + 1, 3)
+    ['Title', '-----', ...]          -> ('u-', 'Title', index, 2)
+    ['ABSTRACT', ...]                -> ('caps', 'ABSTRACT', index, 1)
+    """
+    first = lines[index].strip()
+    second = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    third = lines[index + 2].strip() if index + 2 < len(lines) else ""
+    if _ADORNMENT.match(first) and _is_title(second) and third == first:
+        return f"o{first[0]}", collapse_spaces(second), index + 1, 3
+    if _is_title(first) and _ADORNMENT.match(second):
+        return f"u{second[0]}", collapse_spaces(first), index, 2
+    if _is_caps_heading(first):
+        return "caps", collapse_spaces(first.rstrip(":")), index, 1
+    return None
+
+
+def _is_title(line: str) -> bool:
+    return bool(line) and len(line) <= _MAX_TITLE_CHARS and not _ADORNMENT.match(line)
+
+
+def _is_caps_heading(line: str) -> bool:
+    """'2 RELATED WORK' and 'ABSTRACT:' are headings; 'NASA.', 'X = Y + Z' and 'OK' are not."""
+    if not 3 <= len(line) <= _MAX_CAPS_CHARS or line[-1] in ".,;!?":
+        return False
+    letters = sum(ch.isalpha() for ch in line)
+    visible = sum(not ch.isspace() for ch in line)
+    return letters >= 3 and letters * 3 >= visible * 2 and line == line.upper() != line.lower()
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly printable characters in the first 4 KB: a README, not a binary blob."""
+    sample = text[:4096]
+    if not sample.strip():
+        return False
+    printable = sum(ch.isprintable() or ch in "\n\r\t\f" for ch in sample)
+    return printable >= 0.95 * len(sample)
