@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+# Bounded, so an unmatched '[' or '<' in a long line costs linear, not quadratic, time.
+_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,2000})\)")
 _SUP = re.compile(r"<sup>.*?</sup>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^>\n]{0,500}>")
 # Emphasis marks touch their text: '**a**', '*a*', '__a__'; a lone ' * ' is kept.
 _EMPHASIS = re.compile(r"\*+(?=\S)|(?<=\S)\*+|(?<![\w_])__?(?=\S)|(?<=\S)__?(?![\w_])")
 
