@@ -211,6 +211,7 @@ def _merge(group: list[Paper]) -> Paper:
         sources=_union(p.sources for p in group),
         links=_union(p.links for p in group),
         awards=_union(p.awards for p in group),
+        bibkey_hint=next((p.bibkey_hint for p in group if p.bibkey_hint), ""),
     )
 
 
@@ -263,16 +264,29 @@ def base_bibkey(paper: Paper) -> str:
     return f"{author or 'anon'}{year}{first}"
 
 
+_VALID_KEY = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+
+
 def assign_bibkeys(papers: Sequence[Paper]) -> list[Paper]:
-    """Give every paper a unique key; colliding keys get a, b, c... in title order."""
+    """Give every paper a unique key.
+
+    A key from the user's own .bib is kept when no other paper claims it; the others
+    get surname + year + first word, colliding ones a, b, c... in title order.
+    """
+    hints: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        if paper.bibkey_hint and _VALID_KEY.match(paper.bibkey_hint):
+            hints[paper.bibkey_hint.casefold()].append(paper)
+    keys: dict[str, str] = {g[0].id: g[0].bibkey_hint for g in hints.values() if len(g) == 1}
+    taken = {k.casefold() for k in keys.values()}
     by_key: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        by_key[base_bibkey(paper)].append(paper)
-    keys: dict[str, str] = {}
-    taken = set(by_key)
+        if paper.id not in keys:
+            by_key[base_bibkey(paper)].append(paper)
     for key, group in by_key.items():
-        if len(group) == 1:
+        if len(group) == 1 and key not in taken:
             keys[group[0].id] = key
+            taken.add(key)
             continue
         suffixes = _suffixes()
         for paper in sorted(group, key=lambda p: (normalize_title(p.title), p.id)):

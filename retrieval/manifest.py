@@ -138,6 +138,7 @@ def result_from_json(data: dict[str, Any]) -> ParseResult:
             awards=tuple(p["awards"]),
             bibkey=p["bibkey"],
             id=p["id"],
+            bibkey_hint=p.get("bibkey_hint", ""),
         )
         for p in data["papers"]
     ]

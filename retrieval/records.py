@@ -56,6 +56,9 @@ class Paper:
     awards: tuple[str, ...] = ()
     bibkey: str = ""
     id: str = field(default="")
+    # The citation key the user's own .bib gave this paper; the catalog keeps it as the
+    # paper's bibkey when no other paper claims it, so drafts cite the user's keys.
+    bibkey_hint: str = ""
 
     def __post_init__(self) -> None:
         if not self.id:

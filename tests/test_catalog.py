@@ -173,3 +173,36 @@ def test_catalog_lookup_and_filters() -> None:
         "Training Sparse Neural Networks"
     ]
     assert catalog.filter("sparsity mse") == []
+
+
+def test_keys_from_the_users_bib_are_kept_when_unique() -> None:
+    papers = [
+        Paper(
+            title="Full-Gradient Representation",
+            authors=("Suraj Srinivas",),
+            year=2019,
+            bibkey_hint="fullgrad19",
+        ),
+        Paper(title="Another Paper", authors=("A Smith",), year=2020, bibkey_hint="same"),
+        Paper(title="Third Paper", authors=("B Jones",), year=2021, bibkey_hint="same"),
+        Paper(title="Fullgrad Nineteen", authors=("Z Zed",), year=2019),
+    ]
+    keys = [p.bibkey for p in assign_bibkeys(papers)]
+    assert keys[0] == "fullgrad19"  # the user's own key
+    assert keys[1] == "smith2020another" and keys[2] == "jones2021third"  # a clash: generated
+    assert len(set(keys)) == 4
+
+
+def test_a_merged_paper_keeps_the_bib_key_of_any_source() -> None:
+    merged = merge_papers(
+        [
+            Paper(title="Knowledge Transfer with Jacobian Matching", sources=(Source("cv.md", 1),)),
+            Paper(
+                title="Knowledge transfer with Jacobian matching",
+                bibkey_hint="srinivas18",
+                sources=(Source("my.bib", 3),),
+            ),
+        ]
+    )
+    assert merged[0].bibkey_hint == "srinivas18"
+    assert assign_bibkeys(merged)[0].bibkey == "srinivas18"

@@ -186,3 +186,12 @@ def test_detect_claims_bib_files() -> None:
     assert bibtex.detect("", Path("refs.bib"))
     assert bibtex.detect("", Path("REFS.BIB"))
     assert not bibtex.detect("@article{x, title={y}}", Path("refs.txt"))
+
+
+def test_entries_carry_their_own_citation_keys() -> None:
+    from retrieval.parsers import bibtex as bib
+
+    result = bib.parse(
+        "@article{frankle2019lottery, title={The Lottery Ticket Hypothesis}, year=2019}", "r.bib"
+    )
+    assert result.papers[0].bibkey_hint == "frankle2019lottery"

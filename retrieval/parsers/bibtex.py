@@ -146,6 +146,7 @@ def _paper(
         abstract=latex_to_text(fields.get("abstract", "")) or None,
         sources=(Source(file, (entry.start_line or 0) + 1),),
         links=_links(fields),
+        bibkey_hint=entry.key,
     )
 
 
