@@ -243,7 +243,8 @@ def _parse(
 ) -> tuple[str, ParseResult, str | None]:
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF-"):
-        return pdf.NAME, pdf.parse_pdf(data, name), None
+        parsed, note = pdf.parse_pdf_with_note(data, name)
+        return pdf.NAME, parsed, note
     if suffix == ".pdf":
         raise ParseError("is not a readable PDF (it does not start with a PDF header)")
     if b"\x00" in data[:_SNIFF_BYTES]:

@@ -106,3 +106,14 @@ def test_unchanged_files_are_not_parsed_again(
     (tmp_path / "a.md").write_text(GOOD_MD + "\nMore.\n")
     changed = load_corpus([tmp_path], cache=cache)
     assert not changed.files and "could not be parsed" in changed.skipped[0].reason
+
+
+def test_a_pdf_read_in_part_is_reported_as_partly_read(tmp_path: Path) -> None:
+    from tests.pdf_factory import make_pdf
+
+    data = make_pdf([["A Long Enough Title For The Page", f"page {i}"] for i in range(4)])
+    (tmp_path / "cut.pdf").write_bytes(data[: int(len(data) * 0.8)])
+    result = load_corpus([tmp_path])
+    (loaded,) = result.files  # the pages before the cut are recovered
+    assert loaded.note is not None and "cut short" in loaded.note
+    assert loaded.sections == 4 and result.skipped == []
