@@ -19,8 +19,9 @@ import re
 from pathlib import Path
 
 from retrieval.parsers.markdown_blocks import clean_inline
-from retrieval.records import ParseResult, Section, Source
-from retrieval.text import cut_line, pack_lines
+from retrieval.parsers.sections import SectionBuilder
+from retrieval.records import ParseResult
+from retrieval.text import cut_line
 
 NAME = "markdown"
 MAX_SECTION_CHARS = 2000
@@ -46,30 +47,12 @@ def parse(text: str, file: str) -> ParseResult:
     '# Methods\\nWe prune.\\n## Details\\nMore.' (in notes.md) ->
     [Section(('Methods',), 'We prune.', line 1), Section(('Methods', 'Details'), 'More.', line 3)]
     """
-    stem = Path(file).stem or file
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    sections: list[Section] = []
-    path: list[tuple[int, str]] = []  # (level, title), outermost first
-    heading_line = 0  # 0 while in the text before the first heading
-    body: list[tuple[int, str]] = []
+    built = SectionBuilder(file, MAX_SECTION_CHARS)
+    body = built.body
     fence = ""  # the opening fence while inside fenced code
     after_break = True  # the line before was blank, a heading or a fence (or there was none)
     candidate = 0  # line number of a one-line paragraph an underline would make a heading
-
-    def flush() -> None:
-        heading = tuple(title for _, title in path) or (stem,)
-        for n, (line, piece) in enumerate(pack_lines(body, MAX_SECTION_CHARS)):
-            start = heading_line if n == 0 and heading_line else line
-            sections.append(Section(heading, piece, Source(file, start)))
-        body.clear()
-
-    def open_heading(level: int, title: str, line: int) -> None:
-        nonlocal heading_line
-        flush()
-        while path and path[-1][0] >= level:
-            path.pop()
-        path.append((level, title))
-        heading_line = line
 
     skip = _front_matter_end(lines)
     for number, line in enumerate(lines[skip:], skip + 1):
@@ -88,13 +71,13 @@ def parse(text: str, file: str) -> ParseResult:
         if atx:
             title = clean_inline(atx.group(2) or "")
             if title:  # an empty '#' line names nothing; it is dropped like a blank line
-                open_heading(len(atx.group(1)), title, number)
+                built.open_heading(len(atx.group(1)), title, number)
             after_break, candidate = True, 0
             continue
         underline = _SETEXT.match(line) if short else None
         if underline and candidate == number - 1 and body and body[-1][0] == candidate:
             title = body.pop()[1]
-            open_heading(1 if underline.group(1)[0] == "=" else 2, title, candidate)
+            built.open_heading(1 if underline.group(1)[0] == "=" else 2, title, candidate)
             after_break, candidate = True, 0
             continue
         cleaned = _clean(line)
@@ -104,8 +87,7 @@ def parse(text: str, file: str) -> ParseResult:
         candidate = number if text_line else 0
         after_break = blank
         body.append((number, cleaned))
-    flush()
-    return ParseResult(sections=sections)
+    return ParseResult(sections=built.finish())
 
 
 def _front_matter_end(lines: list[str]) -> int:

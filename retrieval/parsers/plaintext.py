@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from retrieval.records import ParseResult, Section, Source
-from retrieval.text import collapse_spaces, pack_lines
+from retrieval.parsers.sections import SectionBuilder
+from retrieval.records import ParseResult
+from retrieval.text import collapse_spaces
 
 NAME = "plaintext"
 MAX_SECTION_CHARS = 2000
@@ -43,44 +44,26 @@ def parse(text: str, file: str) -> ParseResult:
     'Intro.\\n\\nResults\\n=======\\nIt works.' (in paper.txt) ->
     [Section(('paper',), 'Intro.', line 1), Section(('Results',), 'It works.', line 3)]
     """
-    stem = Path(file).stem or file
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    sections: list[Section] = []
+    built = SectionBuilder(file, MAX_SECTION_CHARS)
     styles: list[str] = []  # heading styles in the order they first appear: index = level
-    path: list[tuple[int, str]] = []  # (level, title), outermost first
-    heading_line = 0  # 0 while in the text before the first heading
-    body: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        heading = tuple(title for _, title in path) or (stem,)
-        for n, (line, piece) in enumerate(pack_lines(body, MAX_SECTION_CHARS)):
-            start = heading_line if n == 0 and heading_line else line
-            sections.append(Section(heading, piece, Source(file, start)))
-        body.clear()
-
     index = 0
     after_break = True  # a heading may start here: the line before was blank or a heading
     while index < len(lines):
         found = _heading_at(lines, index) if after_break else None
         if found is None:
             line = lines[index]
-            body.append((index + 1, line))
+            built.add(index + 1, line)
             after_break = not line.strip()
             index += 1
             continue
         style, title, title_index, consumed = found
-        flush()
         if style not in styles:
             styles.append(style)
-        level = styles.index(style)
-        while path and path[-1][0] >= level:
-            path.pop()
-        path.append((level, title))
-        heading_line = title_index + 1
+        built.open_heading(styles.index(style), title, title_index + 1)
         index += consumed
         after_break = True
-    flush()
-    return ParseResult(sections=sections)
+    return ParseResult(sections=built.finish())
 
 
 def _heading_at(lines: list[str], index: int) -> tuple[str, str, int, int] | None:
