@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from assistant.library import Library
 from assistant.llm import describe_mode, explain_llm_error, llm_configured
 from retrieval.errors import RetrievalError
-from retrieval.loaders import load_corpus
-from retrieval.manifest import load_manifest
+from retrieval.indexer import file_changes
+from retrieval.loaders import LoadResult, load_corpus
+from retrieval.manifest import Manifest, load_manifest
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,16 @@ class Check:
 
 def run_checks(library: Library) -> list[Check]:
     """All checks, in the order a user would fix them."""
+    # The corpus is read once, reusing the manifest's parses, for both checks below.
+    manifest = load_manifest(library.layout.manifest, library.embeddings_id)
+    loaded = load_corpus(
+        library.roots, max_file_mb=library.settings.max_file_mb, cache=manifest.cache()
+    )
     return [
         _configuration(library),
         _data_dir(library),
-        _corpus(library),
-        _index(library),
+        _corpus(library, loaded),
+        _index(manifest, loaded),
         _embeddings(library),
         _chroma(library),
         _llm(library),
@@ -54,8 +60,7 @@ def _data_dir(library: Library) -> Check:
     return Check("data directory", True, str(path))
 
 
-def _corpus(library: Library) -> Check:
-    loaded = load_corpus(library.roots, max_file_mb=library.settings.max_file_mb)
+def _corpus(library: Library, loaded: LoadResult) -> Check:
     if not loaded.files:
         return Check(
             "corpus", False, "nothing could be read: point RA_CORPUS or --corpus at your papers."
@@ -71,16 +76,12 @@ def _corpus(library: Library) -> Check:
     return Check("corpus", True, detail)
 
 
-def _index(library: Library) -> Check:
-    manifest = load_manifest(library.layout.manifest, library.embeddings_id)
+def _index(manifest: Manifest, loaded: LoadResult) -> Check:
     if manifest.status != "complete":
         state = "was interrupted" if manifest.status == "building" else "does not exist yet"
         return Check("index", False, f"the index {state}: run `ra index`.")
-    cache = manifest.cache()
-    loaded = load_corpus(library.roots, max_file_mb=library.settings.max_file_mb, cache=cache)
-    changed = sum(1 for f in loaded.files if not f.reused) + sum(
-        1 for key in manifest.files if key not in {str(f.path.absolute()) for f in loaded.files}
-    )
+    changes = file_changes(manifest, loaded.files)
+    changed = changes.added + changes.updated + changes.removed
     detail = f"{manifest.papers} papers, {manifest.chunks} chunks"
     if changed:
         return Check(

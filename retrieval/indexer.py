@@ -195,7 +195,7 @@ def index_corpus(
         n_files = len(loaded.files)
         detail = f"{n_files} files, {len(catalog.papers)} papers, {len(chunks)} chunks"
         report(Progress("reading", n_files, n_files, detail))
-        summary = _file_changes(manifest, loaded.files)
+        summary = file_changes(manifest, loaded.files)
         summary.papers = len(catalog.papers)
         summary.chunks = len(chunks)
         summary.skipped = list(loaded.skipped)
@@ -242,7 +242,8 @@ def chunk_digest(chunks: Sequence[Chunk]) -> str:
     return hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
 
 
-def _file_changes(manifest: Manifest, files: Sequence[LoadedFile]) -> IndexSummary:
+def file_changes(manifest: Manifest, files: Sequence[LoadedFile]) -> IndexSummary:
+    """Files added, updated, removed and unchanged since the manifest was written."""
     summary = IndexSummary()
     seen = set()
     for f in files:
