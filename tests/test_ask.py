@@ -127,6 +127,9 @@ def test_offline_answers_contain_the_fact(
     [
         "What is the boiling point of ethanol?",
         "Which paper introduced the Mamba state-space model?",
+        # Near misses: the topic is in the corpus, the attribute asked about is not.
+        "Who won the Turing Award for the lottery ticket hypothesis?",
+        "Which company acquired the authors of the double descent paper?",
     ],
 )
 def test_offline_refuses_what_the_corpus_does_not_hold(sample_asker: Asker, question: str) -> None:

@@ -1,0 +1,57 @@
+"""The offline answerability tests, on hand-made passages and vocabularies."""
+
+from __future__ import annotations
+
+from assistant.extractive import (
+    Vocabulary,
+    absent_names,
+    absent_rare_terms,
+    answerable,
+    question_terms,
+)
+
+LTH = (
+    "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks. "
+    "Dense networks contain sparse subnetworks that train to full accuracy."
+)
+OTHER = [
+    "The Turing test asks whether a machine can imitate a person.",
+    "The award for the best paper went to a study of attention.",
+    "Our team won the competition with a larger model.",
+]
+
+
+def vocab(*extra: str) -> Vocabulary:
+    return Vocabulary.build([LTH, *OTHER, *extra])
+
+
+def test_source_words_do_not_count_as_the_topic() -> None:
+    assert question_terms("Which papers in the daily feed appear on the curated page?") == []
+
+
+def test_names_are_matched_across_hyphens_and_case() -> None:
+    passages = ["A Gaussian process posterior for deep ensembles."]
+    assert absent_names("How do ensembles give a Gaussian-process posterior?", passages) == []
+    assert absent_names("How many parameters does GPT-4 have?", passages) == ["GPT-4"]
+
+
+def test_rare_terms_the_best_passages_lack_are_absent() -> None:
+    question = "Who won the Turing Award for the lottery ticket hypothesis?"
+    assert absent_rare_terms(question, [LTH], vocab()) == ["won", "turing", "award"]
+    # Terms the corpus never uses are a different test (unknown terms), not this one.
+    assert absent_rare_terms("Who founded Zorblax for the lottery ticket?", [LTH], vocab()) == []
+
+
+def test_a_found_topic_with_an_absent_attribute_is_refused() -> None:
+    near = "Who won the Turing Award for the lottery ticket hypothesis?"
+    assert not answerable(near, [LTH], 0.6, vocab())
+    asked = "Do sparse subnetworks of dense networks train to full accuracy?"
+    assert answerable(asked, [LTH], 0.6, vocab())
+
+
+def test_a_far_nearest_passage_is_refused() -> None:
+    assert not answerable("Do sparse subnetworks train?", [LTH], 0.1, vocab())
+
+
+def test_a_name_no_passage_mentions_is_refused() -> None:
+    assert not answerable("Did Mistral train sparse subnetworks?", [LTH], 0.7, vocab("Mistral"))
