@@ -20,6 +20,7 @@ from assistant.commands import doctor as doctor_commands
 from assistant.commands import history as history_commands
 from assistant.commands import index as index_commands
 from assistant.commands import search as search_commands
+from assistant.commands import write as write_commands
 from assistant.errors import UserError
 from assistant.history import HistoryError
 from assistant.settings import Settings
@@ -37,6 +38,7 @@ for module in (
     index_commands,
     search_commands,
     ask_commands,
+    write_commands,
     history_commands,
     doctor_commands,
     chat_commands,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.history import HistoryStore
+from assistant.profile import Profile, build_profile, profile_files
 from assistant.settings import Settings
 from retrieval.errors import IndexMissing
 from retrieval.indexer import IndexLayout, IndexSummary, ProgressFn, index_corpus, read_catalog
@@ -25,13 +26,9 @@ if TYPE_CHECKING:
     from retrieval.vectorstore import ChunkStore
 
 
-# Parsers whose files describe the researcher who uses `ra` ("me" in questions).
-PROFILE_PARSERS = {"cv", "research-statement"}
-
-
-def researcher_names(catalog: Catalog) -> list[str]:
-    """Names of the people whose statement or CV is in the corpus: who "me" is."""
-    files = {f.file for f in catalog.files if f.parser in PROFILE_PARSERS}
+def researcher_names(catalog: Catalog, globs: str | None = None) -> list[str]:
+    """Names of the people whose profile documents are in the corpus: who "me" is."""
+    files = set(profile_files(catalog, globs))
     names = {s.owner for s in catalog.sections if s.owner and s.source.file in files}
     return sorted(names)
 
@@ -92,6 +89,11 @@ class Library:
         catalog, _ = read_catalog(self.layout, self.roots, self.settings.max_file_mb)
         return catalog
 
+    def profile(self, catalog: Catalog | None = None) -> Profile:
+        """The researcher profile from the documents `RA_PROFILE` names (default: the
+        research statement and CV)."""
+        return build_profile(catalog or self.catalog(), self.settings.profile)
+
     def searcher(self) -> HybridSearcher:
         """A searcher over the complete index; `IndexMissing` if there is none."""
         from retrieval.chunking import catalog_chunks
@@ -112,5 +114,5 @@ class Library:
             store=self.open_store(),
             lexical=lexical,
             embeddings=self.embeddings,
-            me=researcher_names(catalog),
+            me=researcher_names(catalog, self.settings.profile),
         )

@@ -1,0 +1,257 @@
+"""`ra profile`, `ra reading-list`, `ra related-work` and `ra triage`: the writing jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.errors import UserError
+from assistant.export import write_text
+from assistant.library import Library
+from assistant.llm import (
+    build_chat_model,
+    describe_mode,
+    explain_llm_error,
+    is_llm_failure,
+    llm_configured,
+)
+from assistant.serialize import print_json
+from retrieval.query import check_query
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+T = TypeVar("T")
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+FormatOption = Annotated[
+    str, typer.Option("--format", help="md (Markdown with references) or bib (BibTeX).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Write to this file instead of the terminal.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("profile")(profile)
+    app.command("reading-list")(reading_list)
+    app.command("related-work")(related_work)
+    app.command("triage")(triage)
+
+
+def _format(value: str) -> str:
+    if value not in ("md", "bib"):
+        raise UserError(f"--format must be md or bib, not '{value}'.")
+    return value
+
+
+def emit(markdown: str, bib: str, fmt: str, out_file: Path | None) -> None:
+    """Print or write the Markdown or the BibTeX of a result."""
+    text = markdown if fmt == "md" else bib
+    if out_file is not None:
+        path = write_text(out_file, text)
+        err.print(f"Wrote {path} ({'BibTeX' if fmt == 'bib' else 'Markdown'}).")
+        return
+    if fmt == "bib":
+        out.print(text, markup=False, highlight=False, end="")
+    else:
+        out.print(Markdown(markdown))
+
+
+def _llm(ctx: typer.Context) -> BaseChatModel | None:
+    settings = ctx.obj
+    return build_chat_model(settings) if llm_configured(settings) else None
+
+
+def _run_llm(ctx: typer.Context, llm: object, work: Callable[[], T]) -> T:
+    """Run `work()`, turning an LLM failure into one sentence."""
+    try:
+        return work()
+    except Exception as exc:
+        if llm is None or not is_llm_failure(exc):
+            raise
+        raise UserError(explain_llm_error(exc, ctx.obj, started=False)) from None
+
+
+def profile(
+    ctx: typer.Context, corpus_paths: CorpusOption = None, json_out: JsonOption = False
+) -> None:
+    """Show the researcher profile: the agenda's themes and your own papers."""
+    library = Library(ctx.obj, corpus_paths)
+    prof = library.profile()
+    if json_out:
+        print_json(prof.to_json())
+        return
+    if prof.empty:
+        out.print(
+            "No profile: the corpus has no research statement or CV. Add one, or set "
+            "RA_PROFILE to the files that describe you."
+        )
+        return
+    out.print(f"[bold]{', '.join(prof.names) or 'Researcher'}[/] — from {', '.join(prof.files)}")
+    table = Table(title=f"{len(prof.themes)} themes", title_justify="left")
+    for col in ("theme", "keywords", "your papers", "source"):
+        table.add_column(col)
+    for t in prof.themes:
+        table.add_row(
+            t.name,
+            ", ".join(t.keywords),
+            ", ".join(p.bibkey for p in t.own_papers) or "-",
+            f"{t.source.file}:{t.source.line}",
+        )
+    out.print(table)
+    out.print(f"\n[bold]{len(prof.own_papers)} papers of yours[/] in the catalog:")
+    for p in prof.own_papers:
+        out.print(f"  {p.year or '----'}  {p.title}  [dim]{p.bibkey}[/]", highlight=False)
+
+
+def reading_list(
+    ctx: typer.Context,
+    topic: Annotated[
+        str, typer.Argument(help="What to read about; may be empty with --for-me.")
+    ] = "",
+    n: Annotated[int, typer.Option("--n", min=1, max=50, help="How many papers.")] = 12,
+    for_me: Annotated[
+        bool, typer.Option("--for-me", help="Choose and explain by your own agenda.")
+    ] = False,
+    fmt: FormatOption = "md",
+    out_file: OutOption = None,
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """A reading list on a topic: themes, foundational to recent, why to read each."""
+    from assistant.reading_list import ReadingLister
+
+    fmt = _format(fmt)
+    topic = check_query(topic) if topic.strip() or not for_me else ""
+    library = Library(ctx.obj, corpus_paths)
+    searcher = library.searcher()
+    llm = _llm(ctx)
+    if not json_out:
+        err.print(f"[dim]{describe_mode(ctx.obj)}[/]")
+    lister = ReadingLister(
+        searcher, library.profile(searcher.catalog), llm=llm, model_name=ctx.obj.llm_model
+    )
+    result = _run_llm(ctx, llm, lambda: lister.build(topic, n=n, for_me=for_me))
+    if json_out:
+        print_json(result.to_json())
+        return
+    emit(result.to_markdown(), result.to_bibtex(), fmt, out_file)
+
+
+def related_work(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Option("--topic", help="The topic to survey.")] = None,
+    abstract_file: Annotated[
+        Path | None, typer.Option("--abstract-file", help="Your paper's abstract, as text.")
+    ] = None,
+    paragraphs: Annotated[int, typer.Option("--paragraphs", min=1, max=4)] = 2,
+    style: Annotated[str, typer.Option("--style", help="latex or markdown.")] = "latex",
+    bib: Annotated[
+        Path | None, typer.Option("--bib", help="Write the cited entries to this .bib file.")
+    ] = None,
+    out_file: OutOption = None,
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Draft related-work paragraphs that cite only papers of your corpus."""
+    from assistant.related_work import Drafter
+
+    if style not in ("latex", "markdown"):
+        raise UserError(f"--style must be latex or markdown, not '{style}'.")
+    if (topic is None) == (abstract_file is None):
+        raise UserError("Give exactly one of --topic TEXT or --abstract-file FILE.")
+    abstract = None
+    if abstract_file is not None:
+        try:
+            abstract = abstract_file.expanduser().read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise UserError(
+                f"Cannot read {abstract_file} ({exc.strerror}): check the path."
+            ) from None
+        if not abstract.strip():
+            raise UserError(f"{abstract_file} is empty: put your abstract in it.")
+    else:
+        topic = check_query(topic or "")
+    library = Library(ctx.obj, corpus_paths)
+    searcher = library.searcher()
+    llm = _llm(ctx)
+    if not json_out:
+        err.print(f"[dim]{describe_mode(ctx.obj)}[/]")
+    drafter = Drafter(
+        searcher,
+        library.profile(searcher.catalog),
+        llm=llm,
+        model_name=ctx.obj.llm_model,
+        embeddings=library.embeddings,
+    )
+    draft = _run_llm(
+        ctx,
+        llm,
+        lambda: drafter.draft(
+            topic=topic,
+            abstract=abstract,
+            paragraphs=paragraphs,
+            style=style,  # type: ignore[arg-type]
+        ),
+    )
+    if bib is not None:
+        path = write_text(bib, draft.bibtex)
+        err.print(f"Wrote {len(draft.cited)} BibTeX entries to {path}.")
+    if json_out:
+        print_json(draft.to_json())
+        return
+    if out_file is not None:
+        emit(draft.to_markdown(), draft.bibtex, "md", out_file)
+    elif style == "latex":
+        if draft.note:
+            err.print(f"[yellow]{draft.note}[/]")
+        if draft.mode == "extractive":
+            err.print("[dim]Draft from sources (offline): rewrite before use.[/]")
+        out.print("\n\n".join(draft.paragraphs), markup=False, highlight=False)
+    else:
+        out.print(Markdown(draft.to_markdown()))
+    if draft.removed:
+        err.print(
+            f"[yellow]Removed citations of papers not retrieved:[/] {', '.join(draft.removed)}"
+        )
+    for sentence in draft.weak:
+        err.print(f"[yellow]Weakly supported:[/] {sentence}", highlight=False)
+
+
+def triage(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None, typer.Option("--source", help="The corpus file to triage (default: the feed).")
+    ] = None,
+    n: Annotated[int, typer.Option("--n", min=1, max=200, help="How many papers.")] = 10,
+    corpus_paths: CorpusOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Rank the papers of a feed by relevance to your agenda (never re-indexes)."""
+    from assistant.triage import triage as rank
+
+    library = Library(ctx.obj, corpus_paths)
+    catalog = library.catalog()
+    file, ranked = rank(catalog, library.profile(catalog), library.embeddings, source=source, n=n)
+    if json_out:
+        print_json({"source": file, "papers": [t.to_json(i) for i, t in enumerate(ranked, 1)]})
+        return
+    if not ranked:
+        out.print(f"{file} holds no papers.")
+        return
+    out.print(f"[bold]{len(ranked)} papers[/] of {file}, closest to your agenda first:\n")
+    for i, t in enumerate(ranked, 1):
+        out.print(
+            f"{i:2}. [bold]{t.paper.title}[/] ({t.paper.year or 'n.d.'}) [dim]{t.paper.bibkey}[/]",
+            highlight=False,
+        )
+        out.print(f"    {t.reason}", highlight=False)

@@ -1,0 +1,337 @@
+"""Reading lists: papers on a topic (or on the researcher's agenda), grouped into
+themes, foundational to recent, each with why to read it and a short summary.
+
+Candidates come from hybrid search and must carry the topic's words (see
+`assistant.selection`). With an LLM the model names the themes and writes the lines,
+from the candidates only; offline the themes come from the catalog's topics and the
+phrases titles share, and the summaries are the abstracts' own sentences. Both give
+the same structure, and the same JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant.export import bibtex, references_markdown
+from assistant.llm import Usage, usage_of
+from assistant.profile import Profile, Theme
+from assistant.selection import (
+    Group,
+    TopicMatcher,
+    chronological,
+    group_papers,
+    paper_text,
+    stems,
+    summary_sentences,
+)
+from prompts import SourcePassage, format_sources, load_prompt
+from retrieval.hybrid import Filters, HybridSearcher
+from retrieval.records import Paper
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+OFFLINE_LABEL = (
+    "Offline reading list: themes from your corpus's topics and title phrases, "
+    "summaries quoted from the abstracts (set OPENAI_API_KEY or RA_LLM_BASE_URL for "
+    "written ones)."
+)
+# The agenda's own theme closest to a paper must share at least this many words.
+MIN_THEME_WORDS = 2
+AGENDA_SIMILARITY = 0.45
+
+
+@dataclass(frozen=True)
+class ListedPaper:
+    paper: Paper
+    why: str
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.paper
+        return {
+            "paper_id": p.id,
+            "title": p.title,
+            "bibkey": p.bibkey,
+            "authors": list(p.authors),
+            "year": p.year,
+            "venue": p.venue,
+            "why": self.why,
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True)
+class ReadingTheme:
+    name: str
+    papers: tuple[ListedPaper, ...]
+
+
+@dataclass
+class ReadingList:
+    topic: str
+    mode: str
+    themes: list[ReadingTheme]
+    for_me: bool = False
+    note: str | None = None
+    usage: Usage | None = None
+    searched: list[str] = field(default_factory=list)
+
+    @property
+    def papers(self) -> list[Paper]:
+        return [lp.paper for theme in self.themes for lp in theme.papers]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "mode": self.mode,
+            "for_me": self.for_me,
+            "themes": [
+                {"name": t.name, "papers": [lp.to_json() for lp in t.papers]} for t in self.themes
+            ],
+            "note": self.note,
+            "usage": self.usage.to_json() if self.usage else None,
+        }
+
+    def to_markdown(self) -> str:
+        title = self.topic or "your agenda"
+        lines = [f"# Reading list: {title}", ""]
+        if self.mode == "extractive":
+            lines += [f"*{OFFLINE_LABEL}*", ""]
+        if self.note:
+            lines += [f"*{self.note}*", ""]
+        if not self.themes:
+            lines.append("No paper in your corpus is on this topic. Try other words.")
+        for theme in self.themes:
+            lines += [f"## {theme.name}", ""]
+            for lp in theme.papers:
+                p = lp.paper
+                meta = ", ".join(x for x in (_authors(p), str(p.year or ""), p.venue or "") if x)
+                lines.append(f"1. **{p.title}** ({meta}) `{p.bibkey}`  ")
+                lines.append(f"   *Why:* {lp.why}  ")
+                lines.append(f"   {lp.summary}")
+            lines.append("")
+        if self.themes:
+            lines.append(references_markdown(self.papers))
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_bibtex(self) -> str:
+        return bibtex(self.papers)
+
+
+def _authors(paper: Paper) -> str:
+    if not paper.authors:
+        return ""
+    return paper.authors[0] + (" et al." if len(paper.authors) > 1 else "")
+
+
+class ReadingLister:
+    """Builds reading lists over one searcher; `llm` None means offline."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        profile: Profile,
+        *,
+        llm: BaseChatModel | None = None,
+        model_name: str = "",
+    ) -> None:
+        self.searcher = searcher
+        self.profile = profile
+        self.llm = llm
+        self.model_name = model_name
+        self.papers = list(searcher.catalog.papers)
+
+    def build(self, topic: str, *, n: int = 12, for_me: bool = False) -> ReadingList:
+        topic = " ".join(topic.split())
+        if not topic and not for_me:
+            raise ValueError("a reading list needs a topic or for_me")
+        chosen, searched = self.candidates(topic, n=n, for_me=for_me)
+        themes = {p.id: self.closest_theme(p) for p in chosen} if for_me else {}
+        if self.llm is not None and chosen:
+            return self._written(topic, chosen, themes, for_me, searched)
+        return self._offline(topic, chosen, themes, for_me, searched)
+
+    def candidates(self, topic: str, *, n: int, for_me: bool) -> tuple[list[Paper], list[str]]:
+        """Up to `n` papers on the topic (and the agenda), best first."""
+        own = {p.id for p in self.profile.own_papers} if for_me else set()
+        queries = [topic] if topic else []
+        if for_me:
+            queries += [f"{topic} {t.query}".strip() for t in self.profile.themes]
+        if not queries:
+            return [], []
+        matcher = TopicMatcher.build(topic, self.papers) if topic else None
+        results = self.searcher.search_many(
+            queries, k=max(4 * n, 40), filters=Filters(kind="paper")
+        )
+        scores: dict[str, float] = {}
+        papers: dict[str, Paper] = {}
+        for weight, hits in zip([2.0] + [1.0] * (len(queries) - 1), results, strict=True):
+            for rank, hit in enumerate(hits):
+                paper = hit.paper
+                if paper is None or paper.id in own:
+                    continue
+                if matcher is not None and not matcher.matches(paper):
+                    continue
+                if matcher is None and (hit.similarity or 0.0) < AGENDA_SIMILARITY:
+                    continue
+                papers[paper.id] = paper
+                scores[paper.id] = scores.get(paper.id, 0.0) + weight / (10 + rank)
+        best = sorted(scores, key=lambda pid: -scores[pid])[:n]
+        return [papers[pid] for pid in best], queries
+
+    def closest_theme(self, paper: Paper) -> tuple[Theme, list[str]] | None:
+        """The agenda theme sharing most words with the paper, and those words."""
+        have = set(stems(paper_text(paper)))
+        best: tuple[Theme, list[str]] | None = None
+        for theme in self.profile.themes:
+            words = [w for w in dict.fromkeys([*theme.keywords, *theme.name.lower().split()])]
+            shared = [w for w in words if stems(w) and stems(w)[0] in have]
+            if len(shared) >= MIN_THEME_WORDS and (best is None or len(shared) > len(best[1])):
+                best = (theme, shared)
+        return best
+
+    def why(
+        self,
+        paper: Paper,
+        topic: str,
+        group: Sequence[Paper],
+        themes: dict[str, tuple[Theme, list[str]] | None],
+        matcher: TopicMatcher | None,
+    ) -> str:
+        """One line, from what the catalog knows: where the paper sits, what it shares."""
+        parts = []
+        years = [p.year for p in group if p.year]
+        if paper.year and years.count(paper.year) == 1 and len(group) > 1:
+            if paper.year == min(years):
+                parts.append(f"The earliest ({paper.year}) paper of this theme in your corpus")
+            elif paper.year == max(years):
+                parts.append(f"The most recent ({paper.year}) paper of this theme in your corpus")
+        words = matcher.matched_words(paper) if matcher else []
+        if words:
+            where = "title" if all(w.lower() in paper.title.lower() for w in words) else "abstract"
+            parts.append(f"its {where} is about {' '.join(words)}")
+        if paper.topic and paper.topic.casefold() not in {"others", "other", topic.casefold()}:
+            file = paper.sources[0].file if paper.sources else "your corpus"
+            parts.append(f"filed under “{paper.topic}” in {file}")
+        if paper.awards:
+            parts.append(f"{paper.awards[0]}")
+        closest = themes.get(paper.id)
+        if closest:
+            theme, shared = closest
+            parts.append(f"closest to your theme “{theme.name}” ({', '.join(shared[:4])})")
+        if not parts:
+            return "Found by searching for the topic."
+        line = "; ".join(parts)
+        return line[0].upper() + line[1:] + "."
+
+    def _offline(
+        self,
+        topic: str,
+        chosen: list[Paper],
+        themes: dict[str, tuple[Theme, list[str]] | None],
+        for_me: bool,
+        searched: list[str],
+    ) -> ReadingList:
+        matcher = TopicMatcher.build(topic, self.papers) if topic else None
+        groups = group_papers(chosen, topic)
+        if for_me and not topic:
+            groups = self._agenda_groups(chosen, themes)
+        listed = [
+            ReadingTheme(
+                g.name,
+                tuple(
+                    ListedPaper(
+                        p, self.why(p, topic, g.papers, themes, matcher), summary_sentences(p)
+                    )
+                    for p in g.papers
+                ),
+            )
+            for g in groups
+        ]
+        return ReadingList(topic, "extractive", listed, for_me=for_me, searched=searched)
+
+    def _agenda_groups(
+        self, chosen: list[Paper], themes: dict[str, tuple[Theme, list[str]] | None]
+    ) -> list[Group]:
+        by: dict[str, list[Paper]] = {}
+        for paper in chosen:
+            closest = themes.get(paper.id)
+            by.setdefault(closest[0].name if closest else "Other work", []).append(paper)
+        groups = [Group(name, chronological(ps)) for name, ps in by.items()]
+        return sorted(groups, key=lambda g: (g.name == "Other work", -len(g.papers)))
+
+    def _written(
+        self,
+        topic: str,
+        chosen: list[Paper],
+        themes: dict[str, tuple[Theme, list[str]] | None],
+        for_me: bool,
+        searched: list[str],
+    ) -> ReadingList:
+        assert self.llm is not None
+        agenda = (
+            "The researcher's agenda (tie each 'why' to one of these themes by name):\n"
+            + self.profile.summary_text()
+            if for_me
+            else ""
+        )
+        prompt = load_prompt("reading_list").format(
+            topic=topic or "the researcher's agenda",
+            agenda=agenda,
+            sources=format_sources([_source(i, p) for i, p in enumerate(chosen, 1)]),
+        )
+        message = self.llm.invoke(prompt)
+        usage = usage_of(getattr(message, "usage_metadata", None), self.model_name)
+        parsed = _parse_themes(str(message.content), {p.bibkey: p for p in chosen})
+        if parsed is None:
+            offline = self._offline(topic, chosen, themes, for_me, searched)
+            offline.note = (
+                "The model's reply was not a usable reading list; this is the offline one."
+            )
+            offline.usage = usage
+            return offline
+        return ReadingList(topic, "llm", parsed, for_me=for_me, usage=usage, searched=searched)
+
+
+def _source(n: int, paper: Paper) -> SourcePassage:
+    text = f"key: {paper.bibkey}\n{paper.abstract or paper.title}"
+    return SourcePassage(
+        n=n, title=paper.title, authors=", ".join(paper.authors[:6]), year=paper.year, text=text
+    )
+
+
+def _parse_themes(reply: str, by_key: dict[str, Paper]) -> list[ReadingTheme] | None:
+    """The model's JSON themes, keeping only listed papers, each once, chronological."""
+    match = re.search(r"\{.*\}", reply, re.S)
+    if not match:
+        return None
+    try:
+        data = json.loads(match.group(0))
+    except json.JSONDecodeError:
+        return None
+    themes: list[ReadingTheme] = []
+    seen: set[str] = set()
+    for raw in data.get("themes", []) if isinstance(data, dict) else []:
+        if not isinstance(raw, dict):
+            continue
+        entries = []
+        for item in raw.get("papers", []):
+            if not isinstance(item, dict):
+                continue
+            key = str(item.get("key") or item.get("bibkey") or "")
+            if key not in by_key or key in seen:
+                continue
+            seen.add(key)
+            paper = by_key[key]
+            summary = str(item.get("summary") or "").strip() or summary_sentences(paper)
+            entries.append(ListedPaper(paper, str(item.get("why") or "").strip(), summary))
+        if entries:
+            order = {p.id: i for i, p in enumerate(chronological([e.paper for e in entries]))}
+            entries.sort(key=lambda e: order[e.paper.id])
+            themes.append(ReadingTheme(str(raw.get("name") or "Papers"), tuple(entries)))
+    return themes or None

@@ -1,0 +1,369 @@
+"""Related-work drafts: paragraphs by theme in which every claim about a paper cites
+it, the author's own work positioned against them, and a .bib with exactly the
+cited entries.
+
+Only papers the selection retrieved for the topic can be cited; after drafting, the
+same kind of check as `ra ask` runs: citation keys that name no selected paper are
+removed and listed, and each citing sentence gets a support score against the
+abstracts it cites. Drafts are written with `\\citep{key}` / `\\citet{key}`; the
+Markdown style renders those as (Author et al., Year).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
+from assistant.export import bibtex, references_markdown
+from assistant.llm import Usage, usage_of
+from assistant.profile import Profile
+from assistant.selection import Group, TopicMatcher, group_papers, paper_text, stems
+from prompts import SourcePassage, format_sources, load_prompt
+from retrieval.catalog import surname
+from retrieval.hybrid import Filters, HybridSearcher
+from retrieval.records import Paper
+from retrieval.text import split_sentences
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+Style = Literal["latex", "markdown"]
+MIN_PAPERS = 6
+MAX_PAPERS = 15
+OFFLINE_LABEL = (
+    "Draft from sources: sentences assembled from the cited papers' abstracts, not "
+    "written by a model; rewrite before use (set OPENAI_API_KEY or RA_LLM_BASE_URL "
+    "for a written draft)."
+)
+_CONTRIBUTION = re.compile(r"\b(?:we|our|this (?:paper|work|study|letter))\b", re.I)
+_CITE = re.compile(r"\\cite(p|t)?\{([^{}]*)\}")
+# The abstract's opening that names the paper itself: 'We', 'In this paper, we', ...
+_SELF = re.compile(
+    r"^(?:(?:in|with) this (?:paper|work|note|letter)\s*,?\s*we|we|this (?:paper|work|study|letter)|the paper|here\s*,?\s*we)\s+",
+    re.I,
+)
+
+
+@dataclass
+class Draft:
+    topic: str
+    mode: str
+    style: Style
+    paragraphs: list[str]
+    cited: list[Paper]
+    removed: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+    usage: Usage | None = None
+    note: str | None = None
+    considered: int = 0
+
+    @property
+    def bibtex(self) -> str:
+        return bibtex(self.cited)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "mode": self.mode,
+            "style": self.style,
+            "paragraphs": self.paragraphs,
+            "citations": [
+                {"bibkey": p.bibkey, "paper_id": p.id, "title": p.title} for p in self.cited
+            ],
+            "bibtex": self.bibtex,
+            "removed_citations": self.removed,
+            "weakly_supported": self.weak,
+            "note": self.note,
+            "usage": self.usage.to_json() if self.usage else None,
+        }
+
+    def to_markdown(self) -> str:
+        lines = [f"# Related work: {self.topic}", ""]
+        if self.mode == "extractive":
+            lines += [f"*{OFFLINE_LABEL}*", ""]
+        if self.note:
+            lines += [f"*{self.note}*", ""]
+        for paragraph in self.paragraphs:
+            lines += [paragraph, ""]
+        lines.append(references_markdown(self.cited))
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def cite_keys(text: str) -> list[str]:
+    """Keys of every \\cite, \\citep and \\citet, in order of first use."""
+    keys: list[str] = []
+    for match in _CITE.finditer(text):
+        keys += [k.strip() for k in match.group(2).split(",") if k.strip()]
+    return list(dict.fromkeys(keys))
+
+
+def keep_known_keys(text: str, known: set[str]) -> tuple[str, list[str]]:
+    """Drop keys that name no selected paper; a citation left empty goes entirely."""
+    removed: list[str] = []
+
+    def fix(match: re.Match[str]) -> str:
+        keys = [k.strip() for k in match.group(2).split(",") if k.strip()]
+        good = [k for k in keys if k in known]
+        removed.extend(k for k in keys if k not in known)
+        if not good:
+            return ""
+        return f"\\cite{match.group(1) or ''}{{{','.join(good)}}}"
+
+    cleaned = _CITE.sub(fix, text)
+    cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
+    return re.sub(r"[ \t]{2,}", " ", cleaned), list(dict.fromkeys(removed))
+
+
+def author_year(paper: Paper) -> tuple[str, str]:
+    """('Frankle et al.', '2018') for the Markdown style."""
+    names = [surname(a) for a in paper.authors if a.strip()]
+    if not names:
+        who = paper.title.split(":")[0]
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return who, str(paper.year) if paper.year else "n.d."
+
+
+def render_markdown(text: str, by_key: dict[str, Paper]) -> str:
+    """\\citet{a} -> 'Frankle et al. (2018)'; \\citep{a,b} -> '(Frankle et al., 2018; Lee et al., 2019)'."""
+
+    def render(match: re.Match[str]) -> str:
+        papers = [by_key[k.strip()] for k in match.group(2).split(",") if k.strip() in by_key]
+        pairs = [author_year(p) for p in papers]
+        if match.group(1) == "t":
+            return "; ".join(f"{who} ({year})" for who, year in pairs)
+        return "(" + "; ".join(f"{who}, {year}" for who, year in pairs) + ")"
+
+    return _CITE.sub(render, text)
+
+
+class Drafter:
+    """Drafts related work over one searcher; `llm` None means offline."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        profile: Profile,
+        *,
+        llm: BaseChatModel | None = None,
+        model_name: str = "",
+        embeddings: Embeddings | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.profile = profile
+        self.llm = llm
+        self.model_name = model_name
+        self.embeddings = embeddings
+        self.papers = list(searcher.catalog.papers)
+
+    def select(self, topic: str, *, phrase: bool = True, limit: int = MAX_PAPERS) -> list[Paper]:
+        """Papers on the topic, best first: retrieved by hybrid search, kept only when
+        they carry the topic's words (and one of its distinctive word pairs)."""
+        matcher = TopicMatcher.build(topic, self.papers, phrase=phrase)
+        own = {p.id for p in self.profile.own_papers}
+        hits = self.searcher.search(topic, k=60, filters=Filters(kind="paper"))
+        chosen = [
+            h.paper for h in hits if h.paper and h.paper.id not in own and matcher.matches(h.paper)
+        ]
+        return chosen[:limit]
+
+    def own_work(self, topic: str) -> list[Paper]:
+        """The researcher's papers that share the topic's words, most relevant first."""
+        matcher = TopicMatcher.build(topic, self.papers)
+        mine = [p for p in self.profile.own_papers if matcher.matches(p)]
+        return sorted(mine, key=lambda p: -matcher.coverage(p))[:3]
+
+    def draft(
+        self,
+        *,
+        topic: str | None = None,
+        abstract: str | None = None,
+        paragraphs: int = 2,
+        style: Style = "latex",
+    ) -> Draft:
+        if not (topic or abstract):
+            raise ValueError("a draft needs a topic or an abstract")
+        query = topic or abstract_topic(abstract or "", self.papers)
+        limit = min(MAX_PAPERS, max(MIN_PAPERS, 5 * paragraphs))
+        chosen = self.select(query, phrase=bool(topic), limit=limit)
+        own = self.own_work(query)
+        note = None
+        if 0 < len(chosen) < MIN_PAPERS:
+            note = f"Only {len(chosen)} papers in your corpus are on this topic; the draft cites all of them."
+        if self.llm is not None and chosen:
+            draft = self._written(query, abstract, chosen, own, paragraphs)
+        else:
+            draft = self._offline(query, abstract, chosen, own, paragraphs)
+        draft.note = draft.note or note
+        draft.considered = len(chosen)
+        if not chosen:
+            draft.note = (
+                "No paper in your corpus is on this topic; nothing to cite. Try other words."
+            )
+        self._check(draft, chosen + own)
+        if style == "markdown":
+            by_key = {p.bibkey: p for p in chosen + own}
+            draft.paragraphs = [render_markdown(p, by_key) for p in draft.paragraphs]
+        draft.style = style
+        return draft
+
+    def _groups(self, chosen: Sequence[Paper], topic: str, paragraphs: int) -> list[Group]:
+        groups = group_papers(chosen, topic)
+        if len(groups) == 1:
+            groups[0].name = topic[:1].upper() + topic[1:]
+        if len(groups) > paragraphs:
+            keep, rest = groups[: paragraphs - 1], groups[paragraphs - 1 :]
+            merged = Group("Further directions", [p for g in rest for p in g.papers])
+            groups = [*keep, merged]
+        return groups
+
+    def _offline(
+        self,
+        topic: str,
+        abstract: str | None,
+        chosen: list[Paper],
+        own: list[Paper],
+        paragraphs: int,
+    ) -> Draft:
+        out: list[str] = []
+        groups = self._groups(chosen, topic, paragraphs) if chosen else []
+        for i, group in enumerate(groups):
+            sentences = [_claim(p) for p in group.papers]
+            text = f"**{group.name}.** " + " ".join(sentences)
+            if i == len(groups) - 1:
+                text += " " + self._position(topic, abstract, own)
+            out.append(text)
+        return Draft(topic, "extractive", "latex", out, [])
+
+    def _position(self, topic: str, abstract: str | None, own: list[Paper]) -> str:
+        if abstract:
+            first = split_sentences(abstract)[:1]
+            ours = first[0].rstrip(".") if first else "our approach"
+            ours = _SELF.sub("", ours)
+            return f"In contrast to these works, our work {ours[:1].lower() + ours[1:]}."
+        if own:
+            keys = ",".join(p.bibkey for p in own)
+            return f"Our own work on {topic} \\citep{{{keys}}} is positioned against this line of research."
+        return ""
+
+    def _written(
+        self,
+        topic: str,
+        abstract: str | None,
+        chosen: list[Paper],
+        own: list[Paper],
+        paragraphs: int,
+    ) -> Draft:
+        assert self.llm is not None
+        profile = abstract or self.profile.summary_text()
+        if own:
+            profile += "\nTheir papers on this topic (cite by key): " + "; ".join(
+                f"{p.bibkey}: {p.title}" for p in own
+            )
+        sources = [
+            SourcePassage(
+                n=i,
+                title=p.title,
+                authors=", ".join(p.authors[:6]),
+                year=p.year,
+                text=f"key: {p.bibkey}\n{p.abstract or p.title}",
+            )
+            for i, p in enumerate(chosen, 1)
+        ]
+        prompt = load_prompt("related_work").format(
+            paragraphs=paragraphs,
+            topic=topic,
+            profile=profile,
+            cite_example="\\citep{key} or \\citet{key}",
+            sources=format_sources(sources),
+        )
+        message = self.llm.invoke(prompt)
+        usage = usage_of(getattr(message, "usage_metadata", None), self.model_name)
+        text = str(message.content).strip()
+        parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        return Draft(topic, "llm", "latex", parts, [], usage=usage)
+
+    def _check(self, draft: Draft, allowed: Sequence[Paper]) -> None:
+        """Remove unknown keys, score support, and set the cited papers in order."""
+        by_key = {p.bibkey: p for p in allowed}
+        cleaned = []
+        removed: list[str] = []
+        for paragraph in draft.paragraphs:
+            text, gone = keep_known_keys(paragraph, set(by_key))
+            cleaned.append(text)
+            removed += gone
+        draft.paragraphs = cleaned
+        draft.removed = list(dict.fromkeys(removed))
+        keys = cite_keys("\n\n".join(cleaned))
+        draft.cited = [by_key[k] for k in keys]
+        if self.embeddings is not None and draft.cited:
+            draft.weak = self._weak(cleaned, draft.cited)
+
+    def _weak(self, paragraphs: list[str], cited: list[Paper]) -> list[str]:
+        """Citing sentences whose words sit far from the abstracts they cite."""
+        number = {p.bibkey: n for n, p in enumerate(cited, 1)}
+
+        def as_markers(match: re.Match[str]) -> str:
+            keys = [k.strip() for k in match.group(2).split(",") if k.strip() in number]
+            return "[" + ", ".join(str(number[k]) for k in keys) + "]"
+
+        numbered = "\n\n".join(_CITE.sub(as_markers, p) for p in paragraphs)
+        assert self.embeddings is not None
+        passages = [paper_text(p) for p in cited]
+        support: Callable[[list[tuple[str, int]]], list[float]] = embedding_support(
+            self.embeddings.embed_documents, passages
+        )
+        checked = check_citations(numbered, len(cited), support=support)
+        return [
+            s.text for s in checked.sentences if s.support is not None and s.support < WEAK_SUPPORT
+        ]
+
+
+def _claim(paper: Paper) -> str:
+    """One sentence about the paper from its abstract, citing it."""
+    key = paper.bibkey
+    sentences = split_sentences(paper.abstract or "")
+    if not sentences:
+        return f"\\citet{{{key}}} study {paper.title.rstrip('.')}."
+    # The sentence that says what this paper did, not the background it opens with.
+    own = [
+        x
+        for x in sentences
+        if _CONTRIBUTION.search(x) and len(x) <= 400 and not x.rstrip().endswith("?")
+    ]
+    body = (own[0] if own else min(sentences[:2], key=len)).strip()
+    match = _SELF.match(body)
+    if match:
+        rest = body[match.end() :]
+        return f"\\citet{{{key}}} {rest}"
+    if len(body) > 300:
+        body = body[:297].rsplit(" ", 1)[0] + "…"
+    return f"{body.rstrip('.')} \\citep{{{key}}}."
+
+
+def abstract_topic(abstract: str, papers: Sequence[Paper], words: int = 6) -> str:
+    """The abstract's words that are also the corpus's title words, most frequent first:
+    what to search for when drafting related work for an abstract."""
+    titles: set[str] = set()
+    for paper in papers:
+        titles.update(stems(paper.title))
+    counts: dict[str, int] = {}
+    originals: dict[str, str] = {}
+    from retrieval.query import content_words
+
+    for word in content_words(abstract):
+        s = stems(word)
+        if not s or s[0] not in titles or len(word) <= 3:
+            continue
+        counts[s[0]] = counts.get(s[0], 0) + 1
+        originals.setdefault(s[0], word)
+    best = sorted(counts, key=lambda s: -counts[s])[:words]
+    return " ".join(originals[s] for s in best) or abstract[:200]
