@@ -24,7 +24,7 @@ from retrieval.catalog import Catalog, catalog_from
 from retrieval.chunking import catalog_chunks
 from retrieval.errors import IndexBusy, RetrievalError
 from retrieval.loaders import LoadedFile, load_corpus
-from retrieval.manifest import Manifest, load_manifest, save_manifest
+from retrieval.manifest import PARSER_VERSION, Manifest, load_manifest, save_manifest
 from retrieval.records import Chunk, Skipped
 
 if TYPE_CHECKING:
@@ -227,6 +227,7 @@ def index_corpus(
             lexical.save(layout.bm25)
             report(Progress("saving", 1, 1))
         manifest.files = {str(f.path.absolute()): f for f in loaded.files}
+        manifest.parsers = PARSER_VERSION
         manifest.status = "complete"
         manifest.chunks = len(chunks)
         manifest.papers = len(catalog.papers)

@@ -19,6 +19,9 @@ from retrieval.loaders import Cached, LoadedFile
 from retrieval.records import Link, Paper, ParseResult, Section, Source
 
 MANIFEST_VERSION = 1
+# Bump when any parser's output changes: parses cached under another version are not
+# reused, so an upgraded `ra` re-reads the corpus (and re-embeds only changed chunks).
+PARSER_VERSION = 2
 
 
 @dataclass
@@ -29,9 +32,13 @@ class Manifest:
     chunks: int = 0
     papers: int = 0
     chunk_digest: str = ""  # of the sorted chunk ids: changes when chunking changes
+    parsers: int = PARSER_VERSION
 
     def cache(self) -> dict[str, Cached]:
-        """What each file held, for `load_corpus(cache=...)`."""
+        """What each file held, for `load_corpus(cache=...)`; nothing when the parses
+        were made by another version of the parsers."""
+        if self.parsers != PARSER_VERSION:
+            return {}
         return {
             key: Cached(sha256=e.sha256, parser=e.parser, result=e.result, note=e.note)
             for key, e in self.files.items()
@@ -45,6 +52,7 @@ class Manifest:
             "chunks": self.chunks,
             "papers": self.papers,
             "chunk_digest": self.chunk_digest,
+            "parsers": self.parsers,
             "files": [
                 {
                     "file": e.file,
@@ -82,6 +90,7 @@ class Manifest:
             chunks=data.get("chunks", 0),
             papers=data.get("papers", 0),
             chunk_digest=data.get("chunk_digest", ""),
+            parsers=data.get("parsers", 1),
         )
 
 

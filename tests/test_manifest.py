@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.loaders import LoadedFile
-from retrieval.manifest import Manifest, load_manifest, save_manifest
+from retrieval.manifest import PARSER_VERSION, Manifest, load_manifest, save_manifest
 from retrieval.records import Link, Paper, ParseResult, Section, Source
 
 
@@ -64,3 +64,16 @@ def test_damaged_or_foreign_manifest_starts_empty(tmp_path: Path) -> None:
     assert load_manifest(path, "local-x").files == {}
     assert load_manifest(path, "local-x").status == "empty"
     assert not list(tmp_path.glob(".manifest-*"))  # no temp files left behind
+
+
+def test_parses_of_older_parsers_are_not_reused(tmp_path: Path) -> None:
+    """An upgraded `ra` whose parsers changed re-reads files instead of trusting old parses."""
+    entry = _entry(tmp_path)
+    manifest = Manifest(embeddings="local-x", status="complete", files={str(entry.path): entry})
+    manifest.parsers = PARSER_VERSION - 1
+    path = tmp_path / "manifest.json"
+    save_manifest(path, manifest)
+    loaded = load_manifest(path, "local-x")
+    assert loaded.files and loaded.cache() == {}
+    loaded.parsers = PARSER_VERSION
+    assert loaded.cache()
