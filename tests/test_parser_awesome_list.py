@@ -169,3 +169,10 @@ def test_list_shaped_file_with_no_entries_is_an_error() -> None:
     text = "Title\n" + "    • Key Word: x.\n    • Digest y.\n" * 5
     with pytest.raises(ParseError, match="no entry"):
         awesome_list.parse(text, "broken.txt")
+
+
+def test_venue_glued_to_the_last_author(papers: dict) -> None:
+    # awesome-deep-phenomena.txt line 1122: "Jonathan Frankle, Michael Carbin ICLR 2019"
+    p = papers["The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"]
+    assert p.authors == ("Jonathan Frankle", "Michael Carbin")
+    assert (p.venue, p.year) == ("ICLR", 2019)

@@ -30,6 +30,8 @@ _DETAIL = re.compile(rf"^    {BULLET} (?P<body>.*)$")
 _SUBSECTION = re.compile(r"^(?P<topic>[A-Z][\w ,&'-]*?): (?P<year>(?:19|20)\d\d)\s*$")
 _MARKERS = re.compile(r"(?:\s*\[(?:paper|code|blog|video|slides|website|project|pdf)\])+\s*$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# An acronym venue and year glued to the last author: '... Michael Carbin ICLR 2019'.
+_GLUED_VENUE = re.compile(r"^(.*\S)\s+([A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d\d)$")
 # A venue is short and has a year, an acronym (ICML, NeurIPS, PNAS) or a journal-like
 # first word; a trailing surname after an initial ("Jordan T. Ash") has none of these.
 _MAX_VENUE_WORDS = 8
@@ -159,6 +161,11 @@ def _authors_venue(line: str) -> tuple[tuple[str, ...], str | None, int | None]:
         if _looks_like_venue(tail):
             names_part, venue_part = line[: cut + 1], tail
     names_part = names_part.strip().rstrip(".")
+    if not venue_part:
+        # 'Jonathan Frankle, Michael Carbin ICLR 2019': the period before the venue is missing.
+        glued = _GLUED_VENUE.match(names_part)
+        if glued:
+            names_part, venue_part = glued.group(1), glued.group(2)
     authors = tuple(
         n
         for n in (collapse_spaces(a).strip(" .") for a in re.split(r"[,;&]|\band\b", names_part))
