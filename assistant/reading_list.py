@@ -25,6 +25,7 @@ from assistant.selection import (
     chronological,
     group_papers,
     paper_text,
+    standing,
     stems,
     summary_sentences,
 )
@@ -179,8 +180,10 @@ class ReadingLister:
                     continue
                 if matcher is None and (hit.similarity or 0.0) < AGENDA_SIMILARITY:
                     continue
-                papers[paper.id] = paper
-                scores[paper.id] = scores.get(paper.id, 0.0) + weight / (10 + rank)
+                if paper.id not in papers:
+                    papers[paper.id] = paper
+                    scores[paper.id] = standing(paper, matcher)
+                scores[paper.id] += weight / (10 + rank)
         best = sorted(scores, key=lambda pid: -scores[pid])[:n]
         return [papers[pid] for pid in best], queries
 

@@ -20,7 +20,7 @@ from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
 from assistant.export import bibtex, references_markdown
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
-from assistant.selection import Group, TopicMatcher, group_papers, paper_text, stems
+from assistant.selection import Group, TopicMatcher, group_papers, paper_text, standing, stems
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.catalog import surname
 from retrieval.hybrid import Filters, HybridSearcher
@@ -40,6 +40,11 @@ OFFLINE_LABEL = (
     "for a written draft)."
 )
 _CONTRIBUTION = re.compile(r"\b(?:we|our|this (?:paper|work|study|letter))\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(?:this|these|that|such) (?:question|questions|behaviou?r|phenomen(?:on|a)|problem|issue|gap|observation|finding)s?\b",
+    re.I,
+)
+_LEAD = re.compile(r"^\*\*([^*\n]+)\*\*")
 _CITE = re.compile(r"\\cite(p|t)?\{([^{}]*)\}")
 # The abstract's opening that names the paper itself: 'We', 'In this paper, we', ...
 _SELF = re.compile(
@@ -170,10 +175,13 @@ class Drafter:
         matcher = TopicMatcher.build(topic, self.papers, phrase=phrase)
         own = {p.id for p in self.profile.own_papers}
         hits = self.searcher.search(topic, k=60, filters=Filters(kind="paper"))
-        chosen = [
-            h.paper for h in hits if h.paper and h.paper.id not in own and matcher.matches(h.paper)
+        scored = [
+            (standing(h.paper, matcher) + 1 / (10 + rank), h.paper)
+            for rank, h in enumerate(hits)
+            if h.paper and h.paper.id not in own and matcher.matches(h.paper)
         ]
-        return chosen[:limit]
+        scored.sort(key=lambda sp: -sp[0])
+        return [p for _, p in scored[:limit]]
 
     def own_work(self, topic: str) -> list[Paper]:
         """The researcher's papers that share the topic's words, most relevant first."""
@@ -197,7 +205,7 @@ class Drafter:
         own = self.own_work(query)
         note = None
         if 0 < len(chosen) < MIN_PAPERS:
-            note = f"Only {len(chosen)} papers in your corpus are on this topic; the draft cites all of them."
+            note = f"Only {len(chosen)} papers in your corpus besides your own are on this topic; the draft cites all of them."
         if self.llm is not None and chosen:
             draft = self._written(query, abstract, chosen, own, paragraphs)
         else:
@@ -212,6 +220,8 @@ class Drafter:
         if style == "markdown":
             by_key = {p.bibkey: p for p in chosen + own}
             draft.paragraphs = [render_markdown(p, by_key) for p in draft.paragraphs]
+        else:
+            draft.paragraphs = [_LEAD.sub(r"\\paragraph{\1}", p) for p in draft.paragraphs]
         draft.style = style
         return draft
 
@@ -331,15 +341,20 @@ def _claim(paper: Paper) -> str:
     """One sentence about the paper from its abstract, citing it."""
     key = paper.bibkey
     sentences = split_sentences(paper.abstract or "")
-    if not sentences:
-        return f"\\citet{{{key}}} study {paper.title.rstrip('.')}."
     # The sentence that says what this paper did, not the background it opens with.
     own = [
         x
         for x in sentences
-        if _CONTRIBUTION.search(x) and len(x) <= 400 and not x.rstrip().endswith("?")
+        if _CONTRIBUTION.search(x)
+        and len(x) <= 400
+        and not x.rstrip().endswith("?")
+        and not _ANAPHORA.search(x)  # 'an answer to this question' needs the sentence before
     ]
-    body = (own[0] if own else min(sentences[:2], key=len)).strip()
+    if not own:
+        # No sentence says what this paper did (abstracts often open with background,
+        # which would be misattributed): name the paper by its title instead.
+        return f"\\citet{{{key}}} present “{paper.title.rstrip('.')}”."
+    body = own[0].strip()
     match = _SELF.match(body)
     if match:
         rest = body[match.end() :]

@@ -25,6 +25,9 @@ from retrieval.text import split_sentences
 MIN_TOPIC_COVERAGE = 0.6
 # A word pair in more than this share of papers ("neural network") says nothing.
 MAX_PAIR_SHARE = 0.1
+# Topic words may stand this many content words apart in a paper ('pruning neural
+# networks at initialization' is about 'pruning at initialization').
+PAIR_WINDOW = 3
 MAX_THEMES = 5
 MIN_THEME_SIZE = 2
 # Themes drawn from the words papers share: only when a group is this large.
@@ -85,6 +88,16 @@ def pairs(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
+def near_pairs(words: Sequence[str], window: int = PAIR_WINDOW) -> set[tuple[str, str]]:
+    """Ordered word pairs at most `window` content words apart: 'prune a given network
+    once at initialization' holds ('prune', 'initia')."""
+    return {
+        (words[i], words[j])
+        for i in range(len(words))
+        for j in range(i + 1, min(i + 1 + window, len(words)))
+    }
+
+
 @dataclass
 class TopicMatcher:
     """Decides whether a paper is about a topic, with document frequencies from the catalog."""
@@ -102,7 +115,7 @@ class TopicMatcher:
         for paper in papers:
             words = stems(paper_text(paper))
             df.update(set(words))
-            pair_df.update(pairs(words))
+            pair_df.update(near_pairs(words))
         return cls(topic, df, pair_df, len(papers), phrase)
 
     @property
@@ -130,12 +143,33 @@ class TopicMatcher:
         if self.coverage(paper) < MIN_TOPIC_COVERAGE:
             return False
         needed = self.distinctive_pairs() if self.phrase else set()
-        return not needed or bool(needed & pairs(stems(paper_text(paper))))
+        return not needed or bool(needed & near_pairs(stems(paper_text(paper))))
+
+    def in_title(self, paper: Paper) -> bool:
+        """Every word of the topic is in the paper's title."""
+        have = set(stems(paper.title))
+        return bool(self.terms) and all(t in have for t in self.terms)
 
     def matched_words(self, paper: Paper) -> list[str]:
         """The topic's own words that the paper's title or abstract uses, as written."""
         have = set(stems(paper_text(paper)))
         return [w for w in dict.fromkeys(content_words(self.topic)) if stem(w) in have]
+
+
+# Added to a candidate's fused search score (2/(10+rank), so 0.2 for the top hit).
+TITLE_BONUS = 0.05
+VENUE_BONUS = 0.02
+
+
+def standing(paper: Paper, matcher: TopicMatcher | None) -> float:
+    """What makes a paper a staple beyond its search rank: the topic in its title (it
+    is about the topic, not near it) and a known venue (it was published)."""
+    bonus = 0.0
+    if matcher is not None and matcher.in_title(paper):
+        bonus += TITLE_BONUS
+    if paper.venue:
+        bonus += VENUE_BONUS
+    return bonus
 
 
 @dataclass

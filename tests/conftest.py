@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.library import Library
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,3 +33,12 @@ def corpus_dir() -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", corpus=str(CORPUS))
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The sample corpus indexed once with the real embedding model, shared by the
+    slow tests that check answers and drafts against facts verified by hand."""
+    library = Library(Settings(data_dir=tmp_path_factory.mktemp("sample"), corpus=str(CORPUS)))
+    library.index()
+    return library

@@ -83,10 +83,8 @@ def test_empty_question_is_refused_before_any_work(small_searcher) -> None:  # t
 
 
 @pytest.fixture(scope="module")
-def sample_asker(tmp_path_factory: pytest.TempPathFactory) -> Asker:
-    library = Library(Settings(data_dir=tmp_path_factory.mktemp("sample-ask"), corpus=str(CORPUS)))
-    library.index()
-    return Asker(library.searcher(), embeddings=library.embeddings)
+def sample_asker(sample_library: Library) -> Asker:
+    return Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
 
 
 @pytest.mark.slow

@@ -12,7 +12,6 @@ EXPECTED = {
     "condense": {"history", "question"},
     "reading_list": {"topic", "agenda", "sources"},
     "related_work": {"paragraphs", "topic", "profile", "cite_example", "sources"},
-    "triage": {"agenda", "sources"},
 }
 
 
