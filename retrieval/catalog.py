@@ -8,6 +8,8 @@ as possible duplicates for the user to judge.
 
 from __future__ import annotations
 
+import itertools
+
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -299,11 +301,11 @@ def assign_bibkeys(papers: Sequence[Paper]) -> list[Paper]:
 
 
 def _suffixes() -> Iterator[str]:
+    """'a'..'z', 'aa'..'zz', 'aaa'..: never runs out, however many papers share a key."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    yield from letters
-    for first in letters:
-        for second in letters:
-            yield first + second
+    for length in itertools.count(1):
+        for combo in itertools.product(letters, repeat=length):
+            yield "".join(combo)
 
 
 def find_near_duplicates(papers: Sequence[Paper]) -> list[NearDuplicate]:

@@ -28,7 +28,8 @@ BULLET = "\u2022"
 _ENTRY = re.compile(rf"^  {BULLET} (?P<body>\S.*)$")
 _DETAIL = re.compile(rf"^    {BULLET} (?P<body>.*)$")
 _SUBSECTION = re.compile(r"^(?P<topic>[A-Z][\w ,&'-]*?): (?P<year>(?:19|20)\d\d)\s*$")
-_MARKERS = re.compile(r"(?:\s*\[(?:paper|code|blog|video|slides|website|project|pdf)\])+\s*$", re.I)
+# Link markers at the end of an entry line: 'Title. [paper] [code]'.
+_MARKER_WORDS = ("paper", "code", "blog", "video", "slides", "website", "project", "pdf")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # An acronym venue and year glued to the last author: '... Michael Carbin ICLR 2019'.
 _GLUED_VENUE = re.compile(r"^(.*\S)\s+([A-Z][A-Za-z]*[A-Z][A-Za-z]*\s+(?:19|20)\d\d)$")
@@ -107,8 +108,20 @@ def _is_template(entry: _Entry) -> bool:
     return entry.title.casefold() == "paper title"
 
 
+def _strip_markers(body: str) -> str:
+    """'Title. [paper] [code]' -> 'Title.', in linear time (a regex anchored at the end
+    rescans a long run of spaces from every position)."""
+    title = body.strip()
+    while title.endswith("]"):
+        start = title.rfind("[")
+        if start == -1 or title[start + 1 : -1].strip().lower() not in _MARKER_WORDS:
+            break
+        title = title[:start].rstrip()
+    return title
+
+
 def _clean_title(body: str) -> str:
-    title = _MARKERS.sub("", body).strip()
+    title = _strip_markers(body)
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1].rstrip()
     return collapse_spaces(title)

@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # Bounded, so an unmatched '[' or '<' in a long line costs linear, not quadratic, time.
 _LINK = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,2000})\)")
-_SUP = re.compile(r"<sup>.*?</sup>", re.I)
+_SUP = re.compile(r"<sup>[^<\n]{0,200}</sup>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>\n]{0,500}>")
 # Emphasis marks touch their text: '**a**', '*a*', '__a__'; a lone ' * ' is kept.
 _EMPHASIS = re.compile(r"\*+(?=\S)|(?<=\S)\*+|(?<![\w_])__?(?=\S)|(?<=\S)__?(?![\w_])")
@@ -47,7 +47,7 @@ def blocks(text: str) -> Iterator[Block]:
                 yield Block(level, title, start, body)
             level, title, start, body = (
                 len(heading.group(1)),
-                clean_inline(heading.group(2)),
+                clean_inline(_heading_text(heading.group(2))),
                 number,
                 [],
             )
@@ -55,6 +55,16 @@ def blocks(text: str) -> Iterator[Block]:
             body.append((number, line))
     if body or level:
         yield Block(level, title, start, body)
+
+
+def _heading_text(rest: str) -> str:
+    """'Title ##' -> 'Title': the optional closing #s, which follow a space. Done by
+    string methods: a regex for it rescans a long run of '#' from every position."""
+    text = rest.strip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text
 
 
 def clean_inline(text: str) -> str:

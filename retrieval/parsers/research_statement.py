@@ -34,9 +34,11 @@ _REF_ENTRY = re.compile(
 )
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:[ -]?[A-Z][a-z]?\.)*)$")
 _ITALIC = re.compile(r"\*([^*]+)\*")
+# Starts only at a word's start and bounds each name, so a 200k-character base64 run
+# costs linear time, not quadratic.
 _CITATION = re.compile(
-    r"(?P<first>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?)"
-    r"(?:\s+(?:and|&)\s+(?P<second>[A-Z][\w'\-]+)|\s+et\s+al\.)?"
+    r"(?<![\w'\-])(?P<first>[A-Z][\w'\-]{1,40}(?:\s[A-Z][\w'\-]{1,40})?)"
+    r"(?:\s+(?:and|&)\s+(?P<second>[A-Z][\w'\-]{1,40})|\s+et\s+al\.)?"
     r",\s*(?P<year>(?:19|20)\d\d)(?P<suffix>[a-z]?)"
 )
 
