@@ -9,7 +9,6 @@ as possible duplicates for the user to judge.
 from __future__ import annotations
 
 import itertools
-
 import re
 import unicodedata
 from collections import Counter, defaultdict
