@@ -7,7 +7,7 @@ the partial text when anything interrupts it (an LLM error, Ctrl-C, Escape).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from assistant.ask import Asker, Done, Event, Token, Turn
 from assistant.history import HistoryStore
@@ -24,7 +24,7 @@ class ChatSession:
             Turn(t.question, t.answer) for t in store.turns(self.id) if t.status == "complete"
         ]
 
-    def ask(self, question: str) -> Iterator[Event]:
+    def ask(self, question: str) -> Generator[Event, None, None]:
         """Answer `question` in the context of the earlier turns, saving as it goes."""
         turn_id = self.store.start_turn(self.id, question)
         partial: list[str] = []

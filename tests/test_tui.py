@@ -1,0 +1,382 @@
+"""The terminal UI, driven with Textual's pilot: a small corpus, word-overlap
+embeddings (no torch) and scripted fake chat models for the LLM."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from langchain_core.language_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from textual.pilot import Pilot
+
+from assistant.library import Library
+from assistant.settings import Settings
+from assistant.workspace import Workspace
+from tests.fakes import WordOverlapEmbeddings
+from tui.app import ResearchApp, create_app
+from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
+from tui.widgets import MessageView, SourceItem, SourcesPanel
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SIZE = (100, 32)
+ANSWER = "Low-rank heads limit what attention can express [1]. A made-up claim [9]."
+
+
+def _corpus(root: Path) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in ("google-research-bhojanapalli.txt", "research-statement.md", "cv.md"):
+        shutil.copy(CORPUS / name, corpus)
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
+    """A small corpus indexed once; each test copies nothing and reuses it read-mostly."""
+    root = tmp_path_factory.mktemp("tui")
+    settings = Settings(data_dir=root / "data", corpus=str(_corpus(root)))
+    library = Library(settings)
+    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library.index()
+    return settings, root
+
+
+def _workspace(settings: Settings, llm: Any = None, data_dir: Path | None = None) -> Workspace:
+    if data_dir is not None:
+        shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    library = Library(settings)
+    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    return Workspace(settings, llm=llm, library=library)
+
+
+def _fake(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+class SlowFake(GenericFakeChatModel):
+    """Streams its reply one word every 50 ms, so a test can cancel it mid-answer."""
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for chunk in super()._stream(*args, **kwargs):
+            time.sleep(0.05)
+            yield chunk
+
+
+class FailingFake(GenericFakeChatModel):
+    """An LLM endpoint that cannot be reached."""
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        raise openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1"))
+        yield  # pragma: no cover
+
+
+async def _ready(pilot: Pilot[None], app: ResearchApp) -> None:
+    for _ in range(200):
+        if app.workspace.ready:
+            break
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    assert app.workspace.ready
+
+
+async def _type(pilot: Pilot[None], text: str) -> None:
+    app = pilot.app
+    prompt = app.query_one("#prompt")
+    prompt.focus()
+    prompt.value = text  # type: ignore[attr-defined]
+    await pilot.press("enter")
+
+
+def _messages(app: ResearchApp) -> list[MessageView]:
+    return list(app.query(MessageView))
+
+
+def _record_notifications(app: ResearchApp) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    original = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        seen.append((message, str(kwargs.get("severity", "information"))))
+        original(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return seen
+
+
+async def test_ask_streams_an_answer_and_shows_its_sources(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
+    streamed: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        original_append = MessageView.append
+
+        async def spy(self: MessageView, text: str) -> None:
+            streamed.append(text)
+            await original_append(self, text)
+
+        MessageView.append = spy  # type: ignore[method-assign]
+        try:
+            await _type(pilot, "What limits multi-head attention?")
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
+        finally:
+            MessageView.append = original_append  # type: ignore[method-assign]
+        assert len(streamed) > 3  # token by token, not one block
+        final = _messages(app)[-1].raw
+        assert "**[1]**" in final and "[9]" not in final  # cite-checked text replaced the raw
+        assert "References" in final
+        items = list(app.query(SourceItem))
+        assert items and items[0].entry.paper is not None
+        assert "tokens" in str(app.status.render()) or app.status.usage == ""
+        # open the first source from the keyboard
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PaperScreen)
+        paper = app.screen.paper
+        assert paper.bibkey in app.workspace.bibtex(paper)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PaperScreen)
+
+
+async def test_offline_answer_and_status_bar(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        status = str(app.status.render())
+        assert "offline: extractive" in status and "papers" in status and "chunks" in status
+        await _type(pilot, "How sparse are MLP activations in trained transformers?")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert "Offline answer" in _messages(app)[-1].raw
+
+
+async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _workspace(settings, None, tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        await _type(pilot, "/list attention")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert _messages(app)[-1].raw.startswith("# Reading list: attention")
+        await _type(pilot, "/export bib lists/attention.bib")
+        await pilot.pause(0.1)
+        assert any("directory" in m for m, _ in notes)  # lists/ does not exist: one sentence
+        await _type(pilot, "/export bib attention.bib")
+        await pilot.pause(0.1)
+        written = workspace.export_dir / "attention.bib"
+        assert written.read_text().count("@") >= 1
+        await _type(pilot, "/export md ../escape.md")
+        await pilot.pause(0.1)
+        assert not (workspace.settings.data_dir / "escape.md").exists()
+        assert any("outside" in m for m, _ in notes)
+        await _type(pilot, "/related attention")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert _messages(app)[-1].raw.startswith("# Related work: attention")
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.1)
+        assert (workspace.export_dir / "related-work-draft.md").exists()
+
+
+async def test_escape_cancels_and_puts_the_question_back(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    long_answer = " ".join(["Attention heads have low rank [1]."] * 40)
+    slow = SlowFake(messages=iter([AIMessage(content=long_answer)]))
+    workspace = _workspace(settings, slow, tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, "Why is attention low rank?")
+        await pilot.pause(0.4)
+        assert app.answering is not None and app.answering.is_running
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert app.query_one("#prompt").value == "Why is attention low rank?"  # type: ignore[attr-defined]
+        assert "Cancelled" in _messages(app)[-1].raw
+        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        assert [t.status for t in turns] != ["complete"]  # never saved as complete
+        assert turns[-1].status != "complete"
+
+
+async def test_llm_error_is_a_notification_and_the_app_stays_usable(
+    indexed, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _workspace(settings, FailingFake(messages=iter([])), tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        await _type(pilot, "What limits multi-head attention?")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        errors = [m for m, severity in notes if severity == "error"]
+        assert len(errors) == 1 and "Traceback" not in errors[0]
+        assert errors[0].endswith(".")
+        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        assert turns and turns[-1].status != "complete"
+        # still usable: a command works afterwards
+        await _type(pilot, "/help")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_history_resumes_a_session_with_its_sources(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, "What limits multi-head attention?")
+        await app.workers.wait_for_complete()
+        first = app.session.id  # type: ignore[union-attr]
+        await _type(pilot, "/new")
+        await pilot.pause(0.1)
+        assert len(_messages(app)) == 1
+        app.query_one(SourcesPanel).show([])
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.session is not None and app.session.id == first
+        texts = [m.raw for m in _messages(app)]
+        assert "What limits multi-head attention?" in texts
+        assert list(app.query(SourceItem))  # the sources of the last answer are back
+
+
+async def test_questions_typed_before_the_index_is_ready_wait(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not workspace.ready  # first paint happens before the index is open
+        await _type(pilot, "What limits multi-head attention?")
+        await _ready(pilot, app)
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        assert any("**[1]**" in m.raw for m in _messages(app))
+
+
+async def test_papers_table_filters_and_opens(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, "/papers attention")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PapersScreen)
+        shown = app.screen.shown
+        assert shown and all(
+            "attention" in (p.title + " " + (p.abstract or "")).lower() for p in shown
+        )
+        await pilot.press("enter")  # from the filter to the table
+        await pilot.press("enter")  # open the first row
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PaperScreen)
+
+
+async def test_unknown_command_and_theme_toggle(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        await _type(pilot, "/frobnicate")
+        await pilot.pause(0.05)
+        assert notes and "/help" in notes[-1][0]
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+
+
+def test_core_packages_do_not_import_textual() -> None:
+    code = (
+        "import sys, assistant.workspace, assistant.cli, retrieval.hybrid, prompts; "
+        "bad = [m for m in ('textual',) if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_tui_does_not_import_heavy_libraries_to_paint() -> None:
+    code = (
+        "import sys, tui.app; "
+        "heavy = [m for m in ('chromadb', 'langchain_core', 'langchain_openai', 'torch', "
+        "'sentence_transformers') if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- whole-app snapshots (pytest-textual-snapshot; `--snapshot-update` to accept changes) ---
+
+
+async def _settle(pilot: Pilot[None]) -> None:
+    await _ready(pilot, pilot.app)  # type: ignore[arg-type]
+    pilot.app.query_one("#prompt").cursor_blink = False  # type: ignore[attr-defined]  # a blink is not a regression
+    await pilot.pause(0.1)
+
+
+def _ask_first(question: str) -> Any:
+    async def run(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await _type(pilot, question)
+        await pilot.app.workers.wait_for_complete()
+        for _ in range(5):  # let long Markdown finish mounting, even on a loaded machine
+            await pilot.pause(0.1)
+
+    return run
+
+
+def test_snapshot_chat_with_an_answer(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ask_first("What limits attention?"))
+
+
+def test_snapshot_paper_screen(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
+
+    async def run(pilot: Pilot[None]) -> None:
+        await _ask_first("What limits attention?")(pilot)
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_snapshot_reading_list(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ask_first("/list attention"))
+
+
+def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+
+    async def run(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)

@@ -1,0 +1,508 @@
+"""The terminal UI: chat with streamed, cite-checked answers, sources you can open,
+reading lists, drafts and history.
+
+It only renders and dispatches: every service comes from the `Workspace` handed to
+`create_app`, and slow work (indexing, loading the model, answering) runs in thread
+workers so the screen is painted before any heavy library is imported.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, ProgressBar
+from textual.worker import Worker, get_current_worker
+
+from tui.commands import CommandError, SlashCommands, SlashSuggester, parse
+from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
+from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar, highlight_citations
+
+if TYPE_CHECKING:
+    from assistant.answers import Answer
+    from assistant.session import ChatSession
+    from assistant.workspace import Workspace
+    from retrieval.records import Paper
+
+WELCOME = """**research-assistant**: ask about the papers in your corpus and your own agenda.
+Every claim is cited to a source; the sources panel on the right opens each paper.
+Type a question, or `/help` for the commands (`/list TOPIC`, `/related TOPIC`,
+`/me`, `/triage`, `/papers`, `/export`, `/history`)."""
+
+
+class ResearchApp(App[None]):
+    """The `ra chat` app. Build it with `create_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "research-assistant"
+    COMMANDS = App.COMMANDS | {SlashCommands}
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel answer", show=True),
+        Binding("ctrl+s", "focus_sources", "Sources"),
+        Binding("ctrl+o", "export", "Export"),
+        Binding("ctrl+n", "new_session", "New"),
+        Binding("ctrl+r", "history", "History"),
+        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("f1", "help", "Help"),
+        Binding("up", "history_prev", show=False),
+        Binding("down", "history_next", show=False),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.session: ChatSession | None = None
+        self.pending: list[str] = []  # questions typed while the index is being prepared
+        self.typed: list[str] = []  # input history for up/down
+        self._typed_pos = 0
+        self.answering: Worker[None] | None = None
+        self.asked = ""
+        self.last_export: tuple[str, str, str] | None = None  # (name, markdown, bibtex)
+        self.basket: list[Paper] = []
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                yield VerticalScroll(MessageView("assistant", WELCOME, title="ra"), id="messages")
+                yield ProgressBar(id="progress", show_eta=False)
+                yield Input(
+                    placeholder="Ask about your papers, or /help",
+                    id="prompt",
+                    suggester=SlashSuggester(),
+                )
+            yield SourcesPanel(id="sources")
+        yield StatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.status.set(mode=self.workspace.mode)
+        self.query_one("#prompt", Input).focus()
+        self.prepare()
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def messages(self) -> VerticalScroll:
+        return self.query_one("#messages", VerticalScroll)
+
+    # --- preparing the index ----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def prepare(self) -> None:
+        self.call_from_thread(self.status.set, busy="opening the index")
+        try:
+            stats = self.workspace.prepare(self._progress_from_thread)
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.call_from_thread(self._prepare_failed, sentence)
+            return
+        self.call_from_thread(self._prepared, stats.papers, stats.chunks)
+
+    def _progress_from_thread(self, stage: str, done: int, total: int) -> None:
+        self.call_from_thread(self._progress, stage, done, total)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if stage == "embedding" and total:
+            bar.display = True
+            bar.update(total=total, progress=done)
+        self.status.set(busy=f"indexing: {stage} {done}/{total}" if total else f"{stage}…")
+
+    def _prepared(self, papers: int, chunks: int) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.status.set(index=f"{papers} papers · {chunks} chunks", busy="")
+        waiting, self.pending = self.pending, []
+        for text in waiting:
+            self.call_later(self.dispatch, text)
+
+    def _prepare_failed(self, sentence: str) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.status.set(index="index: not available", busy="")
+        self.notify(sentence, severity="error", timeout=15)
+
+    # --- input ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#prompt")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        event.input.value = ""
+        self.typed.append(text)
+        self._typed_pos = len(self.typed)
+        if not self.workspace.ready and not text.startswith(("/help", "/model")):
+            self.pending.append(text)
+            self.notify(
+                "The index is still being prepared: your request will run when it is ready."
+            )
+            return
+        await self.dispatch(text)
+
+    async def dispatch(self, text: str) -> None:
+        try:
+            command = parse(text)
+        except CommandError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        result = getattr(self, f"command_{command.name}")(command.arg)
+        if inspect.isawaitable(result):
+            await result
+
+    def palette_command(self, name: str) -> None:
+        """From the command palette: run it, or put it in the input to complete."""
+        prompt = self.query_one("#prompt", Input)
+        if name in ("new", "history", "help", "model", "triage", "me", "papers", "export"):
+            self.call_later(self.dispatch, f"/{name}")
+        else:
+            prompt.value = f"/{name} "
+            prompt.cursor_position = len(prompt.value)
+            prompt.focus()
+
+    def action_history_prev(self) -> None:
+        self._recall(-1)
+
+    def action_history_next(self) -> None:
+        self._recall(1)
+
+    def _recall(self, step: int) -> None:
+        prompt = self.query_one("#prompt", Input)
+        if not self.typed or self.focused is not prompt:
+            return
+        self._typed_pos = max(0, min(len(self.typed), self._typed_pos + step))
+        prompt.value = self.typed[self._typed_pos] if self._typed_pos < len(self.typed) else ""
+        prompt.cursor_position = len(prompt.value)
+
+    async def add_message(
+        self, role: str, text: str, *, title: str = "", top: bool = False
+    ) -> MessageView:
+        """Add a message; `top` scrolls to its start (long lists are read from the top)."""
+        view = MessageView(role, text, title=title)
+        await self.messages.mount(view)
+        if top:
+            self.call_after_refresh(self.messages.scroll_to_widget, view, top=True, animate=False)
+        else:
+            self.messages.scroll_end(animate=False)
+        return view
+
+    # --- asking --------------------------------------------------------------------------------
+
+    async def command_ask(self, question: str) -> None:
+        if self.answering is not None and self.answering.is_running:
+            self.notify("An answer is still running: wait, or press Escape to cancel it.")
+            return
+        if self.session is None:
+            self.session = self.workspace.session()
+        self.asked = question
+        await self.add_message("user", question)
+        view = await self.add_message("assistant", "", title=f"Assistant · {self.workspace.mode}")
+        self.answering = self.answer(question, view)
+
+    @work(thread=True, exclusive=True, group="answer")
+    def answer(self, question: str, view: MessageView) -> None:
+        from assistant.ask import Done, Status, Token
+
+        assert self.session is not None
+        worker = get_current_worker()
+        started = False
+        events = self.session.ask(question)
+        try:
+            for event in events:
+                if worker.is_cancelled:
+                    break
+                if isinstance(event, Token):
+                    started = True
+                    self.call_from_thread(view.append, event.text)  # type: ignore[arg-type]
+                elif isinstance(event, Status):
+                    self.call_from_thread(self.status.set, busy=event.text)
+                elif isinstance(event, Done):
+                    self.call_from_thread(self._answered, view, event.answer)  # type: ignore[arg-type]
+        except Exception as exc:
+            sentence = self.workspace.explain(exc, started=started)
+            if sentence is None:
+                raise
+            self.call_from_thread(self._failed, view, sentence)  # type: ignore[arg-type]
+        finally:
+            events.close()  # a cancelled answer is saved as interrupted, never as complete
+            if worker.is_cancelled:
+                self.call_from_thread(self.status.set, busy="")
+
+    async def _answered(self, view: MessageView, answer: Answer) -> None:
+        text = highlight_citations(answer.text)
+        if answer.refused:
+            text += f"\n\nSearched for: “{answer.searched}”.\n\n" + answer.closest_markdown()
+        else:
+            text += "\n\n" + answer.references_markdown()
+        await view.replace(text)
+        entries = [
+            SourceEntry(c.n, c.source.hit.paper, c.source.title, c.source.location, c.support)
+            for c in answer.citations
+        ] or [SourceEntry(s.n, s.hit.paper, s.title, s.location) for s in answer.sources[:5]]
+        self.query_one(SourcesPanel).show(entries)
+        usage = ""
+        if answer.usage:
+            cost = f" · ${answer.usage.cost_usd:.4f}" if answer.usage.cost_usd is not None else ""
+            usage = f"{answer.usage.total_tokens} tokens{cost}"
+        self.status.set(usage=usage, busy="")
+        if answer.removed_citations:
+            self.notify(
+                "Removed citations that named no retrieved source: "
+                + ", ".join(answer.removed_citations),
+                severity="warning",
+            )
+        self.last_export = (
+            "answer",
+            f"# {answer.question}\n\n{answer.text}\n\n{answer.references_markdown()}",
+            _bib_of(answer),
+        )
+        self.messages.scroll_end(animate=False)
+
+    async def _failed(self, view: MessageView, sentence: str) -> None:
+        partial = view.raw
+        note = (
+            f"{partial}\n\n*Interrupted: not saved as a complete answer.*"
+            if partial
+            else "*No answer.*"
+        )
+        await view.replace(note, title="Assistant · error")
+        self.status.set(busy="")
+        self.notify(sentence, severity="error", timeout=15)
+
+    def action_cancel(self) -> None:
+        if self.answering is None or not self.answering.is_running:
+            if isinstance(self.screen, HelpScreen):
+                self.pop_screen()
+            return
+        self.answering.cancel()
+        prompt = self.query_one("#prompt", Input)
+        prompt.value = self.asked
+        prompt.cursor_position = len(prompt.value)
+        prompt.focus()
+        self.status.set(busy="")
+        self.notify("Cancelled; the question is back in the input.")
+        views = list(self.messages.query(MessageView))
+        if views:
+            self.call_later(views[-1].replace, (views[-1].raw + "\n\n*Cancelled.*").strip())
+
+    # --- writing jobs ---------------------------------------------------------------------------
+
+    async def command_list(self, topic: str) -> None:
+        await self.add_message("user", f"/list {topic}")
+        self._writing("reading list", lambda: self.workspace.reading_list(topic))
+
+    async def command_me(self, topic: str) -> None:
+        await self.add_message("user", f"/me {topic}".strip())
+        self._writing(
+            "reading list for your agenda", lambda: self.workspace.reading_list(topic, for_me=True)
+        )
+
+    async def command_related(self, topic: str) -> None:
+        await self.add_message("user", f"/related {topic}")
+        self._writing("related-work draft", lambda: self.workspace.related_work(topic))
+
+    async def command_triage(self, _arg: str) -> None:
+        await self.add_message("user", "/triage")
+        self._writing("triage", self._triage_markdown)
+
+    def _triage_markdown(self) -> Any:
+        file, ranked = self.workspace.triage()
+        lines = [f"# Triage of {file}", ""]
+        for i, t in enumerate(ranked, 1):
+            lines.append(
+                f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  "
+            )
+            lines.append(f"   {t.reason}")
+        return _Rendered("triage", "\n".join(lines), "")
+
+    @work(thread=True, exclusive=True, group="writing")
+    def _writing(self, what: str, build: Any) -> None:
+        self.call_from_thread(self.status.set, busy=f"writing the {what}")
+        try:
+            result = build()
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.call_from_thread(self._writing_failed, sentence)
+            return
+        markdown = result.to_markdown()
+        bib = result.to_bibtex() if hasattr(result, "to_bibtex") else getattr(result, "bibtex", "")
+        papers = list(getattr(result, "papers", None) or getattr(result, "cited", None) or [])
+        self.call_from_thread(self._written, what, markdown, bib, papers)  # type: ignore[arg-type]
+
+    async def _written(self, what: str, markdown: str, bib: str, papers: list[Paper]) -> None:
+        await self.add_message("assistant", markdown, title=f"Assistant · {what}", top=True)
+        self.last_export = (what.replace(" ", "-"), markdown, bib)
+        if papers:  # every listed or cited paper can be opened from the panel
+            self.query_one(SourcesPanel).show(
+                [SourceEntry(n, p, p.title, _where(p)) for n, p in enumerate(papers, 1)]
+            )
+        self.status.set(busy="")
+
+    def _writing_failed(self, sentence: str) -> None:
+        self.status.set(busy="")
+        self.notify(sentence, severity="error", timeout=15)
+
+    # --- export -----------------------------------------------------------------------------------
+
+    async def command_export(self, arg: str) -> None:
+        parts = arg.split(maxsplit=1)
+        fmt = parts[0] if parts and parts[0] in ("md", "bib") else "md"
+        path = (
+            parts[1]
+            if len(parts) > 1
+            else (parts[0] if parts and parts[0] not in ("md", "bib") else "")
+        )
+        self.export(fmt, path)
+
+    def action_export(self) -> None:
+        self.export("md", "")
+
+    def export(self, fmt: str, path: str) -> None:
+        if self.last_export is None:
+            self.notify(
+                "Nothing to export yet: ask something or make a list first.", severity="warning"
+            )
+            return
+        name, markdown, bib = self.last_export
+        text = markdown if fmt == "md" else bib
+        if fmt == "bib" and not text.strip():
+            self.notify(
+                "The last result cites no paper: nothing to put in a .bib.", severity="warning"
+            )
+            return
+        target = path or f"{name}.{fmt}"
+        try:
+            written = self.workspace.export(text, target)
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.notify(sentence, severity="error")
+            return
+        self.notify(f"Exported to {written}")
+
+    # --- the other commands ----------------------------------------------------------------------
+
+    async def command_papers(self, query: str) -> None:
+        await self.push_screen(PapersScreen(self.workspace, query))
+
+    async def command_new(self, _arg: str = "") -> None:
+        if self.answering is not None and self.answering.is_running:
+            self.answering.cancel()
+        self.session = None  # the session row is written with its first question
+        await self.messages.remove_children()
+        await self.add_message("assistant", "New session. " + WELCOME, title="ra")
+        self.query_one(SourcesPanel).show([])
+        self.last_export = None
+
+    def command_history(self, _arg: str = "") -> None:
+        self.push_screen(HistoryScreen(self.workspace), self._resume)
+
+    async def _resume(self, session_id: str | None) -> None:
+        if not session_id:
+            return
+        self.session = self.workspace.session(session_id)
+        await self.messages.remove_children()
+        last = None
+        for turn in self.workspace.history.turns(session_id):
+            await self.add_message("user", turn.question)
+            status = "" if turn.status == "complete" else f" ({turn.status})"
+            await self.add_message(
+                "assistant",
+                highlight_citations(turn.answer or "*No answer.*"),
+                title=f"Assistant{status}",
+            )
+            last = turn
+        if last is not None:
+            entries = []
+            for c in last.citations:
+                paper = self.workspace.paper(c.get("paper_id") or "") if c.get("paper_id") else None
+                entries.append(
+                    SourceEntry(
+                        int(c["n"]), paper, c["title"], c.get("source", ""), c.get("support")
+                    )
+                )
+            self.query_one(SourcesPanel).show(entries)
+        self.notify("Session restored.")
+
+    def command_model(self, _arg: str = "") -> None:
+        stats = self.workspace.stats
+        index = f"{stats.papers} papers, {stats.chunks} chunks" if stats else "being prepared"
+        self.notify(
+            f"Mode: {self.workspace.mode}. Index: {index}. Data: {self.workspace.settings.data_dir}."
+        )
+
+    def command_help(self, _arg: str = "") -> None:
+        self.push_screen(HelpScreen())
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def action_focus_sources(self) -> None:
+        self.query_one("#source-list").focus()
+
+    async def action_new_session(self) -> None:
+        await self.command_new()
+
+    def action_history(self) -> None:
+        self.command_history()
+
+    def action_help(self) -> None:
+        self.command_help()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    @on(SourcesPanel.Opened)
+    def _open_source(self, event: SourcesPanel.Opened) -> None:
+        if event.entry.paper is None:
+            self.notify(f"{event.entry.title} is a passage of {event.entry.location}, not a paper.")
+            return
+        self.push_screen(PaperScreen(self.workspace, event.entry.paper))
+
+    def reading_basket_add(self, paper: Paper) -> None:
+        """'Add to reading list' on a paper screen: collect it for export."""
+        if paper.id not in {p.id for p in self.basket}:
+            self.basket.append(paper)
+        from assistant.export import bibtex, references_markdown
+
+        markdown = "# My reading list\n\n" + references_markdown(self.basket)
+        self.last_export = ("my-reading-list", markdown, bibtex(self.basket))
+        self.notify(f"Added; your reading list has {len(self.basket)} papers (ctrl+o exports it).")
+
+
+class _Rendered:
+    """A result that is already Markdown (triage)."""
+
+    def __init__(self, name: str, markdown: str, bib: str) -> None:
+        self.name = name
+        self.markdown = markdown
+        self.bibtex = bib
+
+    def to_markdown(self) -> str:
+        return self.markdown
+
+
+def _where(paper: Paper) -> str:
+    return f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else ""
+
+
+def _bib_of(answer: Answer) -> str:
+    from assistant.export import bibtex
+
+    return bibtex(c.source.hit.paper for c in answer.citations if c.source.hit.paper)
+
+
+def create_app(workspace: Workspace) -> ResearchApp:
+    """The app factory the CLI and the tests both use: every service comes in here."""
+    return ResearchApp(workspace)

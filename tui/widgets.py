@@ -1,0 +1,157 @@
+"""The chat screen's widgets: messages that stream Markdown, the sources panel, the
+status bar. They render what they are given and post messages up; no logic here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, ListItem, ListView, Markdown, Static
+from textual.widgets._markdown import MarkdownStream
+
+if TYPE_CHECKING:
+    from retrieval.records import Paper
+
+# '[3]' and '[3?]' (weakly supported) outside code, for highlighting.
+_CITATION = re.compile(r"(?<![\w`*])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)(\?)?\](?!\()")
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def highlight_citations(text: str) -> str:
+    """'A [1]. B [2?].' -> 'A **[1]**. B **[2?]** ⚠' in Markdown."""
+
+    def mark(m: re.Match[str]) -> str:
+        weak = m.group(2) == "?"
+        return f"**[{m.group(1)}{'?' if weak else ''}]**" + (" ⚠" if weak else "")
+
+    parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
+    return "".join(p if i % 2 else _CITATION.sub(mark, p) for i, p in enumerate(parts))
+
+
+class MessageView(Vertical):
+    """One message: who wrote it, then Markdown that can grow token by token."""
+
+    def __init__(self, role: str, text: str = "", *, title: str = "") -> None:
+        super().__init__(classes=f"message {role}")
+        self.role = role
+        self.title = title or ("You" if role == "user" else "Assistant")
+        self._initial = text
+        self._stream: MarkdownStream | None = None
+        self.raw = text
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title, classes="who")
+        yield Markdown(self._initial, classes="body")
+
+    @property
+    def body(self) -> Markdown:
+        return self.query_one(".body", Markdown)
+
+    async def append(self, text: str) -> None:
+        """Add streamed text without re-rendering what is already shown."""
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.body)
+        self.raw += text
+        await self._stream.write(text)
+
+    async def replace(self, text: str, *, title: str | None = None) -> None:
+        """Show the final (cite-checked) text in place of the raw stream."""
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        self.raw = text
+        if title is not None:
+            self.title = title
+            self.query_one(".who", Label).update(title)
+        await self.body.update(text)
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    n: int
+    paper: Paper | None
+    title: str
+    location: str
+    support: float | None = None
+
+
+class SourceItem(ListItem):
+    def __init__(self, entry: SourceEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        e = self.entry
+        p = e.paper
+        meta = ""
+        if p is not None:
+            authors = ", ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
+            meta = " · ".join(x for x in (authors, str(p.year or ""), p.venue or "") if x)
+        weak = " ⚠ weak support" if e.support is not None and e.support < 0.35 else ""
+        yield Label(f"[b][{e.n}][/b] {e.title}", markup=True, classes="source-title")
+        yield Label(f"{meta}\n{e.location}{weak}", markup=False, classes="source-meta")
+
+
+class SourcesPanel(Vertical):
+    """The papers cited by the current answer; Enter or a click opens one."""
+
+    class Opened(Message):
+        def __init__(self, entry: SourceEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sources", classes="panel-title")
+        yield ListView(id="source-list")
+
+    def show(self, entries: list[SourceEntry]) -> None:
+        view = self.query_one(ListView)
+        view.clear()
+        for entry in entries:
+            view.append(SourceItem(entry))
+        if entries:
+            view.index = 0  # so Enter opens the first source straight after ctrl+s
+        self.query_one(".panel-title", Label).update(
+            f"Sources ({len(entries)})" if entries else "Sources"
+        )
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, SourceItem):
+            self.post_message(self.Opened(event.item.entry))
+
+
+class StatusBar(Static):
+    """Mode, index size, the last answer's tokens and cost, and a spinner while busy."""
+
+    def __init__(self) -> None:
+        super().__init__(id="status")
+        self.mode = ""
+        self.index = "index: preparing…"
+        self.usage = ""
+        self.busy = ""
+        self._frame = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self._tick)
+
+    def _tick(self) -> None:
+        if self.busy:
+            self._frame = (self._frame + 1) % len(SPINNER)
+            self.refresh_text()
+
+    def set(self, **fields: str) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        parts = [self.mode, self.index]
+        if self.usage:
+            parts.append(self.usage)
+        if self.busy:
+            parts.append(f"{SPINNER[self._frame]} {self.busy}")
+        self.update(" │ ".join(p for p in parts if p))
