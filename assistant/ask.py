@@ -37,6 +37,10 @@ class AnswerInterrupted(Exception):
     """The model's stream stopped before it said it was done; the answer is partial."""
 
 
+class EmptyAnswer(AnswerInterrupted):
+    """The model finished without saying anything."""
+
+
 @dataclass(frozen=True)
 class Token:
     """A piece of the answer as the model streams it (raw: not yet cite-checked)."""
@@ -148,6 +152,8 @@ class Asker:
         # taken at their word.)
         if reported and not finished:
             raise AnswerInterrupted("The LLM stream ended before the answer was complete.")
+        if not "".join(parts).strip():
+            raise EmptyAnswer("The LLM returned an empty answer.")
         return "".join(parts), usage
 
     def _extractive(

@@ -78,11 +78,14 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, EOFError):
         sys.exit(1)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
         import click
 
-        if isinstance(exc, click.ClickException):
+        # Typer 0.29 raises its own copy of click's exceptions (a bad --k value is a
+        # typer BadParameter, not a click one): both are usage errors, not bugs.
+        if isinstance(exc, click.ClickException | typer.TyperException) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code if exc.exit_code != 2 else 1)
+            code = getattr(exc, "exit_code", 1)
+            sys.exit(code if code != 2 else 1)
         raise
     sys.exit(code if isinstance(code, int) else 0)

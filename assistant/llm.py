@@ -117,7 +117,14 @@ def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool =
     """
     import openai
 
+    from assistant.ask import EmptyAnswer
+
     where = settings.llm_base_url or "the OpenAI API"
+    if isinstance(exc, EmptyAnswer):
+        return (
+            f"The LLM ({settings.llm_model}) returned an empty answer: ask again, or choose "
+            "another RA_LLM_MODEL."
+        )
     if started and isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
         return (
             "The LLM answer broke off (the connection was lost mid-answer): try again; "

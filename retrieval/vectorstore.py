@@ -8,7 +8,8 @@ Similarity is cosine, returned as `1 - distance`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -64,12 +65,30 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
 class ChunkStore:
     """One Chroma collection of chunks."""
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, url: str | None = None) -> None:
         self.client = client
         self.name = name
-        self.collection = client.get_or_create_collection(
-            name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        self.url = url
+        with self._guard():
+            self.collection = client.get_or_create_collection(
+                name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """A server that stops answering mid-query or mid-index is one sentence, not a
+        traceback; the embedded store's errors are bugs and propagate."""
+        try:
+            yield
+        except RetrievalError:
+            raise
+        except Exception:
+            if self.url is None:
+                raise
+            raise StoreUnavailable(
+                f"The Chroma server at {self.url} stopped answering: start it again and "
+                "retry (an interrupted `ra index` resumes where it stopped)."
+            ) from None
 
     @classmethod
     def open(cls, name: str, *, path: Path | None = None, url: str | None = None) -> ChunkStore:
@@ -87,7 +106,7 @@ class ChunkStore:
                     ssl=parsed.scheme == "https",
                     settings=settings,
                 )
-                return cls(client, name)
+                return cls(client, name, url)
             except Exception as exc:
                 if isinstance(exc, RetrievalError):
                     raise
@@ -108,76 +127,86 @@ class ChunkStore:
             ) from None
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with self._guard():
+            return int(self.collection.count())
 
     def ids(self) -> list[str]:
         """Every chunk id in the collection."""
-        out: list[str] = []
-        offset = 0
-        while True:
-            page = self.collection.get(include=[], limit=_GET_PAGE, offset=offset)
-            out.extend(page["ids"])
-            if len(page["ids"]) < _GET_PAGE:
-                return out
-            offset += _GET_PAGE
+        with self._guard():
+            out: list[str] = []
+            offset = 0
+            while True:
+                page = self.collection.get(include=[], limit=_GET_PAGE, offset=offset)
+                out.extend(page["ids"])
+                if len(page["ids"]) < _GET_PAGE:
+                    return out
+                offset += _GET_PAGE
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         """Add or replace chunks, in batches Chroma accepts."""
-        step = max(1, min(self.client.get_max_batch_size(), 5000))
-        for start in range(0, len(chunks), step):
-            batch = chunks[start : start + step]
-            self.collection.upsert(
-                ids=[c.id for c in batch],
-                embeddings=[list(v) for v in vectors[start : start + step]],
-                documents=[c.text for c in batch],
-                metadatas=[_meta(c) for c in batch],
-            )
+        with self._guard():
+            step = max(1, min(self.client.get_max_batch_size(), 5000))
+            for start in range(0, len(chunks), step):
+                batch = chunks[start : start + step]
+                self.collection.upsert(
+                    ids=[c.id for c in batch],
+                    embeddings=[list(v) for v in vectors[start : start + step]],
+                    documents=[c.text for c in batch],
+                    metadatas=[_meta(c) for c in batch],
+                )
 
     def delete(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), 5000):
-            self.collection.delete(ids=list(ids[start : start + 5000]))
+        with self._guard():
+            for start in range(0, len(ids), 5000):
+                self.collection.delete(ids=list(ids[start : start + 5000]))
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
-        if not ids:
-            return []
-        page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return [
-            _chunk(i, d or "", m or {})
-            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
-        ]
-
-    def all_chunks(self) -> list[Chunk]:
-        out: list[Chunk] = []
-        offset = 0
-        while True:
-            page = self.collection.get(
-                include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
-            )
-            out.extend(
+        with self._guard():
+            if not ids:
+                return []
+            page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+            return [
                 _chunk(i, d or "", m or {})
                 for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
-            )
-            if len(page["ids"]) < _GET_PAGE:
-                return out
-            offset += _GET_PAGE
+            ]
+
+    def all_chunks(self) -> list[Chunk]:
+        with self._guard():
+            out: list[Chunk] = []
+            offset = 0
+            while True:
+                page = self.collection.get(
+                    include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset
+                )
+                out.extend(
+                    _chunk(i, d or "", m or {})
+                    for i, d, m in zip(
+                        page["ids"], page["documents"], page["metadatas"], strict=True
+                    )
+                )
+                if len(page["ids"]) < _GET_PAGE:
+                    return out
+                offset += _GET_PAGE
 
     def query(
         self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """The `k` nearest chunk ids with cosine similarity, best first."""
-        total = self.count()
-        if total == 0:
-            return []
-        result = self.collection.query(
-            query_embeddings=[list(vector)],
-            n_results=min(k, total),
-            where=where,
-            include=["distances"],
-        )
-        ids = result["ids"][0]
-        distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+        with self._guard():
+            total = self.count()
+            if total == 0:
+                return []
+            result = self.collection.query(
+                query_embeddings=[list(vector)],
+                n_results=min(k, total),
+                where=where,
+                include=["distances"],
+            )
+            ids = result["ids"][0]
+            distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
+            return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def drop(self) -> None:
         """Delete the whole collection (for `ra index --rebuild`)."""
-        self.client.delete_collection(self.name)
+        with self._guard():
+            self.client.delete_collection(self.name)
