@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.llm import Usage
 from retrieval.hybrid import Hit
+from retrieval.records import Paper
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,25 @@ class Answer:
         """For a refusal: the closest papers found, so the user sees what was searched."""
         rows = [f"- {s.title} [{s.location}]" for s in self.sources[:limit]]
         return "**Closest matches in your corpus**\n\n" + "\n".join(rows) if rows else ""
+
+    @property
+    def cited_papers(self) -> list[Paper]:
+        """The catalog papers behind the surviving citations, in citation order."""
+        return [c.source.hit.paper for c in self.citations if c.source.hit.paper is not None]
+
+    def to_markdown(self) -> str:
+        """The answer as a document: the question, the text, its references."""
+        body = self.text
+        if self.refused:
+            body += f"\n\nSearched for: “{self.searched}”.\n\n" + self.closest_markdown()
+        else:
+            body += "\n\n" + self.references_markdown()
+        return f"# {self.question}\n\n{body.rstrip()}\n"
+
+    def to_bibtex(self) -> str:
+        from assistant.export import bibtex
+
+        return bibtex(self.cited_papers)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -423,3 +423,11 @@ def test_cli_writing_commands(
     assert run.code == 1 and "not a file of your corpus" in run.err
     run = run_cli(capsys, "reading-list", "x", "--format", "pdf")
     assert run.code == 1 and "--format must be md or bib" in run.err
+    question = "How sparse are the MLP activations in trained transformers like T5?"
+    run = run_cli(capsys, "ask", question, "--out", str(tmp_path / "a.md"))
+    assert run.code == 0, run.err
+    answer_md = (tmp_path / "a.md").read_text()
+    assert answer_md.startswith(f"# {question}") and "References" in answer_md
+    run = run_cli(capsys, "ask", question, "--format", "bib", "--out", str(tmp_path / "a.bib"))
+    entries = bibtexparser.parse_string((tmp_path / "a.bib").read_text()).entries
+    assert run.code == 0 and len(entries) == answer_md.count("\n- [")  # one per reference

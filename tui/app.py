@@ -260,11 +260,7 @@ class ResearchApp(App[None]):
                 + ", ".join(answer.removed_citations),
                 severity="warning",
             )
-        self.last_export = (
-            "answer",
-            f"# {answer.question}\n\n{answer.text}\n\n{answer.references_markdown()}",
-            _bib_of(answer),
-        )
+        self.last_export = ("answer", answer.to_markdown(), answer.to_bibtex())
         self.messages.scroll_end(animate=False)
 
     async def _failed(self, view: MessageView, sentence: str) -> None:
@@ -495,12 +491,6 @@ class _Rendered:
 
 def _where(paper: Paper) -> str:
     return f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else ""
-
-
-def _bib_of(answer: Answer) -> str:
-    from assistant.export import bibtex
-
-    return bibtex(c.source.hit.paper for c in answer.citations if c.source.hit.paper)
 
 
 def create_app(workspace: Workspace) -> ResearchApp:

@@ -10,7 +10,9 @@ from rich.markdown import Markdown
 
 from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.commands.write import FormatOption, OutOption
 from assistant.errors import UserError
+from assistant.export import write_text
 from assistant.library import Library
 from assistant.llm import (
     build_chat_model,
@@ -40,11 +42,15 @@ def ask(
     no_stream: Annotated[
         bool, typer.Option("--no-stream", help="Print the answer once, at the end.")
     ] = False,
+    fmt: FormatOption = "md",
+    out_file: OutOption = None,
     corpus_paths: CorpusOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Answer a question from your corpus, every claim cited to a source."""
     question = check_query(question)  # before loading anything or writing the history
+    if fmt not in ("md", "bib"):
+        raise UserError(f"--format must be md or bib, not '{fmt}'.")
     settings = ctx.obj
     library = Library(settings, corpus_paths)
     searcher = library.searcher()
@@ -75,6 +81,9 @@ def ask(
             out.print()
         raise UserError(explain_llm_error(exc, settings, started=started)) from None
     assert answer is not None
+    if out_file is not None:
+        path = write_text(out_file, answer.to_markdown() if fmt == "md" else answer.to_bibtex())
+        err.print(f"Wrote {path}.")
     if json_out:
         print_json(answer.to_json())
         return
