@@ -227,8 +227,9 @@ class Drafter:
 
     def _groups(self, chosen: Sequence[Paper], topic: str, paragraphs: int) -> list[Group]:
         groups = group_papers(chosen, topic)
-        if len(groups) == 1:
-            groups[0].name = topic[:1].upper() + topic[1:]
+        if len(groups) == 1 or paragraphs == 1:
+            everything = [p for g in groups for p in g.papers]
+            groups = [Group(topic[:1].upper() + topic[1:], everything)]
         if len(groups) > paragraphs:
             keep, rest = groups[: paragraphs - 1], groups[paragraphs - 1 :]
             merged = Group("Further directions", [p for g in rest for p in g.papers])

@@ -197,12 +197,27 @@ def group_papers(papers: Sequence[Paper], topic: str = "") -> list[Group]:
     groups.sort(key=lambda g: -len(g.papers))
     if len(groups) < 2 and groups and len(groups[0].papers) >= SPLIT_AT:
         groups = _split_by_phrases(groups[0], topic) or groups
+    if len(groups) < 2 and groups and len(groups[0].papers) >= 2 * MIN_THEME_SIZE:
+        groups = _split_by_era(groups[0], topic)
     groups = _merge_small(groups)
     for group in groups:
         group.papers = chronological(group.papers)
     # Themes that hold the foundational papers first; 'Other work' last.
     groups.sort(key=lambda g: (g.name == "Other work", g.papers[0].year or 9999))
     return groups
+
+
+def _split_by_era(group: Group, topic: str) -> list[Group]:
+    """Two themes by time when nothing else tells the papers apart: the earlier half
+    ('Foundations') and the later ('Recent work')."""
+    ordered = chronological(group.papers)
+    half = len(ordered) // 2
+    years = [p.year for p in ordered[half:] if p.year]
+    recent = f"Recent work on {topic}" if topic else "Recent work"
+    if years:
+        recent += f" ({min(years)}–{max(years)})"
+    first = f"Foundations of {topic}" if topic else "Foundations"
+    return [Group(first, ordered[:half]), Group(recent, ordered[half:])]
 
 
 def _topic_name(paper: Paper) -> str:
