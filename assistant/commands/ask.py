@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 
 from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.write import FormatOption, OutOption
+from assistant.commands.write import FormatOption, OutOption, check_format
 from assistant.errors import UserError
 from assistant.export import write_text
 from assistant.library import Library
@@ -49,8 +49,7 @@ def ask(
 ) -> None:
     """Answer a question from your corpus, every claim cited to a source."""
     question = check_query(question)  # before loading anything or writing the history
-    if fmt not in ("md", "bib"):
-        raise UserError(f"--format must be md or bib, not '{fmt}'.")
+    fmt = check_format(fmt)
     settings = ctx.obj
     library = Library(settings, corpus_paths)
     searcher = library.searcher()

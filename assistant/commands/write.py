@@ -47,7 +47,8 @@ def register(app: typer.Typer) -> None:
     app.command("triage")(triage)
 
 
-def _format(value: str) -> str:
+def check_format(value: str) -> str:
+    """The --format value, or one sentence saying what it may be."""
     if value not in ("md", "bib"):
         raise UserError(f"--format must be md or bib, not '{value}'.")
     return value
@@ -130,7 +131,7 @@ def reading_list(
     """A reading list on a topic: themes, foundational to recent, why to read each."""
     from assistant.reading_list import ReadingLister
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     topic = check_query(topic) if topic.strip() or not for_me else ""
     library = Library(ctx.obj, corpus_paths)
     searcher = library.searcher()
