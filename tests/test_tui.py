@@ -380,3 +380,35 @@ def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> Non
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+async def test_chroma_down_while_answering_is_a_notification(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from retrieval.vectorstore import StoreUnavailable
+
+    settings, _ = indexed
+    workspace = _workspace(settings, _fake(ANSWER, ANSWER), tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        real_search = workspace.searcher.search
+
+        def down(*args: Any, **kwargs: Any) -> Any:
+            raise StoreUnavailable(
+                "The Chroma server at http://127.0.0.1:8000 stopped answering: start it again and retry."
+            )
+
+        workspace.searcher.search = down  # type: ignore[method-assign]
+        await _type(pilot, "What limits multi-head attention?")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert [m for m, sev in notes if sev == "error"] == [
+            "The Chroma server at http://127.0.0.1:8000 stopped answering: start it again and retry."
+        ]
+        workspace.searcher.search = real_search  # type: ignore[method-assign]
+        await _type(pilot, "What limits multi-head attention?")  # the server is back
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert "**[1]**" in _messages(app)[-1].raw
+        statuses = [t.status for t in workspace.history.turns(app.session.id)]  # type: ignore[union-attr]
+        assert statuses[-1] == "complete" and statuses[0] != "complete"
