@@ -199,6 +199,9 @@ def test_the_api_key_appears_nowhere(env: FakeOpenAI, capsys, tmp_path: Path, in
     env.enqueue(r"Smoothing \citep{mallory2024label}.")
     ra("related-work", "--topic", "label smoothing", "--bib", str(tmp_path / "r.bib"))
     assert all(KEY not in text for text in outputs)
+    # What a traceback would print of the settings: the key is a SecretStr.
+    settings = Settings()
+    assert KEY not in repr(settings) and KEY not in str(settings.model_dump())
     _, data = indexed
     for folder in (data, tmp_path):
         for path in folder.rglob("*"):
