@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.errors import UserError
 from assistant.extractive import stem
 from retrieval.catalog import Catalog
 from retrieval.query import content_words
@@ -163,6 +164,14 @@ class Profile:
     @property
     def empty(self) -> bool:
         return not self.themes and not self.own_papers
+
+    def require_themes(self, what: str) -> None:
+        """Refuse, in one sentence, a job that needs the agenda when there is none."""
+        if not self.themes:
+            raise UserError(
+                f"{what} needs your agenda, and no research statement was found: add one to "
+                "the corpus, or set RA_PROFILE to the files that describe your research."
+            )
 
     def summary_text(self, limit: int = 1500) -> str:
         """The agenda in a few lines, for prompts: each theme with its keywords."""

@@ -151,6 +151,8 @@ class ReadingLister:
         topic = " ".join(topic.split())
         if not topic and not for_me:
             raise ValueError("a reading list needs a topic or for_me")
+        if for_me:
+            self.profile.require_themes("A reading list for you")
         chosen, searched = self.candidates(topic, n=n, for_me=for_me)
         themes = {p.id: self.closest_theme(p) for p in chosen} if for_me else {}
         if self.llm is not None and chosen:

@@ -89,6 +89,7 @@ def triage(
     n: int = 10,
 ) -> tuple[str, list[Triaged]]:
     """The feed file triaged and its `n` papers closest to the agenda, best first."""
+    profile.require_themes("Triage")
     file = feed_file(catalog, source)
     papers = [p for p in catalog.papers if any(s.file == file for s in p.sources)]
     if not papers:

@@ -431,3 +431,24 @@ def test_cli_writing_commands(
     run = run_cli(capsys, "ask", question, "--format", "bib", "--out", str(tmp_path / "a.bib"))
     entries = bibtexparser.parse_string((tmp_path / "a.bib").read_text()).entries
     assert run.code == 0 and len(entries) == answer_md.count("\n- [")  # one per reference
+
+
+def test_jobs_that_need_the_agenda_say_so_without_one(
+    word_library: Library, tmp_path: Path
+) -> None:
+    from assistant.profile import Profile
+    from tests.fakes import WordOverlapEmbeddings
+
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "bhojanapalli.txt").write_text(
+        (CORPUS / "google-research-bhojanapalli.txt").read_text()
+    )
+    catalog = build_catalog([page])
+    profile = build_profile(catalog)
+    assert profile.empty
+    with pytest.raises(UserError, match=r"needs your agenda.*RA_PROFILE"):
+        triage(catalog, profile, WordOverlapEmbeddings(), source="bhojanapalli.txt")
+    lister = ReadingLister(word_library.searcher(), Profile(names=(), files=(), themes=()))
+    with pytest.raises(UserError, match="needs your agenda"):
+        lister.build("", for_me=True)
