@@ -33,6 +33,7 @@ test: lint ## set up, lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
 
 bench: install ## run the benchmarks in benchmarks/ (figures go in benchmarks/RESULTS.md)
+	$(BIN)/ra index  # the answer, writing, TUI and load benchmarks read the index of corpus/
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean: ## remove the virtual environment and caches
