@@ -7,10 +7,14 @@ the partial text when anything interrupts it (an LLM error, Ctrl-C, Escape).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 from assistant.ask import Asker, Done, Event, Token, Turn
 from assistant.history import HistoryStore
+
+
+class AnswerCancelled(Exception):
+    """The user cancelled the answer; its turn is saved as interrupted."""
 
 
 class ChatSession:
@@ -24,14 +28,22 @@ class ChatSession:
             Turn(t.question, t.answer) for t in store.turns(self.id) if t.status == "complete"
         ]
 
-    def ask(self, question: str) -> Generator[Event, None, None]:
-        """Answer `question` in the context of the earlier turns, saving as it goes."""
+    def ask(
+        self, question: str, stop: Callable[[], bool] | None = None
+    ) -> Generator[Event, None, None]:
+        """Answer `question` in the context of the earlier turns, saving as it goes.
+
+        `stop` is asked once more just before the turn is saved as complete, so an
+        answer cancelled during the citation check is kept as interrupted.
+        """
         turn_id = self.store.start_turn(self.id, question)
         partial: list[str] = []
         try:
             for event in self.asker.ask(question, tuple(self.turns)):
                 if isinstance(event, Token):
                     partial.append(event.text)
+                if isinstance(event, Done) and stop is not None and stop():
+                    raise AnswerCancelled("The answer was cancelled.")
                 if isinstance(event, Done):
                     answer = event.answer
                     payload = answer.to_json()

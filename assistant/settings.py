@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -50,6 +51,21 @@ class Settings(BaseSettings):
     profile: str | None = Field(
         default=None, description="Globs (OS path separator) of the files that form the profile."
     )
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        """'http://localhost:11434/v1' yes; 'localhost:11434' or 'http://[::1' no."""
+        if not value:
+            return None
+        try:
+            parsed = urlparse(value)
+            parsed.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError as exc:
+            raise ValueError(f"not a URL ({exc})") from None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("must be an http(s) URL such as http://localhost:11434/v1")
+        return value
 
     @field_validator("data_dir", mode="before")
     @classmethod

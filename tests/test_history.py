@@ -16,6 +16,8 @@ from langchain_core.messages import AIMessage
 from assistant.history import HistoryError, HistoryStore
 from tests.cli_runner import run_cli
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
 CITATION = {
     "n": 1,
     "paper_id": "p1",
@@ -319,3 +321,29 @@ def test_a_folder_that_cannot_be_created_is_one_sentence(tmp_path: Path) -> None
     blocker.write_text("a file where the data folder should be")
     with pytest.raises(HistoryError, match=r"cannot be created.*RA_DATA_DIR"):
         HistoryStore(blocker / "history.sqlite")
+
+
+def test_an_answer_cancelled_before_it_is_saved_stays_interrupted(tmp_path: Path) -> None:
+    """Escape during the citation check, after the last token: the turn must not be
+    saved as complete, nor join the session's context."""
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from assistant.ask import Asker
+    from assistant.library import Library
+    from assistant.session import AnswerCancelled, ChatSession
+    from assistant.settings import Settings
+    from tests.fakes import WordOverlapEmbeddings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text((CORPUS / "google-research-bhojanapalli.txt").read_text())
+    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
+    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library.index()
+    llm = GenericFakeChatModel(messages=iter([AIMessage(content="Smoothing helps [1].")]))
+    session = ChatSession(Asker(library.searcher(), llm=llm), library.history)
+    with pytest.raises(AnswerCancelled):
+        list(session.ask("Does label smoothing help?", stop=lambda: True))
+    turns = library.history.turns(session.id)
+    assert [t.status for t in turns] != ["complete"] and session.turns == []

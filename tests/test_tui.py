@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -412,3 +413,86 @@ async def test_chroma_down_while_answering_is_a_notification(indexed, tmp_path: 
         assert "**[1]**" in _messages(app)[-1].raw
         statuses = [t.status for t in workspace.history.turns(app.session.id)]  # type: ignore[union-attr]
         assert statuses[-1] == "complete" and statuses[0] != "complete"
+
+
+# --- regressions found in review ------------------------------------------------------------
+
+
+class GatedWorkspace(Workspace):
+    """A workspace whose index opens only when the test says so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+
+    def prepare(self, progress: Any = None) -> Any:
+        self.gate.wait(timeout=30)
+        return super().prepare(progress)
+
+
+def _gated(settings: Settings, llm: Any, data_dir: Path) -> GatedWorkspace:
+    shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
+    settings = settings.model_copy(update={"data_dir": data_dir})
+    library = Library(settings)
+    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    return GatedWorkspace(settings, llm=llm, library=library)
+
+
+async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_order(
+    indexed, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _gated(settings, _fake(*[ANSWER] * 5), tmp_path / "data")  # + a condensing call
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = _record_notifications(app)
+        app.palette_command("papers")  # the palette skips the input's queue
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, PapersScreen)
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.1)
+        await pilot.press("escape")
+        await _type(pilot, "First question about attention?")
+        await _type(pilot, "Second question about attention?")
+        assert any("prepared" in m for m, _ in notes)
+        workspace.gate.set()
+        turns: list[Any] = []
+        for _ in range(200):  # until both queued questions have been answered, in turn
+            await pilot.pause(0.05)
+            if app.session is not None:
+                turns = workspace.history.turns(app.session.id)
+                if len(turns) == 2 and turns[-1].status == "complete":
+                    break
+        assert [t.question for t in turns] == [
+            "First question about attention?",
+            "Second question about attention?",
+        ]
+        assert all(t.status == "complete" for t in turns)
+
+
+async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    long_answer = " ".join(["Attention heads have low rank [1]."] * 60)
+    slow = SlowFake(
+        messages=iter([AIMessage(content="Short [1]."), AIMessage(content=long_answer)])
+    )
+    workspace = _workspace(settings, slow, tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, "First?")
+        await app.workers.wait_for_complete()
+        first = app.session.id  # type: ignore[union-attr]
+        await _type(pilot, "/new")
+        await _type(pilot, "Second, a long one?")
+        await pilot.pause(0.3)
+        assert app.answer_alive
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.1)
+        await pilot.press("down", "enter")  # the older session
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert app.is_running and app.session is not None and app.session.id == first
+        assert next(m.raw for m in _messages(app)) == "First?"
+        second = next(s for s in workspace.history.sessions() if s.id != first)
+        assert [t.status for t in workspace.history.turns(second.id)] != ["complete"]

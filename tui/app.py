@@ -53,6 +53,19 @@ class ResearchApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: they can hold the API key."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
@@ -61,6 +74,10 @@ class ResearchApp(App[None]):
         self.typed: list[str] = []  # input history for up/down
         self._typed_pos = 0
         self.answering: Worker[None] | None = None
+        self.answer_view: MessageView | None = None
+        self.answer_alive = False  # the answer thread runs until it has saved its turn
+        self.writing_alive = False
+        self.prepare_error: str | None = None
         self.asked = ""
         self.last_export: tuple[str, str, str] | None = None  # (name, markdown, bibtex)
         self.basket: list[Paper] = []
@@ -122,14 +139,31 @@ class ResearchApp(App[None]):
     def _prepared(self, papers: int, chunks: int) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.status.set(index=f"{papers} papers · {chunks} chunks", busy="")
-        waiting, self.pending = self.pending, []
-        for text in waiting:
-            self.call_later(self.dispatch, text)
+        self.drain_pending()
 
     def _prepare_failed(self, sentence: str) -> None:
+        self.prepare_error = sentence
         self.query_one("#progress", ProgressBar).display = False
         self.status.set(index="index: not available", busy="")
         self.notify(sentence, severity="error", timeout=15)
+
+    def drain_pending(self) -> None:
+        """Run the next request typed while the index was prepared, one at a time."""
+        if self.pending and self.workspace.ready and not self.busy:
+            self.call_later(self.dispatch, self.pending.pop(0))
+
+    @property
+    def busy(self) -> bool:
+        return self.answer_alive or self.writing_alive
+
+    def need_index(self) -> bool:
+        """True when the index is open; otherwise say why the request must wait."""
+        if self.workspace.ready:
+            return True
+        self.notify(
+            self.prepare_error or "The index is still being prepared: try again in a moment."
+        )
+        return False
 
     # --- input ------------------------------------------------------------------------------
 
@@ -143,9 +177,14 @@ class ResearchApp(App[None]):
         self._typed_pos = len(self.typed)
         if not self.workspace.ready and not text.startswith(("/help", "/model")):
             self.pending.append(text)
-            self.notify(
-                "The index is still being prepared: your request will run when it is ready."
-            )
+            if self.prepare_error is not None:  # the last attempt failed: try again
+                self.notify(f"{self.prepare_error} Trying again.", severity="warning")
+                self.prepare_error = None
+                self.prepare()
+            else:
+                self.notify(
+                    "The index is still being prepared: your request will run when it is ready."
+                )
             return
         await self.dispatch(text)
 
@@ -198,35 +237,53 @@ class ResearchApp(App[None]):
     # --- asking --------------------------------------------------------------------------------
 
     async def command_ask(self, question: str) -> None:
-        if self.answering is not None and self.answering.is_running:
+        if self.answer_alive:
             self.notify("An answer is still running: wait, or press Escape to cancel it.")
             return
-        if self.session is None:
-            self.session = self.workspace.session()
+        if not self.need_index():
+            return
+        try:
+            if self.session is None:
+                self.session = self.workspace.session()
+        except Exception as exc:
+            self._explain_or_raise(exc)
+            return
         self.asked = question
         await self.add_message("user", question)
         view = await self.add_message("assistant", "", title=f"Assistant · {self.workspace.mode}")
+        self.answer_view = view
+        self.answer_alive = True
         self.answering = self.answer(question, view)
 
-    @work(thread=True, exclusive=True, group="answer")
+    def _explain_or_raise(self, exc: Exception) -> None:
+        sentence = self.workspace.explain(exc)
+        if sentence is None:
+            raise exc
+        self.notify(sentence, severity="error", timeout=15)
+
+    @work(thread=True, group="answer")
     def answer(self, question: str, view: MessageView) -> None:
         from assistant.ask import Done, Status, Token
+        from assistant.session import AnswerCancelled
 
         assert self.session is not None
         worker = get_current_worker()
         started = False
-        events = self.session.ask(question)
+        # The session checks for Escape again just before it saves the turn as complete.
+        events = self.session.ask(question, stop=lambda: worker.is_cancelled)
         try:
             for event in events:
                 if worker.is_cancelled:
                     break
                 if isinstance(event, Token):
                     started = True
-                    self.call_from_thread(view.append, event.text)  # type: ignore[arg-type]
+                    self.call_from_thread(self._token, view, event.text)  # type: ignore[arg-type]
                 elif isinstance(event, Status):
                     self.call_from_thread(self.status.set, busy=event.text)
                 elif isinstance(event, Done):
                     self.call_from_thread(self._answered, view, event.answer)  # type: ignore[arg-type]
+        except AnswerCancelled:
+            pass
         except Exception as exc:
             sentence = self.workspace.explain(exc, started=started)
             if sentence is None:
@@ -234,10 +291,21 @@ class ResearchApp(App[None]):
             self.call_from_thread(self._failed, view, sentence)  # type: ignore[arg-type]
         finally:
             events.close()  # a cancelled answer is saved as interrupted, never as complete
-            if worker.is_cancelled:
-                self.call_from_thread(self.status.set, busy="")
+            self.call_from_thread(self._answer_ended, worker.is_cancelled)
+
+    async def _token(self, view: MessageView, text: str) -> None:
+        if view.is_mounted:  # not after /new or a resumed session replaced the messages
+            await view.append(text)
+
+    def _answer_ended(self, cancelled: bool) -> None:
+        self.answer_alive = False
+        if cancelled:
+            self.status.set(busy="")
+        self.drain_pending()
 
     async def _answered(self, view: MessageView, answer: Answer) -> None:
+        if not view.is_mounted:
+            return
         text = highlight_citations(answer.text)
         if answer.refused:
             text += f"\n\nSearched for: “{answer.searched}”.\n\n" + answer.closest_markdown()
@@ -264,6 +332,9 @@ class ResearchApp(App[None]):
         self.messages.scroll_end(animate=False)
 
     async def _failed(self, view: MessageView, sentence: str) -> None:
+        if not view.is_mounted:
+            self.notify(sentence, severity="error", timeout=15)
+            return
         partial = view.raw
         note = (
             f"{partial}\n\n*Interrupted: not saved as a complete answer.*"
@@ -280,15 +351,15 @@ class ResearchApp(App[None]):
                 self.pop_screen()
             return
         self.answering.cancel()
+        view = self.answer_view
         prompt = self.query_one("#prompt", Input)
         prompt.value = self.asked
         prompt.cursor_position = len(prompt.value)
         prompt.focus()
         self.status.set(busy="")
         self.notify("Cancelled; the question is back in the input.")
-        views = list(self.messages.query(MessageView))
-        if views:
-            self.call_later(views[-1].replace, (views[-1].raw + "\n\n*Cancelled.*").strip())
+        if view is not None and view.is_mounted:
+            self.call_later(view.replace, (view.raw + "\n\n*Cancelled.*").strip())
 
     # --- writing jobs ---------------------------------------------------------------------------
 
@@ -320,8 +391,17 @@ class ResearchApp(App[None]):
             lines.append(f"   {t.reason}")
         return _Rendered("triage", "\n".join(lines), "")
 
-    @work(thread=True, exclusive=True, group="writing")
     def _writing(self, what: str, build: Any) -> None:
+        if not self.need_index():
+            return
+        if self.writing_alive:
+            self.notify("A list or draft is still being written: wait for it.")
+            return
+        self.writing_alive = True
+        self._write(what, build)
+
+    @work(thread=True, group="writing")
+    def _write(self, what: str, build: Any) -> None:
         self.call_from_thread(self.status.set, busy=f"writing the {what}")
         try:
             result = build()
@@ -343,23 +423,26 @@ class ResearchApp(App[None]):
             self.query_one(SourcesPanel).show(
                 [SourceEntry(n, p, p.title, _where(p)) for n, p in enumerate(papers, 1)]
             )
+        self.writing_alive = False
         self.status.set(busy="")
+        self.drain_pending()
 
     def _writing_failed(self, sentence: str) -> None:
+        self.writing_alive = False
         self.status.set(busy="")
         self.notify(sentence, severity="error", timeout=15)
+        self.drain_pending()
 
     # --- export -----------------------------------------------------------------------------------
 
     async def command_export(self, arg: str) -> None:
-        parts = arg.split(maxsplit=1)
-        fmt = parts[0] if parts and parts[0] in ("md", "bib") else "md"
-        path = (
-            parts[1]
-            if len(parts) > 1
-            else (parts[0] if parts and parts[0] not in ("md", "bib") else "")
-        )
-        self.export(fmt, path)
+        """'/export', '/export bib', '/export md my notes.md', '/export ~/x.bib' (spaces kept)."""
+        first, _, rest = arg.strip().partition(" ")
+        if first in ("md", "bib"):
+            self.export(first, rest.strip())
+        else:
+            path = arg.strip()
+            self.export("bib" if path.endswith(".bib") else "md", path)
 
     def action_export(self) -> None:
         self.export("md", "")
@@ -391,11 +474,11 @@ class ResearchApp(App[None]):
     # --- the other commands ----------------------------------------------------------------------
 
     async def command_papers(self, query: str) -> None:
-        await self.push_screen(PapersScreen(self.workspace, query))
+        if self.need_index():
+            await self.push_screen(PapersScreen(self.workspace, query))
 
     async def command_new(self, _arg: str = "") -> None:
-        if self.answering is not None and self.answering.is_running:
-            self.answering.cancel()
+        self._stop_answer()
         self.session = None  # the session row is written with its first question
         await self.messages.remove_children()
         await self.add_message("assistant", "New session. " + WELCOME, title="ra")
@@ -405,10 +488,21 @@ class ResearchApp(App[None]):
     def command_history(self, _arg: str = "") -> None:
         self.push_screen(HistoryScreen(self.workspace), self._resume)
 
+    def _stop_answer(self) -> None:
+        """Cancel a running answer before the messages it would write into go away."""
+        if self.answering is not None and self.answering.is_running:
+            self.answering.cancel()
+        self.answer_view = None
+
     async def _resume(self, session_id: str | None) -> None:
-        if not session_id:
+        if not session_id or not self.need_index():
             return
-        self.session = self.workspace.session(session_id)
+        self._stop_answer()
+        try:
+            self.session = self.workspace.session(session_id)
+        except Exception as exc:
+            self._explain_or_raise(exc)
+            return
         await self.messages.remove_children()
         last = None
         for turn in self.workspace.history.turns(session_id):

@@ -104,7 +104,14 @@ class PaperScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="similar")
     def _similar(self) -> None:
-        papers = self.workspace.similar(self.paper)
+        try:
+            papers = self.workspace.similar(self.paper)
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.app.call_from_thread(self.notify, sentence, severity="error")
+            return
         lines = ["## Similar papers", ""] + [
             f"- **{p.title}** ({p.year or 'n.d.'}) `{p.bibkey}`" for p in papers
         ]

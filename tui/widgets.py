@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -92,7 +93,7 @@ class SourceItem(ListItem):
             authors = ", ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
             meta = " · ".join(x for x in (authors, str(p.year or ""), p.venue or "") if x)
         weak = " ⚠ weak support" if e.support is not None and e.support < 0.35 else ""
-        yield Label(f"[b][{e.n}][/b] {e.title}", markup=True, classes="source-title")
+        yield Label(f"[b]\\[{e.n}][/b] {escape(e.title)}", markup=True, classes="source-title")
         yield Label(f"{meta}\n{e.location}{weak}", markup=False, classes="source-meta")
 
 
