@@ -12,6 +12,7 @@ import sys
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from assistant.commands import ask as ask_commands
 from assistant.commands import chat as chat_commands
@@ -69,7 +70,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except (UserError, RetrievalError, HistoryError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Interrupted.")

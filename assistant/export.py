@@ -115,6 +115,13 @@ def resolve_output(path: Path, directory: Path | None = None) -> Path:
     return target
 
 
+def _default_mode() -> int:
+    """0o666 less the umask, as open() would create the file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text(path: Path, text: str) -> Path:
     """Write `text` to `path` atomically: a crash or a full disk leaves the old file.
 
@@ -130,6 +137,8 @@ def write_text(path: Path, text: str) -> Path:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file private (0600); give it the mode a plain write would.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
         os.replace(tmp, path)
         tmp = None
     except PermissionError:

@@ -319,13 +319,16 @@ def _parse_themes(reply: str, by_key: dict[str, Paper]) -> list[ReadingTheme] | 
         data = json.loads(match.group(0))
     except json.JSONDecodeError:
         return None
+    raw_themes = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(raw_themes, list):
+        return None
     themes: list[ReadingTheme] = []
     seen: set[str] = set()
-    for raw in data.get("themes", []) if isinstance(data, dict) else []:
-        if not isinstance(raw, dict):
+    for raw in raw_themes:
+        if not isinstance(raw, dict) or not isinstance(raw.get("papers"), list):
             continue
         entries = []
-        for item in raw.get("papers", []):
+        for item in raw["papers"]:
             if not isinstance(item, dict):
                 continue
             key = str(item.get("key") or item.get("bibkey") or "")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
-from assistant.export import bibtex, references_markdown
+from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
 from assistant.selection import Group, TopicMatcher, group_papers, paper_text, standing, stems
@@ -45,7 +45,8 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _LEAD = re.compile(r"^\*\*([^*\n]+)\*\*")
-_CITE = re.compile(r"\\cite(p|t)?\{([^{}]*)\}")
+# \cite, \citep, \citet, \citealp, \citeauthor..., starred, with up to two [optional] notes.
+_CITE = re.compile(r"\\(cite(?:p|t|alp|alt|author|year)?\*?)((?:\[[^\]]*\]){0,2})\{([^{}]*)\}")
 # The abstract's opening that names the paper itself: 'We', 'In this paper, we', ...
 _SELF = re.compile(
     r"^(?:(?:in|with) this (?:paper|work|note|letter)\s*,?\s*we|we|this (?:paper|work|study|letter)|the paper|here\s*,?\s*we)\s+",
@@ -86,6 +87,12 @@ class Draft:
             "usage": self.usage.to_json() if self.usage else None,
         }
 
+    def to_latex(self) -> str:
+        """The paragraphs as a LaTeX fragment to \\input, its origin in a comment."""
+        how = "draft from sources, rewrite before use" if self.mode == "extractive" else self.mode
+        head = f"% Related work: {' '.join(self.topic.split())} ({how})\n"
+        return head + "\n\n".join(self.paragraphs) + "\n"
+
     def to_markdown(self) -> str:
         lines = [f"# Related work: {self.topic}", ""]
         if self.mode == "extractive":
@@ -102,7 +109,7 @@ def cite_keys(text: str) -> list[str]:
     """Keys of every \\cite, \\citep and \\citet, in order of first use."""
     keys: list[str] = []
     for match in _CITE.finditer(text):
-        keys += [k.strip() for k in match.group(2).split(",") if k.strip()]
+        keys += [k.strip() for k in match.group(3).split(",") if k.strip()]
     return list(dict.fromkeys(keys))
 
 
@@ -111,12 +118,12 @@ def keep_known_keys(text: str, known: set[str]) -> tuple[str, list[str]]:
     removed: list[str] = []
 
     def fix(match: re.Match[str]) -> str:
-        keys = [k.strip() for k in match.group(2).split(",") if k.strip()]
+        keys = [k.strip() for k in match.group(3).split(",") if k.strip()]
         good = [k for k in keys if k in known]
         removed.extend(k for k in keys if k not in known)
         if not good:
             return ""
-        return f"\\cite{match.group(1) or ''}{{{','.join(good)}}}"
+        return f"\\{match.group(1)}{match.group(2)}{{{','.join(good)}}}"
 
     cleaned = _CITE.sub(fix, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
@@ -141,9 +148,9 @@ def render_markdown(text: str, by_key: dict[str, Paper]) -> str:
     """\\citet{a} -> 'Frankle et al. (2018)'; \\citep{a,b} -> '(Frankle et al., 2018; Lee et al., 2019)'."""
 
     def render(match: re.Match[str]) -> str:
-        papers = [by_key[k.strip()] for k in match.group(2).split(",") if k.strip() in by_key]
+        papers = [by_key[k.strip()] for k in match.group(3).split(",") if k.strip() in by_key]
         pairs = [author_year(p) for p in papers]
-        if match.group(1) == "t":
+        if match.group(1).startswith(("citet", "citealt", "citeauthor")):
             return "; ".join(f"{who} ({year})" for who, year in pairs)
         return "(" + "; ".join(f"{who}, {year}" for who, year in pairs) + ")"
 
@@ -209,7 +216,7 @@ class Drafter:
         if self.llm is not None and chosen:
             draft = self._written(query, abstract, chosen, own, paragraphs)
         else:
-            draft = self._offline(query, abstract, chosen, own, paragraphs)
+            draft = self._offline(query, abstract, chosen, own, paragraphs, latex=style == "latex")
         draft.note = draft.note or note
         draft.considered = len(chosen)
         if not chosen:
@@ -243,26 +250,44 @@ class Drafter:
         chosen: list[Paper],
         own: list[Paper],
         paragraphs: int,
+        *,
+        latex: bool = True,
     ) -> Draft:
+        """Sentences from the abstracts; in the LaTeX style their text is escaped, so a
+        '%' or '_' in an abstract cannot comment out or break the paragraph."""
+        text_of = latex_escape if latex else (lambda t: t)
         out: list[str] = []
         groups = self._groups(chosen, topic, paragraphs) if chosen else []
         for i, group in enumerate(groups):
-            sentences = [_claim(p) for p in group.papers]
-            text = f"**{group.name}.** " + " ".join(sentences)
+            sentences = [_claim(p, text_of, latex) for p in group.papers]
+            text = f"**{text_of(group.name)}.** " + " ".join(sentences)
             if i == len(groups) - 1:
-                text += " " + self._position(topic, abstract, own)
+                text += " " + self._position(topic, abstract, own, text_of)
             out.append(text)
         return Draft(topic, "extractive", "latex", out, [])
 
-    def _position(self, topic: str, abstract: str | None, own: list[Paper]) -> str:
+    def _position(
+        self,
+        topic: str,
+        abstract: str | None,
+        own: list[Paper],
+        text_of: Callable[[str], str] = lambda t: t,
+    ) -> str:
         if abstract:
             first = split_sentences(abstract)[:1]
-            ours = first[0].rstrip(".") if first else "our approach"
-            ours = _SELF.sub("", ours)
-            return f"In contrast to these works, our work {ours[:1].lower() + ours[1:]}."
+            if not first:
+                return ""
+            match = _SELF.match(first[0])
+            if (
+                match
+            ):  # 'We show X.' -> 'Our work, in contrast, shows X.' reads wrong: keep it whole
+                return f"In contrast, this paper: {text_of(first[0][match.end() :].rstrip('.'))}."
+            return (
+                f"Against this background, our work starts from the following: {text_of(first[0])}"
+            )
         if own:
             keys = ",".join(p.bibkey for p in own)
-            return f"Our own work on {topic} \\citep{{{keys}}} is positioned against this line of research."
+            return f"Our own work on {text_of(topic)} \\citep{{{keys}}} is positioned against this line of research."
         return ""
 
     def _written(
@@ -323,7 +348,7 @@ class Drafter:
         number = {p.bibkey: n for n, p in enumerate(cited, 1)}
 
         def as_markers(match: re.Match[str]) -> str:
-            keys = [k.strip() for k in match.group(2).split(",") if k.strip() in number]
+            keys = [k.strip() for k in match.group(3).split(",") if k.strip() in number]
             return "[" + ", ".join(str(number[k]) for k in keys) + "]"
 
         numbered = "\n\n".join(_CITE.sub(as_markers, p) for p in paragraphs)
@@ -338,7 +363,7 @@ class Drafter:
         ]
 
 
-def _claim(paper: Paper) -> str:
+def _claim(paper: Paper, text_of: Callable[[str], str] = lambda t: t, latex: bool = True) -> str:
     """One sentence about the paper from its abstract, citing it."""
     key = paper.bibkey
     sentences = split_sentences(paper.abstract or "")
@@ -354,15 +379,18 @@ def _claim(paper: Paper) -> str:
     if not own:
         # No sentence says what this paper did (abstracts often open with background,
         # which would be misattributed): name the paper by its title instead.
-        return f"\\citet{{{key}}} present “{paper.title.rstrip('.')}”."
+        return f"\\citet{{{key}}} present {_quote(text_of(paper.title.rstrip('.')), latex)}."
     body = own[0].strip()
     match = _SELF.match(body)
     if match:
-        rest = body[match.end() :]
-        return f"\\citet{{{key}}} {rest}"
-    if len(body) > 300:
-        body = body[:297].rsplit(" ", 1)[0] + "…"
-    return f"{body.rstrip('.')} \\citep{{{key}}}."
+        return f"\\citet{{{key}}} {text_of(body[match.end() :])}"
+    # 'Perhaps surprisingly, we found ...' in the draft's voice would claim the cited
+    # paper's finding as ours: quote it, attributed.
+    return f"\\citet{{{key}}} write: {_quote(text_of(body), latex)}"
+
+
+def _quote(text: str, latex: bool) -> str:
+    return f"``{text}''" if latex else f"“{text}”"
 
 
 def abstract_topic(abstract: str, papers: Sequence[Paper], words: int = 6) -> str:

@@ -67,8 +67,11 @@ def feed_file(catalog: Catalog, source: str | None) -> str:
     """The corpus file to triage: `source` (a name or path ending), else the first feed."""
     files = [f.file for f in catalog.files]
     if source:
-        wanted = source.replace("\\", "/")
-        found = [f for f in files if f == wanted or wanted.endswith(f) or f.endswith(wanted)]
+        wanted = source.replace("\\", "/").strip("/")
+        # The name as given, or a path ending in it at a '/' ('a.md' is not 'data.md').
+        found = [
+            f for f in files if f == wanted or wanted.endswith("/" + f) or f.endswith("/" + wanted)
+        ]
         if not found:
             raise UserError(
                 f"{source} is not a file of your corpus: pick one of {', '.join(files) or 'none'}."

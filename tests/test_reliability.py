@@ -97,6 +97,16 @@ def test_nothing_listening_is_one_sentence(
     assert "Traceback" not in run.err
 
 
+def test_a_malformed_llm_url_is_one_sentence_without_the_key(
+    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RA_LLM_BASE_URL", "http://[::1")
+    for args in (("ask", QUESTION), ("chat",), ("reading-list", "smoothing")):
+        run = run_cli(capsys, *args)
+        assert run.code == 1 and "RA_LLM_BASE_URL is invalid" in run.err
+        assert KEY not in run.out + run.err and "Traceback" not in run.err
+
+
 # --- hostile documents ---------------------------------------------------------------------
 
 

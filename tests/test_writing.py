@@ -7,6 +7,7 @@ the real embedding model, against papers checked by hand in corpus/.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -452,3 +453,84 @@ def test_jobs_that_need_the_agenda_say_so_without_one(
     lister = ReadingLister(word_library.searcher(), Profile(names=(), files=(), themes=()))
     with pytest.raises(UserError, match="needs your agenda"):
         lister.build("", for_me=True)
+
+
+# --- regressions found in review ------------------------------------------------------------
+
+
+def test_offline_latex_draft_escapes_abstract_text_and_quotes_first_person() -> None:
+    from assistant.export import latex_escape
+    from assistant.related_work import _claim
+
+    pct = Paper(
+        title="P",
+        abstract="We prune 95% of the weights_x with $O(n)$ cost.",
+        bibkey="a2020p",
+    )
+    assert (
+        _claim(pct, latex_escape, True)
+        == r"\citet{a2020p} prune 95\% of the weights\_x with \$O(n)\$ cost."
+    )
+    assert "95%" in _claim(pct, lambda t: t, False)
+    mid = Paper(
+        title="Q", abstract="Perhaps surprisingly, we found that tickets transfer.", bibkey="m2019q"
+    )
+    claim = _claim(mid, lambda t: t, False)
+    assert claim.startswith(r"\citet{m2019q} write: “Perhaps surprisingly, we found")
+    background = Paper(title="Pruning Without Data", abstract="Networks are large.", bibkey="t2020")
+    assert (
+        _claim(background, lambda t: t, False) == r"\citet{t2020} present “Pruning Without Data”."
+    )
+
+
+def test_citation_commands_with_options_are_checked_too() -> None:
+    text = r"See \citep[e.g.,][p.~3]{a,ghost} and \citealp{b}; \citet*{ghost}."
+    assert cite_keys(text) == ["a", "ghost", "b"]
+    cleaned, removed = keep_known_keys(text, {"a", "b"})
+    assert removed == ["ghost"]
+    assert r"\citep[e.g.,][p.~3]{a}" in cleaned and r"\citealp{b}" in cleaned
+    assert "citet*" not in cleaned
+
+
+def test_malformed_llm_reading_lists_fall_back_instead_of_crashing() -> None:
+    from assistant.reading_list import _parse_themes
+
+    paper = Paper(title="T", year=2020, bibkey="k")
+    for reply in (
+        '{"themes": null}',
+        '{"themes": [{"name": "A", "papers": null}]}',
+        '{"themes": [{"name": "A", "papers": 3}]}',
+        '{"themes": "x"}',
+        "[1, 2]",
+    ):
+        assert _parse_themes(reply, {"k": paper}) is None, reply
+
+
+def test_draft_to_latex_is_a_latex_fragment() -> None:
+    from assistant.related_work import Draft
+
+    draft = Draft("data-free pruning", "extractive", "latex", [r"\paragraph{A.} X \citep{k}."], [])
+    tex = draft.to_latex()
+    assert tex.startswith("% Related work: data-free pruning (draft from sources")
+    assert "#" not in tex and "*" not in tex
+
+
+def test_exports_get_the_usual_file_mode(tmp_path: Path) -> None:
+    os_umask = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "out.md", "x")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        write_text(path, "y")  # an existing file keeps its mode
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(os_umask)
+
+
+def test_triage_source_names_match_whole_file_names(sample_catalog) -> None:  # type: ignore[no-untyped-def]
+    from assistant.triage import feed_file
+
+    assert feed_file(sample_catalog, "cv.md") == "cv.md"
+    assert feed_file(sample_catalog, "/any/where/cv.md") == "cv.md"
+    with pytest.raises(UserError, match="not a file of your corpus"):
+        feed_file(sample_catalog, "v.md")  # a suffix of cv.md, not its name

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.commands.corpus import CorpusOption, JsonOption
@@ -97,21 +98,22 @@ def profile(
             "RA_PROFILE to the files that describe you."
         )
         return
-    out.print(f"[bold]{', '.join(prof.names) or 'Researcher'}[/] — from {', '.join(prof.files)}")
+    who = escape(", ".join(prof.names) or "Researcher")
+    out.print(f"[bold]{who}[/] — from {escape(', '.join(prof.files))}")
     table = Table(title=f"{len(prof.themes)} themes", title_justify="left")
     for col in ("theme", "keywords", "your papers", "source"):
         table.add_column(col)
     for t in prof.themes:
         table.add_row(
-            t.name,
-            ", ".join(t.keywords),
+            escape(t.name),
+            escape(", ".join(t.keywords)),
             ", ".join(p.bibkey for p in t.own_papers) or "-",
-            f"{t.source.file}:{t.source.line}",
+            escape(f"{t.source.file}:{t.source.line}"),
         )
     out.print(table)
     out.print(f"\n[bold]{len(prof.own_papers)} papers of yours[/] in the catalog:")
     for p in prof.own_papers:
-        out.print(f"  {p.year or '----'}  {p.title}  [dim]{p.bibkey}[/]", highlight=False)
+        out.print(f"  {p.year or '----'}  {escape(p.title)}  [dim]{p.bibkey}[/]", highlight=False)
 
 
 def reading_list(
@@ -211,7 +213,8 @@ def related_work(
         print_json(draft.to_json())
         return
     if out_file is not None:
-        emit(draft.to_markdown(), draft.bibtex, "md", out_file)
+        path = write_text(out_file, draft.to_latex() if style == "latex" else draft.to_markdown())
+        err.print(f"Wrote {path}.")
     elif style == "latex":
         if draft.note:
             err.print(f"[yellow]{draft.note}[/]")
@@ -249,10 +252,11 @@ def triage(
     if not ranked:
         out.print(f"{file} holds no papers.")
         return
-    out.print(f"[bold]{len(ranked)} papers[/] of {file}, closest to your agenda first:\n")
+    out.print(f"[bold]{len(ranked)} papers[/] of {escape(file)}, closest to your agenda first:\n")
     for i, t in enumerate(ranked, 1):
         out.print(
-            f"{i:2}. [bold]{t.paper.title}[/] ({t.paper.year or 'n.d.'}) [dim]{t.paper.bibkey}[/]",
+            f"{i:2}. [bold]{escape(t.paper.title)}[/] ({t.paper.year or 'n.d.'}) "
+            f"[dim]{t.paper.bibkey}[/]",
             highlight=False,
         )
-        out.print(f"    {t.reason}", highlight=False)
+        out.print(f"    {t.reason}", highlight=False, markup=False)
