@@ -325,6 +325,10 @@ class Drafter:
         usage = usage_of(getattr(message, "usage_metadata", None), self.model_name)
         text = str(message.content).strip()
         parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        if not parts:
+            from assistant.ask import EmptyAnswer
+
+            raise EmptyAnswer("The LLM returned an empty draft.")
         return Draft(topic, "llm", "latex", parts, [], usage=usage)
 
     def _check(self, draft: Draft, allowed: Sequence[Paper]) -> None:

@@ -534,3 +534,12 @@ def test_triage_source_names_match_whole_file_names(sample_catalog) -> None:  # 
     assert feed_file(sample_catalog, "/any/where/cv.md") == "cv.md"
     with pytest.raises(UserError, match="not a file of your corpus"):
         feed_file(sample_catalog, "v.md")  # a suffix of cv.md, not its name
+
+
+def test_an_empty_llm_draft_is_an_error_not_an_empty_draft(word_library: Library) -> None:
+    from assistant.ask import EmptyAnswer
+
+    searcher = word_library.searcher()
+    drafter = Drafter(searcher, word_library.profile(searcher.catalog), llm=_fake("  "))
+    with pytest.raises(EmptyAnswer):
+        drafter.draft(topic="neural collapse")
