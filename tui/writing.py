@@ -1,0 +1,178 @@
+"""The writing jobs of the terminal UI: reading lists, drafts, triage, export.
+
+A part of `ResearchApp` (its base class), kept apart so each file holds one concern:
+the jobs run in a thread worker, one at a time, and their results become Markdown
+messages whose papers fill the sources panel and whose text `/export` saves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+
+from tui.widgets import SourceEntry, SourcesPanel
+
+if TYPE_CHECKING:
+    from assistant.workspace import Workspace
+    from retrieval.records import Paper
+    from tui.widgets import MessageView, StatusBar
+
+
+class WritingJobs(App[None]):
+    """Reading lists, drafts, triage and export; the rest of the app is `ResearchApp`."""
+
+    workspace: Workspace
+    writing_alive: bool
+    last_export: tuple[str, str, str] | None  # (name, markdown, bibtex)
+    basket: list[Paper]
+
+    if TYPE_CHECKING:  # provided by ResearchApp
+
+        async def add_message(
+            self, role: str, text: str, *, title: str = "", top: bool = False
+        ) -> MessageView: ...
+
+        def need_index(self) -> bool: ...
+
+        def drain_pending(self) -> None: ...
+
+        @property
+        def status(self) -> StatusBar: ...
+
+    # --- writing jobs ---------------------------------------------------------------------------
+
+    async def command_list(self, topic: str) -> None:
+        await self.add_message("user", f"/list {topic}")
+        self._writing("reading list", lambda: self.workspace.reading_list(topic))
+
+    async def command_me(self, topic: str) -> None:
+        await self.add_message("user", f"/me {topic}".strip())
+        self._writing(
+            "reading list for your agenda", lambda: self.workspace.reading_list(topic, for_me=True)
+        )
+
+    async def command_related(self, topic: str) -> None:
+        await self.add_message("user", f"/related {topic}")
+        self._writing("related-work draft", lambda: self.workspace.related_work(topic))
+
+    async def command_triage(self, _arg: str) -> None:
+        await self.add_message("user", "/triage")
+        self._writing("triage", self._triage_markdown)
+
+    def _triage_markdown(self) -> Any:
+        file, ranked = self.workspace.triage()
+        lines = [f"# Triage of {file}", ""]
+        for i, t in enumerate(ranked, 1):
+            lines.append(
+                f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  "
+            )
+            lines.append(f"   {t.reason}")
+        return _Rendered("triage", "\n".join(lines), "")
+
+    def _writing(self, what: str, build: Any) -> None:
+        if not self.need_index():
+            return
+        if self.writing_alive:
+            self.notify("A list or draft is still being written: wait for it.")
+            return
+        self.writing_alive = True
+        self._write(what, build)
+
+    @work(thread=True, group="writing")
+    def _write(self, what: str, build: Any) -> None:
+        self.call_from_thread(self.status.set, busy=f"writing the {what}")
+        try:
+            result = build()
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.call_from_thread(self._writing_failed, sentence)
+            return
+        markdown = result.to_markdown()
+        bib = result.to_bibtex() if hasattr(result, "to_bibtex") else getattr(result, "bibtex", "")
+        papers = list(getattr(result, "papers", None) or getattr(result, "cited", None) or [])
+        self.call_from_thread(self._written, what, markdown, bib, papers)  # type: ignore[arg-type]
+
+    async def _written(self, what: str, markdown: str, bib: str, papers: list[Paper]) -> None:
+        await self.add_message("assistant", markdown, title=f"Assistant · {what}", top=True)
+        self.last_export = (what.replace(" ", "-"), markdown, bib)
+        if papers:  # every listed or cited paper can be opened from the panel
+            self.query_one(SourcesPanel).show(
+                [SourceEntry(n, p, p.title, _where(p)) for n, p in enumerate(papers, 1)]
+            )
+        self.writing_alive = False
+        self.status.set(busy="")
+        self.drain_pending()
+
+    def _writing_failed(self, sentence: str) -> None:
+        self.writing_alive = False
+        self.status.set(busy="")
+        self.notify(sentence, severity="error", timeout=15)
+        self.drain_pending()
+
+    # --- export -----------------------------------------------------------------------------------
+
+    async def command_export(self, arg: str) -> None:
+        """'/export', '/export bib', '/export md my notes.md', '/export ~/x.bib' (spaces kept)."""
+        first, _, rest = arg.strip().partition(" ")
+        if first in ("md", "bib"):
+            self.export(first, rest.strip())
+        else:
+            path = arg.strip()
+            self.export("bib" if path.endswith(".bib") else "md", path)
+
+    def action_export(self) -> None:
+        self.export("md", "")
+
+    def export(self, fmt: str, path: str) -> None:
+        if self.last_export is None:
+            self.notify(
+                "Nothing to export yet: ask something or make a list first.", severity="warning"
+            )
+            return
+        name, markdown, bib = self.last_export
+        text = markdown if fmt == "md" else bib
+        if fmt == "bib" and not text.strip():
+            self.notify(
+                "The last result cites no paper: nothing to put in a .bib.", severity="warning"
+            )
+            return
+        target = path or f"{name}.{fmt}"
+        try:
+            written = self.workspace.export(text, target)
+        except Exception as exc:
+            sentence = self.workspace.explain(exc)
+            if sentence is None:
+                raise
+            self.notify(sentence, severity="error")
+            return
+        self.notify(f"Exported to {written}")
+
+    def reading_basket_add(self, paper: Paper) -> None:
+        """'Add to reading list' on a paper screen: collect it for export."""
+        if paper.id not in {p.id for p in self.basket}:
+            self.basket.append(paper)
+        from assistant.export import bibtex, references_markdown
+
+        markdown = "# My reading list\n\n" + references_markdown(self.basket)
+        self.last_export = ("my-reading-list", markdown, bibtex(self.basket))
+        self.notify(f"Added; your reading list has {len(self.basket)} papers (ctrl+o exports it).")
+
+
+class _Rendered:
+    """A result that is already Markdown (triage)."""
+
+    def __init__(self, name: str, markdown: str, bib: str) -> None:
+        self.name = name
+        self.markdown = markdown
+        self.bibtex = bib
+
+    def to_markdown(self) -> str:
+        return self.markdown
+
+
+def _where(paper: Paper) -> str:
+    return f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else ""
