@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.reading_list import ReadingList
-    from assistant.related_work import Draft
+    from assistant.related_work import Draft, Style
     from assistant.triage import Triaged
     from retrieval.hybrid import HybridSearcher
 
@@ -75,6 +75,11 @@ class Workspace:
     @property
     def ready(self) -> bool:
         return self._searcher is not None
+
+    def open(self) -> None:
+        """Open the index as it is, without indexing (`IndexMissing` if there is none):
+        what the command line does; the TUI calls `prepare`."""
+        self._searcher = self.library.searcher()
 
     def prepare(self, progress: ProgressFn | None = None) -> IndexStats:
         """Index what changed (reporting progress), then open the search index."""
@@ -153,7 +158,14 @@ class Workspace:
         )
         return lister.build(topic, n=n, for_me=for_me)
 
-    def related_work(self, topic: str, *, paragraphs: int = 2) -> Draft:
+    def related_work(
+        self,
+        topic: str | None,
+        *,
+        abstract: str | None = None,
+        paragraphs: int = 2,
+        style: Style = "markdown",
+    ) -> Draft:
         from assistant.related_work import Drafter
 
         drafter = Drafter(
@@ -163,7 +175,7 @@ class Workspace:
             model_name=self.settings.llm_model,
             embeddings=self.library.embeddings,
         )
-        return drafter.draft(topic=topic, paragraphs=paragraphs, style="markdown")
+        return drafter.draft(topic=topic, abstract=abstract, paragraphs=paragraphs, style=style)
 
     def triage(self, n: int = 10) -> tuple[str, list[Triaged]]:
         from assistant.triage import triage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,17 +17,13 @@ from assistant.errors import UserError
 from assistant.export import write_text
 from assistant.library import Library
 from assistant.llm import (
-    build_chat_model,
-    describe_mode,
     explain_llm_error,
     is_llm_failure,
     llm_configured,
 )
 from assistant.serialize import print_json
+from assistant.workspace import Workspace
 from retrieval.query import check_query
-
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
 
 T = TypeVar("T")
 out = Console()
@@ -68,17 +64,21 @@ def emit(markdown: str, bib: str, fmt: str, out_file: Path | None) -> None:
         out.print(Markdown(markdown))
 
 
-def _llm(ctx: typer.Context) -> BaseChatModel | None:
-    settings = ctx.obj
-    return build_chat_model(settings) if llm_configured(settings) else None
+def _open(ctx: typer.Context, corpus_paths: list[Path] | None, quiet: bool) -> Workspace:
+    """The workspace over the existing index (no indexing), the mode said on stderr."""
+    workspace = Workspace(ctx.obj, corpus_paths)
+    workspace.open()
+    if not quiet:
+        err.print(f"[dim]{workspace.mode}[/]")
+    return workspace
 
 
-def _run_llm(ctx: typer.Context, llm: object, work: Callable[[], T]) -> T:
+def _run_llm(ctx: typer.Context, work: Callable[[], T]) -> T:
     """Run `work()`, turning an LLM failure into one sentence."""
     try:
         return work()
     except Exception as exc:
-        if llm is None or not is_llm_failure(exc):
+        if not llm_configured(ctx.obj) or not is_llm_failure(exc):
             raise
         raise UserError(explain_llm_error(exc, ctx.obj, started=False)) from None
 
@@ -131,19 +131,10 @@ def reading_list(
     json_out: JsonOption = False,
 ) -> None:
     """A reading list on a topic: themes, foundational to recent, why to read each."""
-    from assistant.reading_list import ReadingLister
-
     fmt = check_format(fmt)
     topic = check_query(topic) if topic.strip() or not for_me else ""
-    library = Library(ctx.obj, corpus_paths)
-    searcher = library.searcher()
-    llm = _llm(ctx)
-    if not json_out:
-        err.print(f"[dim]{describe_mode(ctx.obj)}[/]")
-    lister = ReadingLister(
-        searcher, library.profile(searcher.catalog), llm=llm, model_name=ctx.obj.llm_model
-    )
-    result = _run_llm(ctx, llm, lambda: lister.build(topic, n=n, for_me=for_me))
+    workspace = _open(ctx, corpus_paths, json_out)
+    result = _run_llm(ctx, lambda: workspace.reading_list(topic, n=n, for_me=for_me))
     if json_out:
         print_json(result.to_json())
         return
@@ -166,8 +157,6 @@ def related_work(
     json_out: JsonOption = False,
 ) -> None:
     """Draft related-work paragraphs that cite only papers of your corpus."""
-    from assistant.related_work import Drafter
-
     if style not in ("latex", "markdown"):
         raise UserError(f"--style must be latex or markdown, not '{style}'.")
     if (topic is None) == (abstract_file is None):
@@ -184,23 +173,11 @@ def related_work(
             raise UserError(f"{abstract_file} is empty: put your abstract in it.")
     else:
         topic = check_query(topic or "")
-    library = Library(ctx.obj, corpus_paths)
-    searcher = library.searcher()
-    llm = _llm(ctx)
-    if not json_out:
-        err.print(f"[dim]{describe_mode(ctx.obj)}[/]")
-    drafter = Drafter(
-        searcher,
-        library.profile(searcher.catalog),
-        llm=llm,
-        model_name=ctx.obj.llm_model,
-        embeddings=library.embeddings,
-    )
+    workspace = _open(ctx, corpus_paths, json_out)
     draft = _run_llm(
         ctx,
-        llm,
-        lambda: drafter.draft(
-            topic=topic,
+        lambda: workspace.related_work(
+            topic,
             abstract=abstract,
             paragraphs=paragraphs,
             style=style,  # type: ignore[arg-type]
