@@ -134,8 +134,8 @@ class Workspace:
         )
         return ChatSession(asker, self.history, session_id)
 
-    def explain(self, exc: BaseException, *, started: bool = False) -> str | None:
-        """One sentence for an error a user can fix, or None for a bug."""
+    def explain(self, exc: BaseException, *, started: bool = False) -> str:
+        """One sentence for an error a user can fix; anything else is a bug, raised again."""
         if isinstance(exc, UserError | RetrievalError):
             return str(exc)
         from assistant.history import HistoryError
@@ -146,7 +146,7 @@ class Workspace:
 
         if is_llm_failure(exc):
             return explain_llm_error(exc, self.settings, started=started)
-        return None
+        raise exc
 
     # --- writing jobs ---------------------------------------------------------------
 

@@ -121,8 +121,6 @@ class ResearchApp(WritingJobs):
             stats = self.workspace.prepare(self._progress_from_thread)
         except Exception as exc:
             sentence = self.workspace.explain(exc)
-            if sentence is None:
-                raise
             self.call_from_thread(self._prepare_failed, sentence)
             return
         self.call_from_thread(self._prepared, stats.papers, stats.chunks)
@@ -258,8 +256,6 @@ class ResearchApp(WritingJobs):
 
     def _explain_or_raise(self, exc: Exception) -> None:
         sentence = self.workspace.explain(exc)
-        if sentence is None:
-            raise exc
         self.notify(sentence, severity="error", timeout=15)
 
     @work(thread=True, group="answer")
@@ -287,8 +283,6 @@ class ResearchApp(WritingJobs):
             pass
         except Exception as exc:
             sentence = self.workspace.explain(exc, started=started)
-            if sentence is None:
-                raise
             self.call_from_thread(self._failed, view, sentence)  # type: ignore[arg-type]
         finally:
             events.close()  # a cancelled answer is saved as interrupted, never as complete

@@ -108,8 +108,6 @@ class PaperScreen(Screen[None]):
             papers = self.workspace.similar(self.paper)
         except Exception as exc:
             sentence = self.workspace.explain(exc)
-            if sentence is None:
-                raise
             self.app.call_from_thread(self.notify, sentence, severity="error")
             return
         lines = ["## Similar papers", ""] + [

@@ -87,8 +87,6 @@ class WritingJobs(App[None]):
             result = build()
         except Exception as exc:
             sentence = self.workspace.explain(exc)
-            if sentence is None:
-                raise
             self.call_from_thread(self._writing_failed, sentence)
             return
         markdown = result.to_markdown()
@@ -145,8 +143,6 @@ class WritingJobs(App[None]):
             written = self.workspace.export(text, target)
         except Exception as exc:
             sentence = self.workspace.explain(exc)
-            if sentence is None:
-                raise
             self.notify(sentence, severity="error")
             return
         self.notify(f"Exported to {written}")
