@@ -255,14 +255,13 @@ class Drafter:
     ) -> Draft:
         """Sentences from the abstracts; in the LaTeX style their text is escaped, so a
         '%' or '_' in an abstract cannot comment out or break the paragraph."""
-        text_of = latex_escape if latex else (lambda t: t)
         out: list[str] = []
         groups = self._groups(chosen, topic, paragraphs) if chosen else []
         for i, group in enumerate(groups):
-            sentences = [_claim(p, text_of, latex) for p in group.papers]
-            text = f"**{text_of(group.name)}.** " + " ".join(sentences)
+            sentences = [_claim(p, latex) for p in group.papers]
+            text = f"**{_text(group.name, latex)}.** " + " ".join(sentences)
             if i == len(groups) - 1:
-                text += " " + self._position(topic, abstract, own, text_of)
+                text += " " + self._position(topic, abstract, own, latex)
             out.append(text)
         return Draft(topic, "extractive", "latex", out, [])
 
@@ -271,23 +270,21 @@ class Drafter:
         topic: str,
         abstract: str | None,
         own: list[Paper],
-        text_of: Callable[[str], str] = lambda t: t,
+        latex: bool,
     ) -> str:
         if abstract:
             first = split_sentences(abstract)[:1]
             if not first:
                 return ""
+            # 'We show X.' -> 'Our work, in contrast, shows X.' reads wrong: keep it whole.
             match = _SELF.match(first[0])
-            if (
-                match
-            ):  # 'We show X.' -> 'Our work, in contrast, shows X.' reads wrong: keep it whole
-                return f"In contrast, this paper: {text_of(first[0][match.end() :].rstrip('.'))}."
-            return (
-                f"Against this background, our work starts from the following: {text_of(first[0])}"
-            )
+            if match:
+                ours = first[0][match.end() :].rstrip(".")
+                return f"In contrast, this paper: {_text(ours, latex)}."
+            return f"Against this background, our work starts from the following: {_text(first[0], latex)}"
         if own:
             keys = ",".join(p.bibkey for p in own)
-            return f"Our own work on {text_of(topic)} \\citep{{{keys}}} is positioned against this line of research."
+            return f"Our own work on {_text(topic, latex)} \\citep{{{keys}}} is positioned against this line of research."
         return ""
 
     def _written(
@@ -367,7 +364,7 @@ class Drafter:
         ]
 
 
-def _claim(paper: Paper, text_of: Callable[[str], str] = lambda t: t, latex: bool = True) -> str:
+def _claim(paper: Paper, latex: bool = True) -> str:
     """One sentence about the paper from its abstract, citing it."""
     key = paper.bibkey
     sentences = split_sentences(paper.abstract or "")
@@ -383,18 +380,23 @@ def _claim(paper: Paper, text_of: Callable[[str], str] = lambda t: t, latex: boo
     if not own:
         # No sentence says what this paper did (abstracts often open with background,
         # which would be misattributed): name the paper by its title instead.
-        return f"\\citet{{{key}}} present {_quote(text_of(paper.title.rstrip('.')), latex)}."
+        return f"\\citet{{{key}}} present {_quote(paper.title.rstrip('.'), latex)}."
     body = own[0].strip()
     match = _SELF.match(body)
     if match:
-        return f"\\citet{{{key}}} {text_of(body[match.end() :])}"
+        return f"\\citet{{{key}}} {_text(body[match.end() :], latex)}"
     # 'Perhaps surprisingly, we found ...' in the draft's voice would claim the cited
     # paper's finding as ours: quote it, attributed.
-    return f"\\citet{{{key}}} write: {_quote(text_of(body), latex)}"
+    return f"\\citet{{{key}}} write: {_quote(body, latex)}"
+
+
+def _text(text: str, latex: bool) -> str:
+    """Text from a source as it goes into the draft: LaTeX-escaped in the LaTeX style."""
+    return latex_escape(text) if latex else text
 
 
 def _quote(text: str, latex: bool) -> str:
-    return f"``{text}''" if latex else f"“{text}”"
+    return f"``{latex_escape(text)}''" if latex else f"“{text}”"
 
 
 def abstract_topic(abstract: str, papers: Sequence[Paper], words: int = 6) -> str:

@@ -42,9 +42,9 @@ class ChatSession:
             for event in self.asker.ask(question, tuple(self.turns)):
                 if isinstance(event, Token):
                     partial.append(event.text)
-                if isinstance(event, Done) and stop is not None and stop():
-                    raise AnswerCancelled("The answer was cancelled.")
                 if isinstance(event, Done):
+                    if stop is not None and stop():
+                        raise AnswerCancelled("The answer was cancelled.")
                     answer = event.answer
                     payload = answer.to_json()
                     self.store.finish_turn(

@@ -459,7 +459,6 @@ def test_jobs_that_need_the_agenda_say_so_without_one(
 
 
 def test_offline_latex_draft_escapes_abstract_text_and_quotes_first_person() -> None:
-    from assistant.export import latex_escape
     from assistant.related_work import _claim
 
     pct = Paper(
@@ -468,19 +467,17 @@ def test_offline_latex_draft_escapes_abstract_text_and_quotes_first_person() -> 
         bibkey="a2020p",
     )
     assert (
-        _claim(pct, latex_escape, True)
+        _claim(pct, latex=True)
         == r"\citet{a2020p} prune 95\% of the weights\_x with \$O(n)\$ cost."
     )
-    assert "95%" in _claim(pct, lambda t: t, False)
+    assert "95%" in _claim(pct, latex=False)
     mid = Paper(
         title="Q", abstract="Perhaps surprisingly, we found that tickets transfer.", bibkey="m2019q"
     )
-    claim = _claim(mid, lambda t: t, False)
+    claim = _claim(mid, latex=False)
     assert claim.startswith(r"\citet{m2019q} write: “Perhaps surprisingly, we found")
     background = Paper(title="Pruning Without Data", abstract="Networks are large.", bibkey="t2020")
-    assert (
-        _claim(background, lambda t: t, False) == r"\citet{t2020} present “Pruning Without Data”."
-    )
+    assert _claim(background, latex=False) == r"\citet{t2020} present “Pruning Without Data”."
 
 
 def test_citation_commands_with_options_are_checked_too() -> None:
