@@ -79,7 +79,10 @@ def feed_file(catalog: Catalog, source: str | None) -> str:
         return found[0]
     feeds = [f.file for f in catalog.files if f.parser in FEED_PARSERS]
     if not feeds:
-        raise UserError("Your corpus has no daily-papers feed: name a file with --source.")
+        raise UserError(
+            "Your corpus has no daily-papers feed: name the file to rank "
+            "(ra triage --source FILE, or /triage FILE in ra chat)."
+        )
     return feeds[0]
 
 

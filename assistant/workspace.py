@@ -177,10 +177,12 @@ class Workspace:
         )
         return drafter.draft(topic=topic, abstract=abstract, paragraphs=paragraphs, style=style)
 
-    def triage(self, n: int = 10) -> tuple[str, list[Triaged]]:
+    def triage(self, source: str | None = None, n: int = 10) -> tuple[str, list[Triaged]]:
         from assistant.triage import triage
 
-        return triage(self.searcher.catalog, self.profile, self.library.embeddings, n=n)
+        return triage(
+            self.searcher.catalog, self.profile, self.library.embeddings, source=source, n=n
+        )
 
     # --- the catalog --------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ embeddings (no torch) and scripted fake chat models for the LLM."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,37 @@ async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type
         await pilot.press("ctrl+o")
         await pilot.pause(0.1)
         assert (workspace.export_dir / "related-work-draft.md").exists()
+
+
+async def test_me_and_triage_fill_the_sources_panel(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    workspace = _workspace(settings, None, tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        await _type(pilot, "/me")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert _messages(app)[-1].raw.startswith("# Reading list: your agenda")
+        assert list(app.query(SourceItem))
+        # The small corpus has no daily feed: one sentence saying how to name a file.
+        await _type(pilot, "/triage")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert any("/triage FILE" in m and sev == "error" for m, sev in notes)
+        await _type(pilot, "/triage google-research-bhojanapalli.txt")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        triaged = _messages(app)[-1].raw
+        assert triaged.startswith("# Triage of google-research-bhojanapalli.txt")
+        items = list(app.query(SourceItem))
+        assert len(items) == len(re.findall(r"^\d+\. \*\*", triaged, re.M)) > 0
+        assert items[0].entry.paper is not None and items[0].entry.paper.bibkey in triaged
+        await _type(pilot, "/export bib triage.bib")
+        await pilot.pause(0.1)
+        bib = (workspace.export_dir / "triage.bib").read_text()
+        assert bib.count("@") == len(items)
 
 
 async def test_escape_cancels_and_puts_the_question_back(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

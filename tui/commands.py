@@ -26,7 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ask", "QUESTION", "ask about your corpus (the default without a slash)", True),
     Command("list", "TOPIC", "a reading list on a topic", True),
     Command("me", "[TOPIC]", "a reading list for your own agenda"),
-    Command("triage", "", "rank the daily feed by your agenda"),
+    Command("triage", "[FILE]", "rank a feed (default: the daily feed) by your agenda"),
     Command("related", "TOPIC", "draft related-work paragraphs with citations", True),
     Command("papers", "[QUERY]", "browse and filter the catalog"),
     Command("export", "[md|bib] [PATH]", "save the last answer, list or draft"),

@@ -7,7 +7,9 @@ messages whose papers fill the sources panel and whose text `/export` saves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -15,6 +17,8 @@ from textual.app import App
 from tui.widgets import SourceEntry, SourcesPanel
 
 if TYPE_CHECKING:
+    from assistant.reading_list import ReadingList
+    from assistant.related_work import Draft
     from assistant.workspace import Workspace
     from retrieval.records import Paper
     from tui.widgets import MessageView, StatusBar
@@ -45,33 +49,39 @@ class WritingJobs(App[None]):
 
     async def command_list(self, topic: str) -> None:
         await self.add_message("user", f"/list {topic}")
-        self._writing("reading list", lambda: self.workspace.reading_list(topic))
+        self._writing("reading list", lambda: _listed(self.workspace.reading_list(topic)))
 
     async def command_me(self, topic: str) -> None:
         await self.add_message("user", f"/me {topic}".strip())
         self._writing(
-            "reading list for your agenda", lambda: self.workspace.reading_list(topic, for_me=True)
+            "reading list for your agenda",
+            lambda: _listed(self.workspace.reading_list(topic, for_me=True)),
         )
 
     async def command_related(self, topic: str) -> None:
         await self.add_message("user", f"/related {topic}")
-        self._writing("related-work draft", lambda: self.workspace.related_work(topic))
+        self._writing("related-work draft", lambda: _drafted(self.workspace.related_work(topic)))
 
-    async def command_triage(self, _arg: str) -> None:
-        await self.add_message("user", "/triage")
-        self._writing("triage", self._triage_markdown)
+    async def command_triage(self, source: str) -> None:
+        await self.add_message("user", f"/triage {source}".strip())
+        self._writing("triage", lambda: self._triage_markdown(source.strip() or None))
 
-    def _triage_markdown(self) -> Any:
-        file, ranked = self.workspace.triage()
+    def _triage_markdown(self, source: str | None) -> Written:
+        from assistant.export import bibtex
+
+        file, ranked = self.workspace.triage(source)
         lines = [f"# Triage of {file}", ""]
+        if not ranked:
+            lines.append(f"{file} holds no papers.")
         for i, t in enumerate(ranked, 1):
             lines.append(
                 f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  "
             )
             lines.append(f"   {t.reason}")
-        return _Rendered("triage", "\n".join(lines), "")
+        papers = [t.paper for t in ranked]
+        return Written("\n".join(lines), bibtex(papers), papers)
 
-    def _writing(self, what: str, build: Any) -> None:
+    def _writing(self, what: str, build: Callable[[], Written]) -> None:
         if not self.need_index():
             return
         if self.writing_alive:
@@ -81,7 +91,7 @@ class WritingJobs(App[None]):
         self._write(what, build)
 
     @work(thread=True, group="writing")
-    def _write(self, what: str, build: Any) -> None:
+    def _write(self, what: str, build: Callable[[], Written]) -> None:
         self.call_from_thread(self.status.set, busy=f"writing the {what}")
         try:
             result = build()
@@ -89,17 +99,14 @@ class WritingJobs(App[None]):
             sentence = self.workspace.explain(exc)
             self.call_from_thread(self._writing_failed, sentence)
             return
-        markdown = result.to_markdown()
-        bib = result.to_bibtex() if hasattr(result, "to_bibtex") else getattr(result, "bibtex", "")
-        papers = list(getattr(result, "papers", None) or getattr(result, "cited", None) or [])
-        self.call_from_thread(self._written, what, markdown, bib, papers)  # type: ignore[arg-type]
+        self.call_from_thread(self._written, what, result)  # type: ignore[arg-type]
 
-    async def _written(self, what: str, markdown: str, bib: str, papers: list[Paper]) -> None:
-        await self.add_message("assistant", markdown, title=f"Assistant · {what}", top=True)
-        self.last_export = (what.replace(" ", "-"), markdown, bib)
-        if papers:  # every listed or cited paper can be opened from the panel
+    async def _written(self, what: str, result: Written) -> None:
+        await self.add_message("assistant", result.markdown, title=f"Assistant · {what}", top=True)
+        self.last_export = (what.replace(" ", "-"), result.markdown, result.bibtex)
+        if result.papers:  # every listed or cited paper can be opened from the panel
             self.query_one(SourcesPanel).show(
-                [SourceEntry(n, p, p.title, _where(p)) for n, p in enumerate(papers, 1)]
+                [SourceEntry(n, p, p.title, _where(p)) for n, p in enumerate(result.papers, 1)]
             )
         self.writing_alive = False
         self.status.set(busy="")
@@ -158,16 +165,21 @@ class WritingJobs(App[None]):
         self.notify(f"Added; your reading list has {len(self.basket)} papers (ctrl+o exports it).")
 
 
-class _Rendered:
-    """A result that is already Markdown (triage)."""
+@dataclass
+class Written:
+    """What a writing job shows and `/export` saves: Markdown, BibTeX, papers to open."""
 
-    def __init__(self, name: str, markdown: str, bib: str) -> None:
-        self.name = name
-        self.markdown = markdown
-        self.bibtex = bib
+    markdown: str
+    bibtex: str = ""
+    papers: list[Paper] = field(default_factory=list)
 
-    def to_markdown(self) -> str:
-        return self.markdown
+
+def _listed(result: ReadingList) -> Written:
+    return Written(result.to_markdown(), result.to_bibtex(), result.papers)
+
+
+def _drafted(result: Draft) -> Written:
+    return Written(result.to_markdown(), result.bibtex, result.cited)
 
 
 def _where(paper: Paper) -> str:
