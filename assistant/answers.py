@@ -34,8 +34,7 @@ class NumberedSource:
     def location(self) -> str:
         """'cv.md:70' for a paper's first source, the chunk's own place otherwise."""
         if self.hit.paper and self.hit.paper.sources:
-            s = self.hit.paper.sources[0]
-            return f"{s.file}:{s.line}" if s.page is None else f"{s.file}, p. {s.page}"
+            return self.hit.paper.sources[0].short()
         c = self.hit.chunk
         return f"{c.file}:{c.line}" if c.page is None else f"{c.file}, p. {c.page}"
 

@@ -92,7 +92,7 @@ def reference_line(paper: Paper) -> str:
     parts = [f"{authors} ({paper.year})" if paper.year else authors, paper.title]
     if paper.venue:
         parts.append(f"*{paper.venue}*")
-    where = f" [{paper.sources[0].file}:{paper.sources[0].line}]" if paper.sources else ""
+    where = f" [{paper.sources[0].short()}]" if paper.sources else ""
     return ". ".join(p for p in parts if p) + "." + where
 
 

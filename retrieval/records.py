@@ -31,6 +31,10 @@ class Source:
         where = f"p. {self.page}" if self.page is not None else f"line {self.line}"
         return f"{self.file}, {where}"
 
+    def short(self) -> str:
+        """'cv.md:70', or 'paper.pdf, p. 3' for a PDF page."""
+        return f"{self.file}:{self.line}" if self.page is None else f"{self.file}, p. {self.page}"
+
 
 @dataclass(frozen=True)
 class Link:

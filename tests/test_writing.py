@@ -18,7 +18,14 @@ from langchain_core.messages import AIMessage
 from pydantic import Field
 
 from assistant.errors import UserError
-from assistant.export import bibtex, bibtex_entry, entry_type, resolve_output, write_text
+from assistant.export import (
+    bibtex,
+    bibtex_entry,
+    entry_type,
+    reference_line,
+    resolve_output,
+    write_text,
+)
 from assistant.library import Library
 from assistant.profile import build_profile
 from assistant.reading_list import ReadingLister
@@ -540,3 +547,10 @@ def test_an_empty_llm_draft_is_an_error_not_an_empty_draft(word_library: Library
     drafter = Drafter(searcher, word_library.profile(searcher.catalog), llm=_fake("  "))
     with pytest.raises(EmptyAnswer):
         drafter.draft(topic="neural collapse")
+
+
+def test_reference_lines_name_the_page_of_a_pdf_source() -> None:
+    from_text = Paper(title="T", authors=("A. B",), year=2020, sources=(Source("cv.md", 70),))
+    from_pdf = Paper(title="P", year=2021, sources=(Source("paper.pdf", 1, page=3),))
+    assert reference_line(from_text).endswith("[cv.md:70]")
+    assert reference_line(from_pdf).endswith("[paper.pdf, p. 3]")

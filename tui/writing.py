@@ -183,4 +183,4 @@ def _drafted(result: Draft) -> Written:
 
 
 def _where(paper: Paper) -> str:
-    return f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else ""
+    return paper.sources[0].short() if paper.sources else ""
