@@ -346,4 +346,5 @@ def test_an_answer_cancelled_before_it_is_saved_stays_interrupted(tmp_path: Path
     with pytest.raises(AnswerCancelled):
         list(session.ask("Does label smoothing help?", stop=lambda: True))
     turns = library.history.turns(session.id)
-    assert [t.status for t in turns] != ["complete"] and session.turns == []
+    assert [t.status for t in turns] == ["incomplete"] and session.turns == []
+    assert turns[0].error == "AnswerCancelled"
