@@ -76,18 +76,27 @@ class ChunkStore:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """A server that stops answering mid-query or mid-index is one sentence, not a
-        traceback; the embedded store's errors are bugs and propagate."""
+        """A server that stops answering, or answers with an error, mid-query or
+        mid-index is one sentence, not a traceback; the embedded store's errors are bugs
+        and propagate."""
         try:
             yield
         except RetrievalError:
             raise
-        except Exception:
+        except Exception as exc:
             if self.url is None:
                 raise
+            import httpx
+
+            if isinstance(exc, httpx.TransportError | ConnectionError):
+                raise StoreUnavailable(
+                    f"The Chroma server at {self.url} stopped answering: start it again and "
+                    "retry (an interrupted `ra index` resumes where it stopped)."
+                ) from None
+            said = " ".join(str(exc).split())[:200] or type(exc).__name__
             raise StoreUnavailable(
-                f"The Chroma server at {self.url} stopped answering: start it again and "
-                "retry (an interrupted `ra index` resumes where it stopped)."
+                f"The Chroma server at {self.url} refused the request ({said}): check the "
+                "server's log, and run `ra index` again if its data was reset or deleted."
             ) from None
 
     @classmethod

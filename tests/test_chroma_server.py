@@ -93,6 +93,20 @@ def test_store_round_trip_on_the_server(chroma_url: str) -> None:
     assert store.count() == 0
 
 
+@pytest.mark.slow
+def test_a_server_error_is_not_called_a_stopped_server(chroma_url: str) -> None:
+    """The collection deleted on the server under a running `ra`: the server answers
+    with an error, which must say so rather than claim the server stopped."""
+    import chromadb
+
+    store = ChunkStore.open("deleted-under-us", url=chroma_url)
+    port = int(chroma_url.rsplit(":", 1)[1])
+    chromadb.HttpClient(host="127.0.0.1", port=port).delete_collection("deleted-under-us")
+    with pytest.raises(StoreUnavailable, match="refused the request") as caught:
+        store.count()
+    assert "stopped answering" not in str(caught.value) and "ra index" in str(caught.value)
+
+
 def test_unreachable_server_is_one_sentence() -> None:
     with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server"):
         ChunkStore.open("x-collection", url=f"http://127.0.0.1:{_free_port()}")
