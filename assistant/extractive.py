@@ -120,6 +120,9 @@ MAX_ABSENT_SHARE = 0.5
 ANSWER_PASSAGES = 3
 # The statement's words attached to a paper chunk: 'Discussed in Prior Work > ...: '.
 _DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
+# The catalog fields a paper chunk opens with (retrieval/chunking.py): on a tie they
+# lose to the abstract's prose, which says what the keyword only names.
+_FIELD = re.compile(r"^(?:Authors|Published|Topic|Keywords|Awards): ")
 
 
 def stem(word: str) -> str:
@@ -180,14 +183,16 @@ def best_sentences(
     total = sum(weights.values()) or 1.0
     extracts: list[Extract] = []
     for n, passage in enumerate(passages, 1):
+        title = passage.split("\n", 1)[0].strip()
         scored = []
         for position, sentence in enumerate(split_sentences(_DISCUSSED.sub("", passage))):
             found = set(terms(sentence)) & weights.keys()
             score = sum(weights[t] for t in found) / total
             if score > 0:
-                scored.append((score, -position, sentence))
+                prose = sentence != title and not _FIELD.match(sentence)
+                scored.append((score, prose, -position, sentence))
         scored.sort(reverse=True)
-        for score, _pos, sentence in scored[:per_source]:
+        for score, _prose, _pos, sentence in scored[:per_source]:
             extracts.append(Extract(n, sentence, score))
     return extracts
 

@@ -7,6 +7,7 @@ from assistant.extractive import (
     absent_names,
     absent_rare_terms,
     answerable,
+    best_sentences,
     question_terms,
 )
 
@@ -55,3 +56,19 @@ def test_a_far_nearest_passage_is_refused() -> None:
 
 def test_a_name_no_passage_mentions_is_refused() -> None:
     assert not answerable("Did Mistral train sparse subnetworks?", [LTH], 0.7, vocab("Mistral"))
+
+
+def test_prose_beats_the_title_and_keyword_lines_on_a_tie() -> None:
+    """'What is grokking?' once quoted 'Keywords: Grokking' from every paper."""
+    chunk = (
+        "Omnigrok: Grokking Beyond Algorithmic Data\n"
+        "Authors: Ziming Liu, Max Tegmark\n"
+        "Keywords: Grokking Dynamics\n"
+        "Grokking is generalization long after overfitting the training data. "
+        "We study grokking through loss landscapes."
+    )
+    picked = best_sentences("What is grokking?", [chunk], vocab(chunk))
+    assert [e.sentence for e in picked] == [
+        "Grokking is generalization long after overfitting the training data.",
+        "We study grokking through loss landscapes.",
+    ]
