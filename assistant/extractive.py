@@ -123,6 +123,18 @@ _DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
 # The catalog fields a paper chunk opens with (retrieval/chunking.py): on a tie they
 # lose to the abstract's prose, which says what the keyword only names.
 _FIELD = re.compile(r"^(?:Authors|Published|Topic|Keywords|Awards): ")
+# ... unless the question asks for that field: 'Who wrote X?' is answered by X's authors.
+# 'Who proposed X?' asks where an idea comes from, not who wrote a paper named after it.
+_ASKS_FOR = (
+    (re.compile(r"\b(?:whose|authors?|wrote|written|co-?authored)\b", re.I), "Authors: "),
+    (
+        re.compile(
+            r"\b(?:published|venue|conference|journal|(?:what|which) year|when (?:was|were))\b",
+            re.I,
+        ),
+        "Published: ",
+    ),
+)
 
 
 def stem(word: str) -> str:
@@ -177,24 +189,46 @@ class Extract:
 def best_sentences(
     question: str, passages: Sequence[str], vocab: Vocabulary, *, per_source: int = 2
 ) -> list[Extract]:
-    """The best sentences of each passage for the question, best passages first."""
-    wanted = question_terms(question)
-    weights = {t: vocab.idf(t) for t in wanted}
+    """The best sentences of each passage for the question, best passages first.
+
+    On a tie, prose beats the title and the catalog fields, except the field the
+    question asks for ('Who wrote X?': X's authors), which beats everything in a
+    passage about the question.
+    """
+    weights = {t: vocab.idf(t) for t in question_terms(question)}
     total = sum(weights.values()) or 1.0
+    asked = tuple(field for pattern, field in _ASKS_FOR if pattern.search(question))
     extracts: list[Extract] = []
     for n, passage in enumerate(passages, 1):
         title = passage.split("\n", 1)[0].strip()
+        units = _units(_DISCUSSED.sub("", passage))
+        scores = [sum(weights[t] for t in set(terms(u)) & weights.keys()) / total for u in units]
+        about = max(scores, default=0.0)  # how well this passage is about the question
         scored = []
-        for position, sentence in enumerate(split_sentences(_DISCUSSED.sub("", passage))):
-            found = set(terms(sentence)) & weights.keys()
-            score = sum(weights[t] for t in found) / total
+        for position, (unit, score) in enumerate(zip(units, scores, strict=True)):
+            is_asked = bool(asked) and unit.startswith(asked) and about > 0
+            score = about if is_asked else score
             if score > 0:
-                prose = sentence != title and not _FIELD.match(sentence)
-                scored.append((score, prose, -position, sentence))
+                prose = unit != title and not _FIELD.match(unit)
+                scored.append((score, is_asked, prose, -position, unit))
         scored.sort(reverse=True)
-        for score, _prose, _pos, sentence in scored[:per_source]:
-            extracts.append(Extract(n, sentence, score))
+        for score, *_, unit in scored[:per_source]:
+            extracts.append(Extract(n, unit, score))
     return extracts
+
+
+def _units(text: str) -> list[str]:
+    """The sentences of a chunk, each catalog field line whole ('Eric J. Michaud' is
+    not a sentence end)."""
+    out: list[str] = []
+    prose: list[str] = []
+    for line in text.split("\n"):
+        if _FIELD.match(line):
+            out += [*split_sentences("\n".join(prose)), line.strip()]
+            prose = []
+        else:
+            prose.append(line)
+    return out + split_sentences("\n".join(prose))
 
 
 def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float:
@@ -228,11 +262,16 @@ def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
 def absent_names(question: str, passages: Sequence[str]) -> list[str]:
     """Names in the question that no retrieved passage contains: 'GPT-4' asked about
     while the passages found are about parameter counts in general."""
+    text = _squash(" ".join(passages))
+    return [w for w in _names(question) if _squash(w) not in text]
+
+
+def _names(question: str) -> list[str]:
+    """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
     names = [w for w in words if any(ch.isupper() for ch in w[1:]) or any(c.isdigit() for c in w)]
     names += [w for w in words if w[:1].isupper() and w not in names]
-    text = _squash(" ".join(passages))
-    return [w for w in dict.fromkeys(names) if _squash(w) not in text]
+    return list(dict.fromkeys(names))
 
 
 def _squash(text: str) -> str:
@@ -275,7 +314,7 @@ def answerable(
         return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
             question, vocab
         )
-    if similarity < MIN_SIMILARITY:
+    if similarity < MIN_SIMILARITY and not _exact(question, passages, vocab):
         return False
     absent = absent_rare_terms(question, passages, vocab)
     weights = {t: vocab.idf(t) for t in question_terms(question)}
@@ -286,6 +325,19 @@ def answerable(
         return True
     weak_words = coverage(question, passages, vocab) < MIN_COVERAGE
     return not (weak_words or len(unknown_terms(question, vocab)) >= 2 or len(absent) >= 2)
+
+
+def _exact(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
+    """The question names something rare in the corpus and one of the best passages
+    holds all its terms: a name the embedding model does not know ('Who wrote
+    Omnigrok?') is found by its words, however far the vectors say it is."""
+    rare = any(
+        1 <= vocab.df.get(stem(w), 0) <= RARE_DF
+        for name in _names(question)
+        for w in content_words(name)
+    )
+    wanted = set(question_terms(question))
+    return rare and any(wanted <= set(terms(p)) for p in passages[:ANSWER_PASSAGES])
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:

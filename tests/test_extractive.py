@@ -72,3 +72,29 @@ def test_prose_beats_the_title_and_keyword_lines_on_a_tie() -> None:
         "Grokking is generalization long after overfitting the training data.",
         "We study grokking through loss landscapes.",
     ]
+
+
+OMNIGROK = (
+    "Omnigrok: Grokking Beyond Algorithmic Data\n"
+    "Authors: Ziming Liu, Eric J. Michaud, Max Tegmark\n"
+    "Published: 2022\n"
+    "Grokking is generalization long after overfitting the training data."
+)
+
+
+def test_the_field_asked_for_is_quoted_whole() -> None:
+    picked = best_sentences("Who wrote Omnigrok?", [OMNIGROK], vocab(OMNIGROK))
+    assert picked[0].sentence == "Authors: Ziming Liu, Eric J. Michaud, Max Tegmark"
+    when = best_sentences("When was Omnigrok published?", [OMNIGROK], vocab(OMNIGROK))
+    assert when[0].sentence == "Published: 2022"
+    # Where an idea comes from is not who wrote a paper with its name in the title.
+    origin = best_sentences("Who proposed grokking?", [OMNIGROK], vocab(OMNIGROK))
+    assert not any(e.sentence.startswith("Authors:") for e in origin)
+
+
+def test_a_rare_name_found_word_for_word_outweighs_far_vectors() -> None:
+    """The embedding model does not know 'Omnigrok' (cosine 0.13 on the real corpus);
+    its words find the paper, so the floor on similarity does not refuse it."""
+    assert answerable("Who wrote Omnigrok?", [OMNIGROK], 0.13, vocab(OMNIGROK))
+    assert not answerable("Who wrote Zorblax?", [OMNIGROK], 0.13, vocab(OMNIGROK))
+    assert not answerable("Do sparse subnetworks train?", [LTH], 0.1, vocab())
