@@ -205,7 +205,9 @@ class Asker:
     ) -> Answer:
         refused = is_refusal(text)
         support: Callable[[list[tuple[str, int]]], list[float]] | None = None
-        if self.embeddings is not None and not refused:
+        if mode == "extractive" and not refused:
+            support = _quoted  # every sentence is a quote of the passage it cites
+        elif self.embeddings is not None and not refused:
             support = embedding_support(self.embeddings.embed_documents, passages)
         checked = check_citations(text, len(sources), support=support)
         best: dict[int, float | None] = {}
@@ -229,6 +231,11 @@ class Asker:
             standalone_question=standalone if standalone != question else None,
             searched=standalone,
         )
+
+
+def _quoted(pairs: list[tuple[str, int]]) -> list[float]:
+    """Full support: an offline answer's sentences are quoted from the passages they cite."""
+    return [1.0] * len(pairs)
 
 
 def _cite(sentence: str, n: int) -> str:
