@@ -303,9 +303,13 @@ async def test_questions_typed_before_the_index_is_ready_wait(indexed, tmp_path:
         assert not workspace.ready  # first paint happens before the index is open
         await _type(pilot, "What limits multi-head attention?")
         await _ready(pilot, app)
-        await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
+        for _ in range(100):  # the queued question runs once the index is open
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if any("**[1]**" in m.raw for m in _messages(app)):
+                break
         assert any("**[1]**" in m.raw for m in _messages(app))
+        assert "You · queued" not in [m.title for m in _messages(app)]
 
 
 async def test_papers_table_filters_and_opens(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -487,6 +491,7 @@ async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_orde
         await _type(pilot, "First question about attention?")
         await _type(pilot, "Second question about attention?")
         assert any("prepared" in m for m, _ in notes)
+        assert [v.title for v in _messages(app)].count("You · queued") == 2
         workspace.gate.set()
         turns: list[Any] = []
         for _ in range(200):  # until both queued questions have been answered, in turn
@@ -500,6 +505,40 @@ async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_orde
             "Second question about attention?",
         ]
         assert all(t.status == "complete" for t in turns)
+        assert "You · queued" not in [v.title for v in _messages(app)]
+
+
+async def test_a_question_typed_during_an_answer_waits_its_turn(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = indexed
+    long_answer = " ".join(["Attention heads have low rank [1]."] * 8)
+    slow = SlowFake(
+        messages=iter([AIMessage(content=long_answer)] + [AIMessage(content=ANSWER)] * 3)
+    )
+    workspace = _workspace(settings, slow, tmp_path / "data")
+    app = create_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        notes = _record_notifications(app)
+        await _type(pilot, "What limits multi-head attention?")
+        await pilot.pause(0.2)
+        assert app.answer_alive
+        await _type(pilot, "And what about low-rank heads?")
+        await pilot.pause(0.1)
+        assert any(m.startswith("Queued") for m, _ in notes)
+        assert _messages(app)[-1].title == "You · queued"
+        turns: list[Any] = []
+        for _ in range(300):
+            await pilot.pause(0.05)
+            assert app.session is not None
+            turns = workspace.history.turns(app.session.id)
+            if len(turns) == 2 and turns[-1].status == "complete":
+                break
+        assert [t.question for t in turns] == [
+            "What limits multi-head attention?",
+            "And what about low-rank heads?",
+        ]
+        assert all(t.status == "complete" for t in turns)
+        assert [v.title for v in _messages(app) if v.role == "user"] == ["You", "You"]
 
 
 async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
-from tui.commands import CommandError, SlashCommands, SlashSuggester, parse
+from tui.commands import JOBS, CommandError, SlashCommands, SlashSuggester, parse
 from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
 from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar, highlight_citations
 from tui.writing import WritingJobs
@@ -71,7 +71,9 @@ class ResearchApp(WritingJobs):
         super().__init__()
         self.workspace = workspace
         self.session: ChatSession | None = None
-        self.pending: list[str] = []  # questions typed while the index is being prepared
+        # Requests typed before the index opened or while another job ran, in order,
+        # each shown in the chat as a queued message until it runs.
+        self.pending: list[tuple[str, MessageView]] = []
         self.typed: list[str] = []  # input history for up/down
         self._typed_pos = 0
         self.answering: Worker[None] | None = None
@@ -147,9 +149,25 @@ class ResearchApp(WritingJobs):
         self.notify(sentence, severity="error", timeout=15)
 
     def drain_pending(self) -> None:
-        """Run the next request typed while the index was prepared, one at a time."""
+        """Run the next queued request, one at a time."""
         if self.pending and self.workspace.ready and not self.busy:
-            self.call_later(self.dispatch, self.pending.pop(0))
+            self.call_later(self._run_queued, *self.pending.pop(0))
+
+    async def _queue(self, text: str) -> None:
+        view = await self.add_message("user", text, title="You · queued")
+        self.pending.append((text, view))
+        self.drain_pending()  # the index may have opened, or the job ended, meanwhile
+
+    async def _run_queued(self, text: str, view: MessageView) -> None:
+        if view.is_mounted:  # the request shows again, as asked, when it runs
+            await view.remove()
+        await self.dispatch(text)
+
+    def _is_job(self, text: str) -> bool:
+        try:
+            return parse(text).name in JOBS
+        except CommandError:
+            return False
 
     @property
     def busy(self) -> bool:
@@ -175,7 +193,7 @@ class ResearchApp(WritingJobs):
         self.typed.append(text)
         self._typed_pos = len(self.typed)
         if not self.workspace.ready and not text.startswith(("/help", "/model")):
-            self.pending.append(text)
+            await self._queue(text)
             if self.prepare_error is not None:  # the last attempt failed: try again
                 self.notify(f"{self.prepare_error} Trying again.", severity="warning")
                 self.prepare_error = None
@@ -184,6 +202,10 @@ class ResearchApp(WritingJobs):
                 self.notify(
                     "The index is still being prepared: your request will run when it is ready."
                 )
+            return
+        if self.busy and self._is_job(text):
+            await self._queue(text)
+            self.notify("Queued: it runs when the current one is done (Escape cancels an answer).")
             return
         await self.dispatch(text)
 

@@ -36,6 +36,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "", "keys and commands"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
+# The commands that run a long job: typed while one runs, they wait their turn.
+JOBS = frozenset({"ask", "list", "me", "related", "triage"})
 
 
 @dataclass(frozen=True)
