@@ -100,6 +100,13 @@ async def _type(pilot: Pilot[None], text: str) -> None:
     await pilot.press("enter")
 
 
+async def _type_and_wait(pilot: Pilot[None], text: str) -> None:
+    """Type a request and wait until its job has finished and rendered."""
+    await _type(pilot, text)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+
+
 def _messages(app: ResearchApp) -> list[MessageView]:
     return list(app.query(MessageView))
 
@@ -130,9 +137,7 @@ async def test_ask_streams_an_answer_and_shows_its_sources(indexed, tmp_path: Pa
 
         MessageView.append = spy  # type: ignore[method-assign]
         try:
-            await _type(pilot, "What limits multi-head attention?")
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.1)
+            await _type_and_wait(pilot, "What limits multi-head attention?")
         finally:
             MessageView.append = original_append  # type: ignore[method-assign]
         assert len(streamed) > 3  # token by token, not one block
@@ -159,9 +164,7 @@ async def test_offline_answer_and_status_bar(indexed, tmp_path: Path) -> None:  
         await _ready(pilot, app)
         status = str(app.status.render())
         assert "offline: extractive" in status and "papers" in status and "chunks" in status
-        await _type(pilot, "How sparse are MLP activations in trained transformers?")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "How sparse are MLP activations in trained transformers?")
         assert "Offline answer" in _messages(app)[-1].raw
 
 
@@ -172,9 +175,7 @@ async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
         notes = _record_notifications(app)
-        await _type(pilot, "/list attention")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "/list attention")
         assert _messages(app)[-1].raw.startswith("# Reading list: attention")
         await _type(pilot, "/export bib lists/attention.bib")
         await pilot.pause(0.1)
@@ -187,9 +188,7 @@ async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type
         await pilot.pause(0.1)
         assert not (workspace.settings.data_dir / "escape.md").exists()
         assert any("outside" in m for m, _ in notes)
-        await _type(pilot, "/related attention")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "/related attention")
         assert _messages(app)[-1].raw.startswith("# Related work: attention")
         await pilot.press("ctrl+o")
         await pilot.pause(0.1)
@@ -203,19 +202,13 @@ async def test_me_and_triage_fill_the_sources_panel(indexed, tmp_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
         notes = _record_notifications(app)
-        await _type(pilot, "/me")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "/me")
         assert _messages(app)[-1].raw.startswith("# Reading list: your agenda")
         assert list(app.query(SourceItem))
         # The small corpus has no daily feed: one sentence saying how to name a file.
-        await _type(pilot, "/triage")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "/triage")
         assert any("/triage FILE" in m and sev == "error" for m, sev in notes)
-        await _type(pilot, "/triage google-research-bhojanapalli.txt")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "/triage google-research-bhojanapalli.txt")
         triaged = _messages(app)[-1].raw
         assert triaged.startswith("# Triage of google-research-bhojanapalli.txt")
         items = list(app.query(SourceItem))
@@ -257,9 +250,7 @@ async def test_llm_error_is_a_notification_and_the_app_stays_usable(
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
         notes = _record_notifications(app)
-        await _type(pilot, "What limits multi-head attention?")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "What limits multi-head attention?")
         errors = [m for m, severity in notes if severity == "error"]
         assert len(errors) == 1 and "Traceback" not in errors[0]
         assert errors[0].endswith(".")
@@ -436,9 +427,7 @@ async def test_chroma_down_while_answering_is_a_notification(indexed, tmp_path: 
             )
 
         workspace.searcher.search = down  # type: ignore[method-assign]
-        await _type(pilot, "What limits multi-head attention?")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await _type_and_wait(pilot, "What limits multi-head attention?")
         assert [m for m, sev in notes if sev == "error"] == [
             "The Chroma server at http://127.0.0.1:8000 stopped answering: start it again and retry."
         ]
