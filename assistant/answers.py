@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.llm import Usage
 from retrieval.hybrid import Hit
-from retrieval.records import Paper
+from retrieval.records import Paper, Source
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class NumberedSource:
         if self.hit.paper and self.hit.paper.sources:
             return self.hit.paper.sources[0].short()
         c = self.hit.chunk
-        return f"{c.file}:{c.line}" if c.page is None else f"{c.file}, p. {c.page}"
+        return Source(c.file, c.line, c.page).short()
 
     def reference(self) -> str:
         """A reference line: authors (year). Title. Venue. [source file:line]"""
