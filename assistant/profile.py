@@ -165,6 +165,10 @@ class Profile:
     def empty(self) -> bool:
         return not self.themes and not self.own_papers
 
+    @property
+    def papers(self) -> list[Paper]:
+        return list(self.own_papers)
+
     def require_themes(self, what: str) -> None:
         """Refuse, in one sentence, a job that needs the agenda when there is none."""
         if not self.themes:
@@ -181,6 +185,23 @@ class Profile:
         if self.own_papers:
             lines.append("Their papers: " + "; ".join(p.title for p in self.own_papers[:12]))
         return "\n".join(lines)[:limit]
+
+    def to_markdown(self) -> str:
+        """The profile as the chat shows it: themes with keywords, then your papers."""
+        if self.empty:
+            return (
+                "No profile: the corpus has no research statement or CV. Add one, or set "
+                "RA_PROFILE to the files that describe you."
+            )
+        who = ", ".join(self.names) or "Researcher"
+        lines = [f"# {who}", "", f"From {', '.join(self.files)}.", ""]
+        lines += [f"## {len(self.themes)} themes", ""]
+        for t in self.themes:
+            mine = ", ".join(p.bibkey for p in t.own_papers)
+            lines.append(f"- **{t.name}**: {', '.join(t.keywords)}" + (f" (your papers: {mine})" if mine else ""))
+        lines += ["", f"## {len(self.own_papers)} papers of yours", ""]
+        lines += [f"- {p.year or '----'} {p.title} `{p.bibkey}`" for p in self.own_papers]
+        return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,8 +1,8 @@
 """Reading lists: papers on a topic (or on the researcher's agenda), grouped into
 themes, foundational to recent, each with why to read it and a short summary.
 
-Candidates come from hybrid search and must carry the topic's words (see
-`assistant.selection`). With an LLM the model names the themes and writes the lines,
+The request is read first (`assistant.request`: topic, sub-topics, constraints), and
+papers are chosen by retrieval and meaning (`assistant.selection`). With an LLM the model names the themes and writes the lines,
 from the candidates only; offline the themes come from the catalog's topics and the
 phrases titles share, and the summaries are the abstracts' own sentences. Both give
 the same structure, and the same JSON.
@@ -17,20 +17,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.export import bibtex, references_markdown
-from assistant.llm import Usage, usage_of
-from assistant.profile import Profile, Theme
-from assistant.selection import (
+from assistant.grouping import (
     Group,
-    TopicMatcher,
     chronological,
     group_papers,
     paper_text,
-    standing,
     stems,
     summary_sentences,
 )
+from assistant.llm import Usage, usage_of
+from assistant.profile import Profile, Theme
+from assistant.request import Request
+from assistant.selection import Scored, Selection, Selector
 from prompts import SourcePassage, format_sources, load_prompt
-from retrieval.hybrid import Filters, HybridSearcher
+from retrieval.hybrid import HybridSearcher
+from retrieval.query import content_words
 from retrieval.records import Paper
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ OFFLINE_LABEL = (
 )
 # The agenda's own theme closest to a paper must share at least this many words.
 MIN_THEME_WORDS = 2
-AGENDA_SIMILARITY = 0.45
+DEFAULT_N = 15
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class ReadingList:
     note: str | None = None
     usage: Usage | None = None
     searched: list[str] = field(default_factory=list)
+    constraints: list[str] = field(default_factory=list)
+    nearest: list[Scored] = field(default_factory=list)
 
     @property
     def papers(self) -> list[Paper]:
@@ -95,6 +98,12 @@ class ReadingList:
                 {"name": t.name, "papers": [lp.to_json() for lp in t.papers]} for t in self.themes
             ],
             "note": self.note,
+            "constraints": self.constraints,
+            "searched": self.searched,
+            "nearest": [
+                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.relevance, 3)}
+                for s in self.nearest
+            ],
             "usage": self.usage.to_json() if self.usage else None,
         }
 
@@ -103,10 +112,10 @@ class ReadingList:
         lines = [f"# Reading list: {title}", ""]
         if self.mode == "extractive":
             lines += [f"*{OFFLINE_LABEL}*", ""]
+        if self.constraints:
+            lines += ["*Constraints applied: " + "; ".join(self.constraints) + ".*", ""]
         if self.note:
             lines += [f"*{self.note}*", ""]
-        if not self.themes:
-            lines.append("No paper in your corpus is on this topic. Try other words.")
         for theme in self.themes:
             lines += [f"## {theme.name}", ""]
             for lp in theme.papers:
@@ -122,6 +131,12 @@ class ReadingList:
 
     def to_bibtex(self) -> str:
         return bibtex(self.papers)
+
+
+def matched_words(topic: str, paper: Paper) -> list[str]:
+    """The topic's own words that the paper's title, abstract or keywords use, as written."""
+    have = set(stems(paper_text(paper)))
+    return [w for w in dict.fromkeys(content_words(topic)) if stems(w) and stems(w)[0] in have]
 
 
 def _authors(paper: Paper) -> str:
@@ -145,49 +160,40 @@ class ReadingLister:
         self.profile = profile
         self.llm = llm
         self.model_name = model_name
-        self.papers = list(searcher.catalog.papers)
+        self.selector = Selector(searcher)
 
-    def build(self, topic: str, *, n: int = 12, for_me: bool = False) -> ReadingList:
-        topic = " ".join(topic.split())
-        if not topic and not for_me:
+    def build(self, request: Request, *, n: int | None = None) -> ReadingList:
+        """The reading list for a request; `n` (when given) overrides the request's count."""
+        n = n or request.n or DEFAULT_N
+        topic = request.topic
+        for_me = request.for_me
+        if not request.queries and not for_me:
             raise ValueError("a reading list needs a topic or for_me")
         if for_me:
             self.profile.require_themes("A reading list for you")
-        chosen, searched = self.candidates(topic, n=n, for_me=for_me)
+        selection = self.candidates(request, n=n)
+        chosen = selection.papers
         themes = {p.id: self.closest_theme(p) for p in chosen} if for_me else {}
         if self.llm is not None and chosen:
-            return self._written(topic, chosen, themes, for_me, searched)
-        return self._offline(topic, chosen, themes, for_me, searched)
+            result = self._written(topic, chosen, themes, for_me, selection.queries)
+        else:
+            result = self._offline(request, chosen, themes)
+        result.searched = selection.queries
+        result.constraints = selection.constraints
+        if selection.empty:
+            result.nearest = selection.nearest
+            result.note = selection.explain_empty()
+        if request.audience == "expert":
+            result.themes = [
+                ReadingTheme(t.name, tuple(reversed(t.papers))) for t in reversed(result.themes)
+            ]
+        return result
 
-    def candidates(self, topic: str, *, n: int, for_me: bool) -> tuple[list[Paper], list[str]]:
-        """Up to `n` papers on the topic (and the agenda), best first."""
-        own = {p.id for p in self.profile.own_papers} if for_me else set()
-        queries = [topic] if topic else []
-        if for_me:
-            queries += [f"{topic} {t.query}".strip() for t in self.profile.themes]
-        if not queries:
-            return [], []
-        matcher = TopicMatcher.build(topic, self.papers) if topic else None
-        results = self.searcher.search_many(
-            queries, k=max(4 * n, 40), filters=Filters(kind="paper")
-        )
-        scores: dict[str, float] = {}
-        papers: dict[str, Paper] = {}
-        for weight, hits in zip([2.0] + [1.0] * (len(queries) - 1), results, strict=True):
-            for rank, hit in enumerate(hits):
-                paper = hit.paper
-                if paper is None or paper.id in own:
-                    continue
-                if matcher is not None and not matcher.matches(paper):
-                    continue
-                if matcher is None and (hit.similarity or 0.0) < AGENDA_SIMILARITY:
-                    continue
-                if paper.id not in papers:
-                    papers[paper.id] = paper
-                    scores[paper.id] = standing(paper, matcher)
-                scores[paper.id] += weight / (10 + rank)
-        best = sorted(scores, key=lambda pid: -scores[pid])[:n]
-        return [papers[pid] for pid in best], queries
+    def candidates(self, request: Request, *, n: int) -> Selection:
+        """Up to `n` papers for the request (and the agenda, for a list 'for me')."""
+        own = frozenset(p.id for p in self.profile.own_papers) if request.for_me else frozenset()
+        extra = [f"{request.topic} {t.query}".strip() for t in self.profile.themes] if request.for_me else []
+        return self.selector.select(request, limit=n, extra_queries=extra, leave_out=own)
 
     def closest_theme(self, paper: Paper) -> tuple[Theme, list[str]] | None:
         """The agenda theme sharing most words with the paper, and those words."""
@@ -206,7 +212,6 @@ class ReadingLister:
         topic: str,
         group: Sequence[Paper],
         themes: dict[str, tuple[Theme, list[str]] | None],
-        matcher: TopicMatcher | None,
     ) -> str:
         """One line, from what the catalog knows: where the paper sits, what it shares."""
         parts = []
@@ -216,7 +221,7 @@ class ReadingLister:
                 parts.append(f"The earliest ({paper.year}) paper of this theme in your corpus")
             elif paper.year == max(years):
                 parts.append(f"The most recent ({paper.year}) paper of this theme in your corpus")
-        words = matcher.matched_words(paper) if matcher else []
+        words = matched_words(topic, paper)
         if words:
             where = "title" if all(w.lower() in paper.title.lower() for w in words) else "abstract"
             parts.append(f"its {where} is about {' '.join(words)}")
@@ -236,29 +241,25 @@ class ReadingLister:
 
     def _offline(
         self,
-        topic: str,
+        request: Request,
         chosen: list[Paper],
         themes: dict[str, tuple[Theme, list[str]] | None],
-        for_me: bool,
-        searched: list[str],
     ) -> ReadingList:
-        matcher = TopicMatcher.build(topic, self.papers) if topic else None
+        topic = request.topic
         groups = group_papers(chosen, topic)
-        if for_me and not topic:
+        if request.for_me and not topic:
             groups = self._agenda_groups(chosen, themes)
         listed = [
             ReadingTheme(
                 g.name,
                 tuple(
-                    ListedPaper(
-                        p, self.why(p, topic, g.papers, themes, matcher), summary_sentences(p)
-                    )
+                    ListedPaper(p, self.why(p, topic, g.papers, themes), summary_sentences(p))
                     for p in g.papers
                 ),
             )
             for g in groups
         ]
-        return ReadingList(topic, "extractive", listed, for_me=for_me, searched=searched)
+        return ReadingList(topic, "extractive", listed, for_me=request.for_me)
 
     def _agenda_groups(
         self, chosen: list[Paper], themes: dict[str, tuple[Theme, list[str]] | None]
@@ -294,7 +295,9 @@ class ReadingLister:
         usage = usage_of(getattr(message, "usage_metadata", None), self.model_name)
         parsed = _parse_themes(str(message.content), {p.bibkey: p for p in chosen})
         if parsed is None:
-            offline = self._offline(topic, chosen, themes, for_me, searched)
+            offline = self._offline(
+                Request(task="reading_list", text=topic, topic=topic, for_me=for_me), chosen, themes
+            )
             offline.note = (
                 "The model's reply was not a usable reading list; this is the offline one."
             )

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
 from assistant.export import bibtex, latex_escape, references_markdown
+from assistant.grouping import Group, group_papers, paper_text
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
-from assistant.selection import Group, TopicMatcher, group_papers, paper_text, standing, stems
+from assistant.request import Request
+from assistant.selection import Scored, Selector
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.catalog import surname
-from retrieval.hybrid import Filters, HybridSearcher
+from retrieval.hybrid import HybridSearcher
 from retrieval.records import Paper
 from retrieval.text import split_sentences
 
@@ -66,10 +68,17 @@ class Draft:
     usage: Usage | None = None
     note: str | None = None
     considered: int = 0
+    searched: list[str] = field(default_factory=list)
+    constraints: list[str] = field(default_factory=list)
+    nearest: list[Scored] = field(default_factory=list)
 
     @property
     def bibtex(self) -> str:
         return bibtex(self.cited)
+
+    @property
+    def papers(self) -> list[Paper]:
+        return list(self.cited)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +93,12 @@ class Draft:
             "removed_citations": self.removed,
             "weakly_supported": self.weak,
             "note": self.note,
+            "constraints": self.constraints,
+            "searched": self.searched,
+            "nearest": [
+                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.relevance, 3)}
+                for s in self.nearest
+            ],
             "usage": self.usage.to_json() if self.usage else None,
         }
 
@@ -94,9 +109,11 @@ class Draft:
         return head + "\n\n".join(self.paragraphs) + "\n"
 
     def to_markdown(self) -> str:
-        lines = [f"# Related work: {self.topic}", ""]
+        lines = ["# Related work", ""]
         if self.mode == "extractive":
             lines += [f"*{OFFLINE_LABEL}*", ""]
+        if self.constraints:
+            lines += ["*Constraints applied: " + "; ".join(self.constraints) + ".*", ""]
         if self.note:
             lines += [f"*{self.note}*", ""]
         for paragraph in self.paragraphs:
@@ -174,55 +191,46 @@ class Drafter:
         self.llm = llm
         self.model_name = model_name
         self.embeddings = embeddings
-        self.papers = list(searcher.catalog.papers)
+        self.selector = Selector(searcher)
 
-    def select(self, topic: str, *, phrase: bool = True, limit: int = MAX_PAPERS) -> list[Paper]:
-        """Papers on the topic, best first: retrieved by hybrid search, kept only when
-        they carry the topic's words (and one of its distinctive word pairs)."""
-        matcher = TopicMatcher.build(topic, self.papers, phrase=phrase)
-        own = {p.id for p in self.profile.own_papers}
-        hits = self.searcher.search(topic, k=60, filters=Filters(kind="paper"))
-        scored = [
-            (standing(h.paper, matcher) + 1 / (10 + rank), h.paper)
-            for rank, h in enumerate(hits)
-            if h.paper and h.paper.id not in own and matcher.matches(h.paper)
-        ]
-        scored.sort(key=lambda sp: -sp[0])
-        return [p for _, p in scored[:limit]]
-
-    def own_work(self, topic: str) -> list[Paper]:
-        """The researcher's papers that share the topic's words, most relevant first."""
-        matcher = TopicMatcher.build(topic, self.papers)
-        mine = [p for p in self.profile.own_papers if matcher.matches(p)]
-        return sorted(mine, key=lambda p: -matcher.coverage(p))[:3]
+    def own_work(self, request: Request, bar: float) -> list[Paper]:
+        """The researcher's papers on the request, most relevant first (at most 3)."""
+        mine = self.selector.relevance(request, self.profile.own_papers)
+        ranked = sorted((r, p.id, p) for p in self.profile.own_papers if (r := mine.get(p.id, 0.0)) >= bar)
+        return [p for _, _, p in reversed(ranked)][:3]
 
     def draft(
         self,
+        request: Request,
         *,
-        topic: str | None = None,
-        abstract: str | None = None,
         paragraphs: int = 2,
         style: Style = "latex",
+        headings: bool = False,
     ) -> Draft:
-        if not (topic or abstract):
+        """Related-work paragraphs for the request; `headings` starts each paragraph
+        with its theme's name (\\paragraph{...} in LaTeX)."""
+        if not (request.queries or request.abstract):
             raise ValueError("a draft needs a topic or an abstract")
-        query = topic or abstract_topic(abstract or "", self.papers)
-        limit = min(MAX_PAPERS, max(MIN_PAPERS, 5 * paragraphs))
-        chosen = self.select(query, phrase=bool(topic), limit=limit)
-        own = self.own_work(query)
+        topic = request.topic or _first_words(request.abstract or request.text)
+        limit = request.n or min(MAX_PAPERS, max(MIN_PAPERS, 5 * paragraphs))
+        own_ids = frozenset(p.id for p in self.profile.own_papers)
+        selection = self.selector.select(request, limit=limit, leave_out=own_ids)
+        chosen = selection.papers
+        own = self.own_work(request, selection.bar) if chosen else []
         note = None
-        if 0 < len(chosen) < MIN_PAPERS:
-            note = f"Only {len(chosen)} papers in your corpus besides your own are on this topic; the draft cites all of them."
+        if 0 < len(chosen) < MIN_PAPERS and request.n is None:
+            note = f"Only {len(chosen)} papers in your corpus besides your own are close to this topic; the draft cites all of them."
         if self.llm is not None and chosen:
-            draft = self._written(query, abstract, chosen, own, paragraphs)
+            draft = self._written(topic, request.abstract, chosen, own, paragraphs)
         else:
-            draft = self._offline(query, abstract, chosen, own, paragraphs, latex=style == "latex")
+            draft = self._offline(topic, request.abstract, chosen, own, paragraphs, latex=style == "latex", headings=headings)
         draft.note = draft.note or note
         draft.considered = len(chosen)
-        if not chosen:
-            draft.note = (
-                "No paper in your corpus is on this topic; nothing to cite. Try other words."
-            )
+        draft.searched = selection.queries
+        draft.constraints = selection.constraints
+        if selection.empty:
+            draft.nearest = selection.nearest
+            draft.note = selection.explain_empty()
         self._check(draft, chosen + own)
         if style == "markdown":
             by_key = {p.bibkey: p for p in chosen + own}
@@ -252,6 +260,7 @@ class Drafter:
         paragraphs: int,
         *,
         latex: bool = True,
+        headings: bool = False,
     ) -> Draft:
         """Sentences from the abstracts; in the LaTeX style their text is escaped, so a
         '%' or '_' in an abstract cannot comment out or break the paragraph."""
@@ -259,7 +268,8 @@ class Drafter:
         groups = self._groups(chosen, topic, paragraphs) if chosen else []
         for i, group in enumerate(groups):
             sentences = [_claim(p, latex) for p in group.papers]
-            text = f"**{_text(group.name, latex)}.** " + " ".join(sentences)
+            lead = f"**{_text(group.name, latex)}.** " if headings else ""
+            text = lead + " ".join(sentences)
             if i == len(groups) - 1:
                 text += " " + self._position(topic, abstract, own, latex)
             out.append(text)
@@ -399,21 +409,8 @@ def _quote(text: str, latex: bool) -> str:
     return f"``{latex_escape(text)}''" if latex else f"“{text}”"
 
 
-def abstract_topic(abstract: str, papers: Sequence[Paper], words: int = 6) -> str:
-    """The abstract's words that are also the corpus's title words, most frequent first:
-    what to search for when drafting related work for an abstract."""
-    titles: set[str] = set()
-    for paper in papers:
-        titles.update(stems(paper.title))
-    counts: dict[str, int] = {}
-    originals: dict[str, str] = {}
-    from retrieval.query import content_words
-
-    for word in content_words(abstract):
-        s = stems(word)
-        if not s or s[0] not in titles or len(word) <= 3:
-            continue
-        counts[s[0]] = counts.get(s[0], 0) + 1
-        originals.setdefault(s[0], word)
-    best = sorted(counts, key=lambda s: -counts[s])[:words]
-    return " ".join(originals[s] for s in best) or abstract[:200]
+def _first_words(text: str, words: int = 12) -> str:
+    """A short name for a draft with no topic: the start of its first sentence."""
+    first = split_sentences(text)[:1] or [text]
+    cut = first[0].split()[:words]
+    return " ".join(cut).rstrip(".,;:")

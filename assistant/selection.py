@@ -1,323 +1,224 @@
-"""Choosing papers for a topic and grouping them into themes, without an LLM.
+"""Choosing the papers a request is about, by retrieval and meaning, not word gates.
 
-Shared by reading lists and related-work drafts. Relevance is decided on words the
-paper itself carries (title, abstract, keywords, the list section it sits in), so a
-paper that merely shares a word with the topic stays out: for a multi-word topic the
-paper must also contain one of the topic's distinctive word pairs, which keeps "data
-pruning" papers out of a list on "data-free pruning" and "model collapse" out of
-"neural collapse".
+Shared by reading lists and related-work drafts. Candidates come from hybrid search
+over every query of the request (the topic, the whole request, each sub-topic, a
+pasted abstract's sentences), fused by reciprocal rank. Each candidate is then judged
+by the meaning of the whole paper against the request: the cosine between its stored
+vector and the request's query vectors. A paper is kept when that relevance is close
+to the best candidates' (a margin below them) and above a floor, both calibrated per
+embedding model; so 'data pruning' stays out of a list on model pruning because its
+abstract is about something else, not because of a list of traps.
+
+Constraints are applied here too: years and a single source file as search filters,
+other sources and the subjects to leave out after the search (a paper leaves when its
+catalog topic names the excluded subject or its meaning is closer to that subject
+than to the request).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
-from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from assistant.extractive import stem
-from retrieval.query import content_words
+from assistant.request import Request
+from assistant.thresholds import Calibration, calibration_for
+from retrieval.hybrid import Filters, Hit, HybridSearcher
 from retrieval.records import Paper
-from retrieval.text import split_sentences
+from retrieval.text import normalize_title
 
-MIN_TOPIC_COVERAGE = 0.6
-# A word pair in more than this share of papers ("neural network") says nothing.
-MAX_PAIR_SHARE = 0.1
-# Topic words may stand this many content words apart in a paper ('pruning neural
-# networks at initialization' is about 'pruning at initialization').
-PAIR_WINDOW = 3
-MAX_THEMES = 5
-MIN_THEME_SIZE = 2
-# Themes drawn from the words papers share: only when a group is this large.
-SPLIT_AT = 6
-GENERIC = frozenset(
-    stem(w)
-    for w in [
-        "neural",
-        "network",
-        "networks",
-        "deep",
-        "learning",
-        "model",
-        "models",
-        "towards",
-        "toward",
-        "via",
-        "using",
-        "understanding",
-        "analysis",
-        "study",
-        "approach",
-        "method",
-        "methods",
-        "new",
-        "learn",
-        "learned",
-        "beyond",
-        "revisiting",
-        "rethinking",
-        "simple",
-        "efficient",
-        "better",
-        "improving",
-        "improved",
-        "training",
-    ]
-)
+RRF_K = 10
+CANDIDATES = 50
+NEAREST = 5
+# Query weights in the fusion: the topic and the whole request count most.
+TOPIC_WEIGHT = 2.0
+WHOLE_WEIGHT = 1.5
+PART_WEIGHT = 1.0
 
 
-_WITHOUT = re.compile(r"\bwithout (?:any |the )?([A-Za-z]+)", re.I)
+@dataclass(frozen=True)
+class Scored:
+    """A candidate and how it was judged."""
 
-
-def paper_text(paper: Paper) -> str:
-    """Everything the catalog says a paper is about, for word tests; 'without any
-    data' is read as 'data-free', the way topics are usually written."""
-    text = " ".join(
-        [paper.title, paper.abstract or "", " ".join(paper.keywords), paper.topic or ""]
-    )
-    return _WITHOUT.sub(lambda m: f"{m.group(1)}-free", text)
-
-
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in content_words(text)]
-
-
-def pairs(words: Sequence[str]) -> set[tuple[str, str]]:
-    return set(itertools.pairwise(words))
-
-
-def near_pairs(words: Sequence[str], window: int = PAIR_WINDOW) -> set[tuple[str, str]]:
-    """Ordered word pairs at most `window` content words apart: 'prune a given network
-    once at initialization' holds ('prune', 'initia')."""
-    return {
-        (words[i], words[j])
-        for i in range(len(words))
-        for j in range(i + 1, min(i + 1 + window, len(words)))
-    }
+    paper: Paper
+    relevance: float  # cosine with the request's closest query
+    score: float  # relevance, with the fused rank breaking near-ties
+    queries: int  # how many queries retrieved it
+    sims: tuple[float, ...] = ()  # cosine with each query, in the request's order
 
 
 @dataclass
-class TopicMatcher:
-    """Decides whether a paper is about a topic, with document frequencies from the catalog."""
+class Selection:
+    """The papers chosen for a request, best first, and what was searched."""
 
-    topic: str
-    df: Counter[str]
-    pair_df: Counter[tuple[str, str]]
-    n_papers: int
-    phrase: bool = True
-
-    @classmethod
-    def build(cls, topic: str, papers: Sequence[Paper], *, phrase: bool = True) -> TopicMatcher:
-        df: Counter[str] = Counter()
-        pair_df: Counter[tuple[str, str]] = Counter()
-        for paper in papers:
-            words = stems(paper_text(paper))
-            df.update(set(words))
-            pair_df.update(near_pairs(words))
-        return cls(topic, df, pair_df, len(papers), phrase)
+    papers: list[Paper]
+    queries: list[str]
+    constraints: list[str]
+    nearest: list[Scored] = field(default_factory=list)
+    excluded: int = 0
+    bar: float = 1.0  # the relevance a paper needed to be chosen
 
     @property
-    def terms(self) -> list[str]:
-        return list(dict.fromkeys(stems(self.topic)))
+    def empty(self) -> bool:
+        return not self.papers
 
-    def idf(self, term: str) -> float:
-        return math.log(1 + self.n_papers / (1 + self.df.get(term, 0)))
-
-    def distinctive_pairs(self) -> set[tuple[str, str]]:
-        """The topic's adjacent word pairs that some paper has and few papers have."""
-        limit = max(2, int(MAX_PAIR_SHARE * self.n_papers))
-        return {p for p in pairs(stems(self.topic)) if 0 < self.pair_df.get(p, 0) <= limit}
-
-    def coverage(self, paper: Paper) -> float:
-        """IDF-weighted share of the topic's words the paper carries."""
-        wanted = self.terms
-        if not wanted:
-            return 0.0
-        have = set(stems(paper_text(paper)))
-        weights = {t: self.idf(t) for t in wanted}
-        return sum(w for t, w in weights.items() if t in have) / sum(weights.values())
-
-    def matches(self, paper: Paper) -> bool:
-        if self.coverage(paper) < MIN_TOPIC_COVERAGE:
-            return False
-        needed = self.distinctive_pairs() if self.phrase else set()
-        return not needed or bool(needed & near_pairs(stems(paper_text(paper))))
-
-    def in_title(self, paper: Paper) -> bool:
-        """Every word of the topic is in the paper's title."""
-        have = set(stems(paper.title))
-        return bool(self.terms) and all(t in have for t in self.terms)
-
-    def matched_words(self, paper: Paper) -> list[str]:
-        """The topic's own words that the paper's title or abstract uses, as written."""
-        have = set(stems(paper_text(paper)))
-        return [w for w in dict.fromkeys(content_words(self.topic)) if stem(w) in have]
+    def explain_empty(self) -> str:
+        """One sentence for an empty result: what was searched and what came closest."""
+        searched = "; ".join(f"“{q[:80]}”" for q in self.queries[:4]) or "nothing"
+        if self.nearest:
+            near = "; ".join(f"{s.paper.title} ({s.relevance:.2f})" for s in self.nearest[:3])
+            return (
+                f"No paper in your corpus is close enough to this request. Searched: {searched}. "
+                f"Nearest: {near}. Try other words or fewer constraints."
+            )
+        return f"No paper in your corpus matches this request. Searched: {searched}. Try other words or fewer constraints."
 
 
-# Added to a candidate's fused search score (2/(10+rank), so 0.2 for the top hit).
-TITLE_BONUS = 0.05
-VENUE_BONUS = 0.02
+class Selector:
+    """Chooses papers for requests over one searcher."""
 
+    def __init__(self, searcher: HybridSearcher, calibration: Calibration | None = None) -> None:
+        self.searcher = searcher
+        self.calibration = calibration or calibration_for(searcher.embeddings)
 
-def standing(paper: Paper, matcher: TopicMatcher | None) -> float:
-    """What makes a paper a staple beyond its search rank: the topic in its title (it
-    is about the topic, not near it) and a known venue (it was published)."""
-    bonus = 0.0
-    if matcher is not None and matcher.in_title(paper):
-        bonus += TITLE_BONUS
-    if paper.venue:
-        bonus += VENUE_BONUS
-    return bonus
+    def select(
+        self,
+        request: Request,
+        *,
+        limit: int,
+        extra_queries: Sequence[str] = (),
+        leave_out: frozenset[str] = frozenset(),
+    ) -> Selection:
+        """Up to `limit` papers for the request, best first. `extra_queries` join the
+        search (the agenda's themes for a list 'for me'); `leave_out` are paper ids never
+        chosen (the researcher's own papers, when they are positioned apart)."""
+        queries = list(dict.fromkeys([*request.queries, *extra_queries]))
+        if not queries:
+            return Selection([], [], request.constraints())
+        filters = Filters(
+            kind="paper",
+            year_min=request.year_min,
+            year_max=request.year_max,
+            source=request.sources[0] if len(request.sources) == 1 else None,
+        )
+        results = self.searcher.search_many(queries, k=CANDIDATES, filters=filters)
+        weights = self._weights(request, queries)
+        fused: dict[str, float] = {}
+        found: dict[str, int] = {}
+        papers: dict[str, Paper] = {}
+        for weight, hits in zip(weights, results, strict=True):
+            for rank, hit in enumerate(hits):
+                paper = hit.paper
+                if paper is None or paper.id in leave_out or not self._allowed(paper, request):
+                    continue
+                papers[paper.id] = paper
+                fused[paper.id] = fused.get(paper.id, 0.0) + weight / (RRF_K + rank)
+                found[paper.id] = found.get(paper.id, 0) + 1
+        scored, excluded = self._judge(request, queries, weights, list(papers.values()), fused, found)
+        bar = self._bar(scored)
+        chosen = [s.paper for s in scored if s.relevance >= bar][:limit]
+        nearest = [] if chosen else scored[:NEAREST]
+        return Selection(chosen, queries, request.constraints(), nearest, excluded, bar)
 
+    def relevance(self, request: Request, papers: Sequence[Paper]) -> dict[str, float]:
+        """Each paper's relevance to the request, as `select` judges it."""
+        if not papers or self.searcher.embeddings is None or not request.queries:
+            return {}
+        vectors = self.searcher.embeddings.embed_documents(self._anchored(request, request.queries))
+        found = self.searcher.paper_vectors(papers)
+        return {pid: max(_cosine(vec, q) for q in vectors) for pid, vec in found.items()}
 
-@dataclass
-class Group:
-    name: str
-    papers: list[Paper]
-
-
-def chronological(papers: Sequence[Paper]) -> list[Paper]:
-    """Foundational to recent: by year, papers without a year last."""
-    return sorted(papers, key=lambda p: (p.year is None, p.year or 0))
-
-
-def group_papers(papers: Sequence[Paper], topic: str = "") -> list[Group]:
-    """2-5 themes from the catalog's topics and the word pairs titles share.
-
-    Papers first group by the topic their list files them under; a large group is
-    split by the title phrases its papers share ('pruning at initialization'); small
-    leftovers merge into one 'Other work' group. Each group is chronological.
-    """
-    by_topic: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        by_topic[_topic_name(paper)].append(paper)
-    groups = [Group(name, members) for name, members in by_topic.items()]
-    groups.sort(key=lambda g: -len(g.papers))
-    if len(groups) < 2 and groups and len(groups[0].papers) >= SPLIT_AT:
-        groups = _split_by_phrases(groups[0], topic) or groups
-    if len(groups) < 2 and groups and len(groups[0].papers) >= 2 * MIN_THEME_SIZE:
-        groups = _split_by_era(groups[0], topic)
-    groups = _merge_small(groups)
-    for group in groups:
-        group.papers = chronological(group.papers)
-    # Themes that hold the foundational papers first; 'Other work' last.
-    groups.sort(key=lambda g: (g.name == "Other work", g.papers[0].year or 9999))
-    return groups
-
-
-def _split_by_era(group: Group, topic: str) -> list[Group]:
-    """Two themes by time when nothing else tells the papers apart: the earlier half
-    ('Foundations') and the later ('Recent work')."""
-    ordered = chronological(group.papers)
-    half = len(ordered) // 2
-    years = [p.year for p in ordered[half:] if p.year]
-    recent = f"Recent work on {topic}" if topic else "Recent work"
-    if years:
-        recent += f" ({min(years)}–{max(years)})"
-    first = f"Foundations of {topic}" if topic else "Foundations"
-    return [Group(first, ordered[:half]), Group(recent, ordered[half:])]
-
-
-def _topic_name(paper: Paper) -> str:
-    if paper.topic and paper.topic.casefold() not in {"others", "other"}:
-        return paper.topic
-    if paper.keywords:
-        return paper.keywords[0].strip().capitalize()
-    return "Other work"
-
-
-def _split_by_phrases(group: Group, topic: str) -> list[Group]:
-    """Split by the title word pairs most papers share, skipping the topic's own words."""
-    topic_words = set(stems(topic)) | GENERIC
-    titles = {p.id: stems(p.title) for p in group.papers}
-    remaining = list(group.papers)
-    out: list[Group] = []
-    while remaining and len(out) < MAX_THEMES - 2:
-        counts: Counter[tuple[str, str]] = Counter()
-        for paper in remaining:
-            words = [w for w in titles[paper.id] if w not in topic_words]
-            counts.update(pairs(words) | {(w, "") for w in words})
-        best = [(c, pair) for pair, c in counts.items() if c >= MIN_THEME_SIZE]
-        if not best:
-            break
-        # Prefer pairs to single words at equal counts: they name a theme better.
-        _, pair = max(best, key=lambda cp: (cp[0], cp[1][1] != "", cp[1]))
-        members = [
-            p
-            for p in remaining
-            if (pair[1] and pair in pairs([w for w in titles[p.id] if w not in topic_words]))
-            or (not pair[1] and pair[0] in titles[p.id])
+    def _anchored(self, request: Request, queries: Sequence[str]) -> list[str]:
+        weights = self._weights(request, queries)
+        return [
+            _anchor(q, request.topic) if w == PART_WEIGHT else q
+            for q, w in zip(queries, weights, strict=True)
         ]
-        out.append(Group(_phrase_name(pair, members, topic), members))
-        remaining = [p for p in remaining if p not in members]
-    if not out:
-        return []
-    if remaining:
-        out.append(Group(f"Core papers on {topic}" if topic else "Other work", remaining))
-    return out
 
+    def _weights(self, request: Request, queries: Sequence[str]) -> list[float]:
+        heavy = {request.topic.casefold(): TOPIC_WEIGHT}
+        if len(request.queries) > 1:
+            heavy.setdefault(request.queries[1].casefold(), WHOLE_WEIGHT)
+        if request.abstract:
+            heavy[request.abstract.casefold()] = TOPIC_WEIGHT
+        return [heavy.get(q.casefold(), PART_WEIGHT) for q in queries]
 
-def _phrase_name(pair: tuple[str, str], members: Sequence[Paper], topic: str = "") -> str:
-    """The phrase as a title writes it: ('prune', 'initia') -> 'Pruning at Initialization';
-    a single word grows over the topic words after it ('Strong Lottery Ticket
-    Hypothesis'), or is named with the topic ('Neural collapse: transfer')."""
-    first, second = pair
-    topic_words = set(stems(topic))
-    best = ""
-    for paper in members:
-        words = re.findall(r"[\w'-]+", paper.title)
-        for i, word in enumerate(words):
-            if not _stem_is(word, first):
+    def _allowed(self, paper: Paper, request: Request) -> bool:
+        files = [s.file for s in paper.sources]
+        if request.sources and not any(w in f for w in request.sources for f in files):
+            return False
+        if request.not_sources and all(any(w in f for w in request.not_sources) for f in files):
+            return False
+        if request.exclude and paper.topic:
+            topic = f" {normalize_title(paper.topic)} "
+            for subject in request.exclude:
+                words = [w for w in normalize_title(subject).split() if len(w) > 3]
+                if words and any(f" {w}" in topic for w in words):
+                    return False
+        return True
+
+    def _judge(
+        self,
+        request: Request,
+        queries: list[str],
+        weights: list[float],
+        papers: list[Paper],
+        fused: dict[str, float],
+        found: dict[str, int],
+    ) -> tuple[list[Scored], int]:
+        """Score each candidate by meaning; drop those closer to an excluded subject."""
+        if not papers:
+            return [], 0
+        embeddings = self.searcher.embeddings
+        if embeddings is None:  # BM25 only: rank order is all there is
+            order = sorted(papers, key=lambda p: -fused[p.id])
+            return [Scored(p, 1.0, fused[p.id], found[p.id]) for p in order], 0
+        vectors = embeddings.embed_documents(self._anchored(request, queries) + list(request.exclude))
+        query_vecs, exclude_vecs = vectors[: len(queries)], vectors[len(queries) :]
+        paper_vecs = self.searcher.paper_vectors(papers)
+        best_rank = max(fused.values())
+        # A curated list's own section for the topic vouches for its papers.
+        named = self.searcher.hints.read(request.topic).topics if request.topic else frozenset()
+        scored: list[Scored] = []
+        excluded = 0
+        for paper in papers:
+            vec = paper_vecs.get(paper.id)
+            if vec is None:
                 continue
-            if second:
-                for j in range(i + 1, min(i + 4, len(words))):
-                    if _stem_is(words[j], second):
-                        phrase = " ".join(words[i : j + 1])
-                        return phrase[:1].upper() + phrase[1:]
+            sims = [_cosine(vec, q) for q in query_vecs]
+            relevance = max(sims) + (self.calibration.topic_bonus if paper.topic in named else 0.0)
+            if any(_cosine(vec, x) >= relevance - self.calibration.exclude_margin for x in exclude_vecs):
+                excluded += 1
                 continue
-            j = i + 1
-            while j < len(words) and j - i <= 3 and any(_stem_is(words[j], t) for t in topic_words):
-                j += 1
-            phrase = " ".join(words[i:j])
-            if len(phrase) > len(best):
-                best = phrase
-    if best and len(best.split()) > 1:
-        return best[:1].upper() + best[1:]
-    word = best or " ".join(w for w in pair if w)
-    return f"{topic[:1].upper() + topic[1:]}: {word.lower()}" if topic else word.capitalize()
+            # The fused rank breaks near-ties: agreement among the queries counts.
+            score = relevance + self.calibration.rank_weight * fused[paper.id] / best_rank
+            scored.append(Scored(paper, relevance, score, found[paper.id], tuple(sims)))
+        scored.sort(key=lambda s: -s.score)
+        return scored, excluded
+
+    def _bar(self, scored: list[Scored]) -> float:
+        """The relevance a paper needs: within a margin of the few best, above the floor."""
+        if not scored:
+            return 1.0
+        ranked = sorted((s.relevance for s in scored), reverse=True)
+        reference = ranked[min(self.calibration.reference, len(ranked)) - 1]
+        return max(self.calibration.floor, reference - self.calibration.margin)
 
 
-def _stem_is(word: str, wanted: str) -> bool:
-    found = content_words(word)
-    return bool(found) and stem(found[0]) == wanted
+def _anchor(query: str, topic: str) -> str:
+    """A sub-topic read in the context of the topic: 'why they work' alone matches
+    anything, 'lottery tickets: why they work' does not."""
+    if not topic or topic.casefold() in query.casefold():
+        return query
+    return f"{topic}: {query}"
 
 
-def _merge_small(groups: list[Group]) -> list[Group]:
-    """At most MAX_THEMES groups; singletons beyond the first groups go to 'Other work'."""
-    big = [g for g in groups if len(g.papers) >= MIN_THEME_SIZE]
-    small = [p for g in groups if len(g.papers) < MIN_THEME_SIZE for p in g.papers]
-    if len(big) > MAX_THEMES - 1:
-        small += [p for g in big[MAX_THEMES - 1 :] for p in g.papers]
-        big = big[: MAX_THEMES - 1]
-    if small:
-        other = next((g for g in big if g.name == "Other work"), None)
-        if other:
-            other.papers.extend(small)
-        elif big:
-            big.append(Group("Other work", small))
-        else:
-            big = [Group("Other work", small)]
-    return big
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
 
 
-def summary_sentences(paper: Paper, n: int = 2, limit: int = 400) -> str:
-    """The abstract's first `n` sentences, or what the catalog knows when there is none."""
-    if paper.abstract:
-        sentences = split_sentences(paper.abstract)
-        text = " ".join(sentences[:n]) if sentences else paper.abstract
-        return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    where = paper.sources[0].file if paper.sources else "the corpus"
-    filed = f" under “{paper.topic}”" if paper.topic else ""
-    return f"No abstract in the corpus; listed in {where}{filed}."
+def hits_papers(hits: Sequence[Hit]) -> list[Paper]:
+    return [h.paper for h in hits if h.paper is not None]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.errors import UserError
+from assistant.grouping import paper_text, stems
 from assistant.profile import Profile, Theme
-from assistant.selection import paper_text, stems
 from retrieval.catalog import Catalog
 from retrieval.records import Paper
 
@@ -61,6 +61,30 @@ class Triaged:
                 else None
             ),
         }
+
+
+@dataclass(frozen=True)
+class TriageReport:
+    """A feed file's papers ranked by the agenda, as every front end shows them."""
+
+    file: str
+    ranked: list[Triaged]
+
+    @property
+    def papers(self) -> list[Paper]:
+        return [t.paper for t in self.ranked]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.file, "papers": [t.to_json(i) for i, t in enumerate(self.ranked, 1)]}
+
+    def to_markdown(self) -> str:
+        lines = [f"# Triage of {self.file}", ""]
+        if not self.ranked:
+            lines.append(f"{self.file} holds no papers.")
+        for i, t in enumerate(self.ranked, 1):
+            lines.append(f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  ")
+            lines.append(f"   {t.reason}")
+        return "\n".join(lines) + "\n"
 
 
 def feed_file(catalog: Catalog, source: str | None) -> str:

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from assistant.catalog_terms import CatalogTerms
 from assistant.errors import UserError
 from assistant.export import bibtex_entry, resolve_output, write_text
 from assistant.history import HistoryStore
 from assistant.library import Library
 from assistant.llm import describe_mode, llm_configured
 from assistant.profile import Profile
+from assistant.request import Request, RequestReader, Task
 from assistant.session import ChatSession
 from assistant.settings import Settings
 from retrieval.errors import RetrievalError
@@ -29,10 +31,27 @@ if TYPE_CHECKING:
 
     from assistant.reading_list import ReadingList
     from assistant.related_work import Draft, Style
-    from assistant.triage import Triaged
+    from assistant.triage import TriageReport
     from retrieval.hybrid import HybridSearcher
 
 ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A request and what its task produced: a reading list, a draft, a triage report or
+    the profile. Each has `to_json()` and `to_markdown()`."""
+
+    request: Request
+    result: ReadingList | Draft | TriageReport | Profile
+
+    @property
+    def papers(self) -> list[Paper]:
+        """The papers the result lists or cites, to open or export."""
+        return list(self.result.papers)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task": self.request.task, **self.result.to_json()}
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,7 @@ class Workspace:
         self._llm_built = llm is not None
         self._searcher: HybridSearcher | None = None
         self._profile: Profile | None = None
+        self._reader: RequestReader | None = None
         self.stats: IndexStats | None = None
 
     # --- setting up -------------------------------------------------------------
@@ -150,24 +170,46 @@ class Workspace:
 
     # --- writing jobs ---------------------------------------------------------------
 
-    def reading_list(self, topic: str, *, n: int = 12, for_me: bool = False) -> ReadingList:
+    def read(self, text: str, task: Task | None = None) -> Request:
+        """A request read into its task, queries and constraints (by the LLM when one is
+        configured and its reply validates); `task` fixes the task when the caller knows it."""
+        if self._reader is None:
+            self._reader = RequestReader(CatalogTerms(self.searcher.catalog), llm=self.llm)
+        return self._reader.read(text, task)
+
+    def reading_list(
+        self, request: Request | str, *, n: int | None = None, for_me: bool = False
+    ) -> ReadingList:
+        """A reading list for a request (or a topic as typed); `n` and `for_me` given here
+        override what the request says."""
         from assistant.reading_list import ReadingLister
 
+        if isinstance(request, str):
+            request = self.read(request, "reading_list")
+        if for_me:
+            request = request.model_copy(update={"for_me": True})
         lister = ReadingLister(
             self.searcher, self.profile, llm=self.llm, model_name=self.settings.llm_model
         )
-        return lister.build(topic, n=n, for_me=for_me)
+        return lister.build(request, n=n)
 
     def related_work(
         self,
-        topic: str | None,
+        request: Request | str | None,
         *,
         abstract: str | None = None,
         paragraphs: int = 2,
         style: Style = "markdown",
+        headings: bool = False,
     ) -> Draft:
+        """A related-work draft for a request (or a topic as typed, or an abstract)."""
         from assistant.related_work import Drafter
 
+        if not isinstance(request, Request):
+            text = request or ""
+            if abstract:
+                text = f"{text} Abstract: {abstract}".strip()
+            request = self.read(text, "related_work")
         drafter = Drafter(
             self.searcher,
             self.profile,
@@ -175,14 +217,28 @@ class Workspace:
             model_name=self.settings.llm_model,
             embeddings=self.library.embeddings,
         )
-        return drafter.draft(topic=topic, abstract=abstract, paragraphs=paragraphs, style=style)
+        return drafter.draft(request, paragraphs=paragraphs, style=style, headings=headings)
 
-    def triage(self, source: str | None = None, n: int = 10) -> tuple[str, list[Triaged]]:
-        from assistant.triage import triage
+    def triage(self, source: str | None = None, n: int = 10) -> TriageReport:
+        from assistant.triage import TriageReport, triage
 
-        return triage(
+        file, ranked = triage(
             self.searcher.catalog, self.profile, self.library.embeddings, source=source, n=n
         )
+        return TriageReport(file, ranked)
+
+    def run(self, request: Request) -> Routed:
+        """Run a request that is not a question: the task it names, with its constraints."""
+        if request.task == "reading_list":
+            return Routed(request, self.reading_list(request))
+        if request.task == "related_work":
+            return Routed(request, self.related_work(request))
+        if request.task == "triage":
+            source = request.sources[0] if request.sources else None
+            return Routed(request, self.triage(source, n=request.n or 10))
+        if request.task == "profile":
+            return Routed(request, self.profile)
+        raise ValueError(f"a question is answered by a session, not run: {request.task}")
 
     # --- the catalog --------------------------------------------------------------------
 

@@ -146,6 +146,18 @@ class HybridSearcher:
             for q, v in zip(queries, vectors, strict=True)
         ]
 
+    def paper_vectors(self, papers: Sequence[Paper]) -> dict[str, list[float]]:
+        """Each paper's stored vector (of its card chunk), keyed by paper id; papers the
+        store lacks are embedded from their card text."""
+        chunk_ids = {pid: cid for p in papers if (cid := self._chunk_of_paper.get(pid := p.id))}
+        stored = self.store.vectors(list(chunk_ids.values())) if self.store is not None else {}
+        out = {pid: stored[cid] for pid, cid in chunk_ids.items() if cid in stored}
+        missing = [p for p in papers if p.id not in out and p.id in chunk_ids]
+        if missing and self.embeddings is not None:
+            texts = [self.chunks[chunk_ids[p.id]].embed_text for p in missing]
+            out |= dict(zip([p.id for p in missing], self.embeddings.embed_documents(texts), strict=True))
+        return out
+
     def _dense(
         self, query: str, filters: Filters, vector: Sequence[float] | None
     ) -> list[tuple[str, float]]:

@@ -48,7 +48,7 @@ class HintReader:
     """Reads hints from queries against one catalog; `me` are the researcher's names."""
 
     def __init__(self, papers: Sequence[Paper], me: Iterable[str] = ()) -> None:
-        self.topics = _topic_aliases(p.topic for p in papers if p.topic)
+        self.topics = topic_aliases(p.topic for p in papers if p.topic)
         full: dict[str, set[str]] = defaultdict(set)
         surnames: dict[str, set[str]] = defaultdict(set)
         for paper in papers:
@@ -143,7 +143,7 @@ def _is_acronym(word: str, query: str) -> bool:
     return False
 
 
-def _topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
+def topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
     """('lottery ticket hypothesis' -> topic), ('lottery ticket' -> topic), ...
 
     Each topic is known by its full name and by its name without filler words, when

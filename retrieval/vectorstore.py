@@ -179,6 +179,17 @@ class ChunkStore:
                 for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
             ]
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunk ids (ids not in the store are left out)."""
+        with self._guard():
+            if not ids:
+                return {}
+            page = self.collection.get(ids=list(ids), include=["embeddings"])
+            found = page.get("embeddings")
+            if found is None:
+                return {}
+            return {i: [float(x) for x in v] for i, v in zip(page["ids"], found, strict=True)}
+
     def all_chunks(self) -> list[Chunk]:
         with self._guard():
             out: list[Chunk] = []

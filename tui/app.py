@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
+from assistant.request import route
 from tui.commands import JOBS, CommandError, SlashCommands, SlashSuggester, parse
 from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
 from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar, highlight_citations
@@ -258,6 +259,11 @@ class ResearchApp(WritingJobs):
     # --- asking --------------------------------------------------------------------------------
 
     async def command_ask(self, question: str) -> None:
+        task = route(question)
+        if task != "ask":  # 'give me a reading list on X' runs the list, as /list would
+            await self.add_message("user", question)
+            self.command_routed(question, task)
+            return
         if self.answer_alive:
             self.notify("An answer is still running: wait, or press Escape to cancel it.")
             return

@@ -69,17 +69,27 @@ class WritingJobs(App[None]):
     def _triage_markdown(self, source: str | None) -> Written:
         from assistant.export import bibtex
 
-        file, ranked = self.workspace.triage(source)
-        lines = [f"# Triage of {file}", ""]
-        if not ranked:
-            lines.append(f"{file} holds no papers.")
-        for i, t in enumerate(ranked, 1):
-            lines.append(
-                f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  "
-            )
-            lines.append(f"   {t.reason}")
-        papers = [t.paper for t in ranked]
-        return Written("\n".join(lines), bibtex(papers), papers)
+        report = self.workspace.triage(source)
+        return Written(report.to_markdown(), bibtex(report.papers), report.papers)
+
+    def command_routed(self, text: str, task: str) -> None:
+        """A request typed in words that names a task ('give me a reading list on X'): run
+        that task, as its slash command would, with the constraints the request states."""
+        what = {
+            "reading_list": "reading list",
+            "related_work": "related-work draft",
+            "triage": "triage",
+            "profile": "profile",
+        }[task]
+        self._writing(what, lambda: self._run_request(text))
+
+    def _run_request(self, text: str) -> Written:
+        from assistant.export import bibtex
+
+        routed = self.workspace.run(self.workspace.read(text))
+        result = routed.result
+        bib = "" if routed.request.task == "profile" else bibtex(routed.papers)
+        return Written(result.to_markdown(), bib, routed.papers)
 
     def _writing(self, what: str, build: Callable[[], Written]) -> None:
         if not self.need_index():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,16 @@ from rich.markdown import Markdown
 
 from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.write import FormatOption, OutOption, check_format
+from assistant.commands.write import (
+    FormatOption,
+    OutOption,
+    check_format,
+    run_llm,
+    show_draft,
+    show_profile,
+    show_reading_list,
+    show_triage,
+)
 from assistant.errors import UserError
 from assistant.export import write_text
 from assistant.library import Library
@@ -21,8 +31,13 @@ from assistant.llm import (
     is_llm_failure,
     llm_configured,
 )
+from assistant.reading_list import ReadingList
+from assistant.related_work import Draft
+from assistant.request import route
 from assistant.serialize import print_json
 from assistant.session import ChatSession
+from assistant.triage import TriageReport
+from assistant.workspace import Routed, Workspace
 from retrieval.query import check_query
 
 out = Console()
@@ -51,6 +66,15 @@ def ask(
     question = check_query(question)  # before loading anything or writing the history
     fmt = check_format(fmt)
     settings = ctx.obj
+    if route(question) != "ask":
+        workspace = Workspace(settings, corpus_paths)
+        workspace.open()
+        request = run_llm(ctx, lambda: workspace.read(question))
+        if request.task != "ask":
+            if not json_out:
+                err.print(f"[dim]{workspace.mode} · {request.task.replace('_', ' ')}[/]")
+            show_routed(run_llm(ctx, lambda: workspace.run(request)), fmt, out_file, json_out)
+            return
     library = Library(settings, corpus_paths)
     searcher = library.searcher()
     llm = build_chat_model(settings) if llm_configured(settings) else None
@@ -102,3 +126,17 @@ def ask(
     if answer.usage:
         cost = f", ${answer.usage.cost_usd:.4f}" if answer.usage.cost_usd is not None else ""
         err.print(f"[dim]{answer.usage.total_tokens} tokens{cost}[/]")
+
+
+def show_routed(routed: Routed, fmt: str, out_file: Path | None, json_out: bool) -> None:
+    """Show a routed request's result as its own command would, the task named in JSON."""
+    task = routed.request.task
+    result = routed.result
+    if isinstance(result, ReadingList):
+        show_reading_list(result, fmt, out_file, json_out, task)
+    elif isinstance(result, Draft):
+        show_draft(result, "markdown", None, out_file, json_out, task)
+    elif isinstance(result, TriageReport):
+        show_triage(result, json_out, task)
+    else:
+        show_profile(result, json_out, task)

@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
     app.add_typer(eval_app, name="eval")
     eval_app.command("retrieval")(eval_retrieval)
+    from assistant.commands import eval_writing
+
+    eval_writing.register(eval_app)
 
 
 def _mode(value: str, allowed: tuple[str, ...]) -> str:

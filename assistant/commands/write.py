@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +23,12 @@ from assistant.llm import (
 )
 from assistant.serialize import print_json
 from assistant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from assistant.profile import Profile
+    from assistant.reading_list import ReadingList
+    from assistant.related_work import Draft
+    from assistant.triage import TriageReport
 from retrieval.query import check_query
 
 T = TypeVar("T")
@@ -73,7 +79,7 @@ def _open(ctx: typer.Context, corpus_paths: list[Path] | None, quiet: bool) -> W
     return workspace
 
 
-def _run_llm(ctx: typer.Context, work: Callable[[], T]) -> T:
+def run_llm(ctx: typer.Context, work: Callable[[], T]) -> T:
     """Run `work()`, turning an LLM failure into one sentence."""
     try:
         return work()
@@ -87,10 +93,13 @@ def profile(
     ctx: typer.Context, corpus_paths: CorpusOption = None, json_out: JsonOption = False
 ) -> None:
     """Show the researcher profile: the agenda's themes and your own papers."""
-    library = Library(ctx.obj, corpus_paths)
-    prof = library.profile()
+    show_profile(Library(ctx.obj, corpus_paths).profile(), json_out)
+
+
+def show_profile(prof: Profile, json_out: bool, task: str | None = None) -> None:
+    """Print the profile as a table; `task` adds the routed task's name to the JSON."""
     if json_out:
-        print_json(prof.to_json())
+        print_json(({"task": task} if task else {}) | prof.to_json())
         return
     if prof.empty:
         out.print(
@@ -119,9 +128,16 @@ def profile(
 def reading_list(
     ctx: typer.Context,
     topic: Annotated[
-        str, typer.Argument(help="What to read about; may be empty with --for-me.")
+        str,
+        typer.Argument(
+            help="What to read about, as a topic or in your own words with constraints "
+            "('5 papers since 2021, skip X'); may be empty with --for-me."
+        ),
     ] = "",
-    n: Annotated[int, typer.Option("--n", min=1, max=50, help="How many papers.")] = 12,
+    n: Annotated[
+        int | None,
+        typer.Option("--n", min=1, max=50, help="How many papers (default: as asked, else 15)."),
+    ] = None,
     for_me: Annotated[
         bool, typer.Option("--for-me", help="Choose and explain by your own agenda.")
     ] = False,
@@ -134,20 +150,35 @@ def reading_list(
     fmt = check_format(fmt)
     topic = check_query(topic) if topic.strip() or not for_me else ""
     workspace = _open(ctx, corpus_paths, json_out)
-    result = _run_llm(ctx, lambda: workspace.reading_list(topic, n=n, for_me=for_me))
+    result = run_llm(ctx, lambda: workspace.reading_list(topic, n=n, for_me=for_me))
+    show_reading_list(result, fmt, out_file, json_out)
+
+
+def show_reading_list(
+    result: ReadingList, fmt: str, out_file: Path | None, json_out: bool, task: str | None = None
+) -> None:
+    """Print or write a reading list; `task` adds the routed task's name to the JSON."""
     if json_out:
-        print_json(result.to_json())
+        print_json(({"task": task} if task else {}) | result.to_json())
         return
+    if result.note and not result.themes:
+        err.print(f"[yellow]{escape(result.note)}[/]")
     emit(result.to_markdown(), result.to_bibtex(), fmt, out_file)
 
 
 def related_work(
     ctx: typer.Context,
-    topic: Annotated[str | None, typer.Option("--topic", help="The topic to survey.")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", help="The topic to survey, as a topic or in your own words."),
+    ] = None,
     abstract_file: Annotated[
         Path | None, typer.Option("--abstract-file", help="Your paper's abstract, as text.")
     ] = None,
     paragraphs: Annotated[int, typer.Option("--paragraphs", min=1, max=4)] = 2,
+    headings: Annotated[
+        bool, typer.Option("--headings", help="Start each paragraph with its theme's name.")
+    ] = False,
     style: Annotated[str, typer.Option("--style", help="latex or markdown.")] = "latex",
     bib: Annotated[
         Path | None, typer.Option("--bib", help="Write the cited entries to this .bib file.")
@@ -174,20 +205,33 @@ def related_work(
     else:
         topic = check_query(topic or "")
     workspace = _open(ctx, corpus_paths, json_out)
-    draft = _run_llm(
+    draft = run_llm(
         ctx,
         lambda: workspace.related_work(
             topic,
             abstract=abstract,
             paragraphs=paragraphs,
             style=style,  # type: ignore[arg-type]
+            headings=headings,
         ),
     )
+    show_draft(draft, style, bib, out_file, json_out)
+
+
+def show_draft(
+    draft: Draft,
+    style: str,
+    bib: Path | None,
+    out_file: Path | None,
+    json_out: bool,
+    task: str | None = None,
+) -> None:
+    """Print or write a draft and its .bib; `task` adds the routed task's name to the JSON."""
     if bib is not None:
         path = write_text(bib, draft.bibtex)
         err.print(f"Wrote {len(draft.cited)} BibTeX entries to {path}.")
     if json_out:
-        print_json(draft.to_json())
+        print_json(({"task": task} if task else {}) | draft.to_json())
         return
     if out_file is not None:
         path = write_text(out_file, draft.to_latex() if style == "latex" else draft.to_markdown())
@@ -218,14 +262,21 @@ def triage(
     json_out: JsonOption = False,
 ) -> None:
     """Rank the papers of a feed by relevance to your agenda (never re-indexes)."""
+    from assistant.triage import TriageReport
     from assistant.triage import triage as rank
 
     library = Library(ctx.obj, corpus_paths)
     catalog = library.catalog()
     file, ranked = rank(catalog, library.profile(catalog), library.embeddings, source=source, n=n)
+    show_triage(TriageReport(file, ranked), json_out)
+
+
+def show_triage(report: TriageReport, json_out: bool, task: str | None = None) -> None:
+    """Print a triage report; `task` adds the routed task's name to the JSON."""
     if json_out:
-        print_json({"source": file, "papers": [t.to_json(i) for i, t in enumerate(ranked, 1)]})
+        print_json(({"task": task} if task else {}) | report.to_json())
         return
+    file, ranked = report.file, report.ranked
     if not ranked:
         out.print(f"{file} holds no papers.")
         return
