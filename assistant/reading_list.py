@@ -27,7 +27,7 @@ from assistant.grouping import (
 )
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile, Theme
-from assistant.request import Request
+from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selection, Selector
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import HybridSearcher
@@ -162,8 +162,15 @@ class ReadingLister:
         self.model_name = model_name
         self.selector = Selector(searcher)
 
-    def build(self, request: Request, *, n: int | None = None) -> ReadingList:
-        """The reading list for a request; `n` (when given) overrides the request's count."""
+    def build(
+        self, request: Request | str, *, n: int | None = None, for_me: bool = False
+    ) -> ReadingList:
+        """The reading list for a request (or a topic as typed, read offline); `n` and
+        `for_me`, when given, override what the request says."""
+        if isinstance(request, str):
+            request = read_offline(self.searcher.catalog, request, "reading_list")
+        if for_me:
+            request = request.model_copy(update={"for_me": True})
         n = n or request.n or DEFAULT_N
         topic = request.topic
         for_me = request.for_me

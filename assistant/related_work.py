@@ -21,7 +21,7 @@ from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.grouping import Group, group_papers, paper_text
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
-from assistant.request import Request
+from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.catalog import surname
@@ -193,30 +193,30 @@ class Drafter:
         self.embeddings = embeddings
         self.selector = Selector(searcher)
 
-    def own_work(self, request: Request, bar: float) -> list[Paper]:
-        """The researcher's papers on the request, most relevant first (at most 3)."""
-        mine = self.selector.relevance(request, self.profile.own_papers)
-        ranked = sorted((r, p.id, p) for p in self.profile.own_papers if (r := mine.get(p.id, 0.0)) >= bar)
-        return [p for _, _, p in reversed(ranked)][:3]
-
     def draft(
         self,
-        request: Request,
+        request: Request | str,
         *,
         paragraphs: int = 2,
         style: Style = "latex",
         headings: bool = False,
     ) -> Draft:
-        """Related-work paragraphs for the request; `headings` starts each paragraph
-        with its theme's name (\\paragraph{...} in LaTeX)."""
+        """Related-work paragraphs for the request (or a topic as typed, read offline);
+        `headings` starts each paragraph with its theme's name (\\paragraph{...} in LaTeX)."""
+        if isinstance(request, str):
+            request = read_offline(self.searcher.catalog, request, "related_work")
         if not (request.queries or request.abstract):
             raise ValueError("a draft needs a topic or an abstract")
         topic = request.topic or _first_words(request.abstract or request.text)
         limit = request.n or min(MAX_PAPERS, max(MIN_PAPERS, 5 * paragraphs))
-        own_ids = frozenset(p.id for p in self.profile.own_papers)
-        selection = self.selector.select(request, limit=limit, leave_out=own_ids)
+        mine = self.profile.own_papers
+        selection = self.selector.select(
+            request, limit=limit, leave_out=frozenset(p.id for p in mine), judge_too=mine
+        )
         chosen = selection.papers
-        own = self.own_work(request, selection.bar) if chosen else []
+        # The researcher's own papers on the topic (at most 3), positioned apart.
+        relevant = [p for p in mine if selection.judged.get(p.id, 0.0) >= selection.bar]
+        own = sorted(relevant, key=lambda p: -selection.judged[p.id])[:3] if chosen else []
         note = None
         if 0 < len(chosen) < MIN_PAPERS and request.n is None:
             note = f"Only {len(chosen)} papers in your corpus besides your own are close to this topic; the draft cites all of them."

@@ -27,6 +27,8 @@ from retrieval.query import STOPWORDS
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from retrieval.catalog import Catalog
+
 Task = Literal["ask", "reading_list", "related_work", "triage", "profile"]
 Audience = Literal["newcomer", "expert"]
 MAX_N = 50
@@ -485,6 +487,11 @@ class RequestReader:
             if expansion and expansion.lower() not in query.lower():
                 query = re.sub(rf"\b{re.escape(acronym)}s?\b", f"{acronym} ({expansion})", query, count=1)
         return query
+
+
+def read_offline(catalog: Catalog, text: str, task: Task | None = None) -> Request:
+    """A request read by the rules against a catalog (no LLM)."""
+    return RequestReader(CatalogTerms(catalog)).read_offline(text, task)
 
 
 def _with_parentheticals(parts: list[str]) -> list[str]:

@@ -57,6 +57,7 @@ class Selection:
     nearest: list[Scored] = field(default_factory=list)
     excluded: int = 0
     bar: float = 1.0  # the relevance a paper needed to be chosen
+    judged: dict[str, float] = field(default_factory=dict)  # papers judged, not chosen
 
     @property
     def empty(self) -> bool:
@@ -88,10 +89,12 @@ class Selector:
         limit: int,
         extra_queries: Sequence[str] = (),
         leave_out: frozenset[str] = frozenset(),
+        judge_too: Sequence[Paper] = (),
     ) -> Selection:
         """Up to `limit` papers for the request, best first. `extra_queries` join the
         search (the agenda's themes for a list 'for me'); `leave_out` are paper ids never
-        chosen (the researcher's own papers, when they are positioned apart)."""
+        chosen; `judge_too` are papers scored on the same scale but not chosen (the
+        researcher's own papers, positioned apart in a draft): see `Selection.judged`."""
         queries = list(dict.fromkeys([*request.queries, *extra_queries]))
         if not queries:
             return Selection([], [], request.constraints())
@@ -114,19 +117,20 @@ class Selector:
                 papers[paper.id] = paper
                 fused[paper.id] = fused.get(paper.id, 0.0) + weight / (RRF_K + rank)
                 found[paper.id] = found.get(paper.id, 0) + 1
-        scored, excluded = self._judge(request, queries, weights, list(papers.values()), fused, found)
+        extra = [p for p in judge_too if p.id not in papers]
+        for paper in extra:
+            fused.setdefault(paper.id, 0.0)
+            found.setdefault(paper.id, 0)
+        scored, excluded = self._judge(
+            request, queries, weights, [*papers.values(), *extra], fused, found, len(papers)
+        )
+        extra_ids = {p.id for p in extra}
+        judged = {s.paper.id: s.relevance for s in scored if s.paper.id in extra_ids}
+        scored = [s for s in scored if s.paper.id not in extra_ids]
         bar = self._bar(scored)
         chosen = [s.paper for s in scored if s.relevance >= bar][:limit]
         nearest = [] if chosen else scored[:NEAREST]
-        return Selection(chosen, queries, request.constraints(), nearest, excluded, bar)
-
-    def relevance(self, request: Request, papers: Sequence[Paper]) -> dict[str, float]:
-        """Each paper's relevance to the request, as `select` judges it."""
-        if not papers or self.searcher.embeddings is None or not request.queries:
-            return {}
-        vectors = self.searcher.embeddings.embed_documents(self._anchored(request, request.queries))
-        found = self.searcher.paper_vectors(papers)
-        return {pid: max(_cosine(vec, q) for q in vectors) for pid, vec in found.items()}
+        return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
 
     def _anchored(self, request: Request, queries: Sequence[str]) -> list[str]:
         weights = self._weights(request, queries)
@@ -165,6 +169,7 @@ class Selector:
         papers: list[Paper],
         fused: dict[str, float],
         found: dict[str, int],
+        searched: int,
     ) -> tuple[list[Scored], int]:
         """Score each candidate by meaning; drop those closer to an excluded subject."""
         if not papers:
@@ -173,13 +178,15 @@ class Selector:
         if embeddings is None:  # BM25 only: rank order is all there is
             order = sorted(papers, key=lambda p: -fused[p.id])
             return [Scored(p, 1.0, fused[p.id], found[p.id]) for p in order], 0
-        vectors = embeddings.embed_documents(self._anchored(request, queries) + list(request.exclude))
+        vectors = embeddings.embed_documents(
+            self._anchored(request, queries) + list(request.exclude)
+        )
         query_vecs, exclude_vecs = vectors[: len(queries)], vectors[len(queries) :]
-        paper_vecs = self.searcher.paper_vectors(papers)
-        best_rank = max(fused.values())
+        paper_vecs = {pid: _unit(v) for pid, v in self.searcher.paper_vectors(papers).items()}
+        best_rank = max(fused.values()) or 1.0
         # A curated list's own section for the topic vouches for its papers.
         named = self.searcher.hints.read(request.topic).topics if request.topic else frozenset()
-        scored: list[Scored] = []
+        direct: dict[str, tuple[float, list[float]]] = {}
         excluded = 0
         for paper in papers:
             vec = paper_vecs.get(paper.id)
@@ -187,9 +194,26 @@ class Selector:
                 continue
             sims = [_cosine(vec, q) for q in query_vecs]
             relevance = max(sims) + (self.calibration.topic_bonus if paper.topic in named else 0.0)
-            if any(_cosine(vec, x) >= relevance - self.calibration.exclude_margin for x in exclude_vecs):
+            margin = self.calibration.exclude_margin
+            if any(_cosine(vec, x) >= relevance - margin for x in exclude_vecs):
                 excluded += 1
                 continue
+            direct[paper.id] = (relevance, sims)
+        # Pseudo-relevance feedback: what the best few candidates share is what the
+        # request means; a look-alike that only shares its words ('data pruning' for
+        # 'data-free pruning') sits away from that centre. Only searched candidates
+        # (the first `searched` papers) form it.
+        searched_ids = [p.id for p in papers[:searched] if p.id in direct]
+        top = sorted(searched_ids, key=lambda pid: -direct[pid][0])[: self.calibration.feedback]
+        centre = _unit([sum(col) for col in zip(*(paper_vecs[pid] for pid in top), strict=True)]) if top else []
+        mix = self.calibration.feedback_weight if centre else 0.0
+        scored: list[Scored] = []
+        for paper in papers:
+            if paper.id not in direct:
+                continue
+            query_relevance, sims = direct[paper.id]
+            near_centre = _cosine(paper_vecs[paper.id], centre) if centre else 0.0
+            relevance = (1 - mix) * query_relevance + mix * near_centre
             # The fused rank breaks near-ties: agreement among the queries counts.
             score = relevance + self.calibration.rank_weight * fused[paper.id] / best_rank
             scored.append(Scored(paper, relevance, score, found[paper.id], tuple(sims)))
@@ -211,6 +235,11 @@ def _anchor(query: str, topic: str) -> str:
     if not topic or topic.casefold() in query.casefold():
         return query
     return f"{topic}: {query}"
+
+
+def _unit(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(x * x for x in vector))
+    return [x / norm for x in vector] if norm else list(vector)
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -256,13 +256,14 @@ def _ascii_word(text: str) -> str:
 
 
 def base_bibkey(paper: Paper) -> str:
-    """'Srinivas' + 2019 + 'Full-Gradient Representation ...' -> 'srinivas2019full'."""
+    """'Srinivas' + 2019 + 'Full-Gradient Representation ...' -> 'srinivas2019full';
+    with no author, the first title word and the year: 'compacter2021'."""
     author = _ascii_word(surname(paper.authors[0])) if paper.authors else ""
     words = [_ascii_word(w) for w in normalize_title(paper.title).split()]
     significant = [w for w in words if w and w not in _KEY_STOPWORDS]
     first = significant[0] if significant else (words[0] if words and words[0] else "paper")
     year = str(paper.year) if paper.year else ""
-    return f"{author or 'anon'}{year}{first}"
+    return f"{author}{year}{first}" if author else f"{first}{year}"
 
 
 _VALID_KEY = re.compile(r"^[A-Za-z0-9_:.+/-]+$")

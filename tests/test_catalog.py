@@ -91,7 +91,9 @@ def test_bibkey_is_surname_year_first_significant_word() -> None:
         title="Estimation of non-normalized models", authors=("Aapo Hyvärinen",), year=2005
     )
     assert base_bibkey(accented) == "hyvarinen2005estimation"
-    assert base_bibkey(Paper(title="The Lottery Ticket")) == "anonlottery"
+    # No author: the first title word and the year, never a made-up 'anon' author.
+    assert base_bibkey(Paper(title="The Lottery Ticket")) == "lottery"
+    assert base_bibkey(Paper(title="Compacter: Efficient Adapters", year=2021)) == "compacter2021"
 
 
 def test_colliding_bibkeys_get_letter_suffixes_and_stay_unique() -> None:

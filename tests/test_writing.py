@@ -35,7 +35,9 @@ from assistant.related_work import (
     keep_known_keys,
     render_markdown,
 )
-from assistant.selection import TopicMatcher, group_papers
+from assistant.grouping import group_papers
+from assistant.request import read_offline
+from assistant.selection import Selector
 from assistant.triage import triage
 from retrieval.catalog import build_catalog
 from retrieval.records import Paper, Source
@@ -59,29 +61,6 @@ def sample_catalog():  # type: ignore[no-untyped-def]
 
 
 # --- choosing papers -------------------------------------------------------------
-
-
-def test_topic_pairs_keep_data_pruning_out_of_data_free_pruning() -> None:
-    papers = [
-        _paper("Data-free Parameter Pruning for Deep Neural Networks", "We prune without data."),
-        _paper("Beyond neural scaling laws: beating power law scaling via data pruning"),
-        _paper("Pruning neural networks without any data by conserving synaptic flow"),
-        *[_paper(f"Filler paper {i} on pruning and data") for i in range(20)],
-    ]
-    matcher = TopicMatcher.build("data-free pruning", papers)
-    assert matcher.matches(papers[0])
-    assert not matcher.matches(papers[1])  # shares every word, not the compound
-    assert matcher.matches(papers[2])  # 'without any data' reads as data-free
-
-
-def test_topic_pairs_keep_model_collapse_out_of_neural_collapse() -> None:
-    papers = [
-        _paper("Prevalence of Neural Collapse during the terminal phase of training"),
-        _paper("AI models collapse when trained on recursively generated data", "Neural nets."),
-        *[_paper(f"Filler {i}: deep neural networks") for i in range(20)],
-    ]
-    matcher = TopicMatcher.build("neural collapse", papers)
-    assert matcher.matches(papers[0]) and not matcher.matches(papers[1])
 
 
 def test_groups_are_two_to_five_and_chronological() -> None:
@@ -260,14 +239,16 @@ def test_llm_reading_list_that_is_not_json_falls_back_to_offline(word_library: L
 def test_llm_draft_loses_unretrieved_keys_and_bib_matches_text(word_library: Library) -> None:
     searcher = word_library.searcher()
     profile = word_library.profile(searcher.catalog)
-    chosen = Drafter(searcher, profile).select("neural collapse")
+    chosen = Selector(searcher).select(
+        read_offline(searcher.catalog, "neural collapse", "related_work"), limit=15
+    ).papers
     a, b = chosen[0].bibkey, chosen[1].bibkey
     reply = (
         f"Neural collapse was first documented by \\citet{{{a}}}.\n\n"
         f"Later work \\citep{{{b},sorscher2022beyond}} studied it, as did \\citep{{made2023up}}."
     )
     drafter = Drafter(searcher, profile, llm=_fake(reply), embeddings=word_library.embeddings)
-    draft = drafter.draft(topic="neural collapse", paragraphs=2)
+    draft = drafter.draft("neural collapse", paragraphs=2)
     assert draft.mode == "llm" and len(draft.paragraphs) == 2
     assert set(draft.removed) == {"sorscher2022beyond", "made2023up"}
     text = "\n".join(draft.paragraphs)
@@ -369,7 +350,7 @@ def test_reading_list_for_me_ties_each_paper_to_a_theme(sample_library: Library)
 def test_related_work_on_data_free_pruning_cites_no_data_pruning(sample_library: Library) -> None:
     searcher = sample_library.searcher()
     drafter = Drafter(searcher, sample_library.profile(), embeddings=sample_library.embeddings)
-    draft = drafter.draft(topic="data-free pruning", paragraphs=1)
+    draft = drafter.draft("data-free pruning", paragraphs=1)
     keys = cite_keys("\n".join(draft.paragraphs))
     assert not DATA_PRUNING & set(keys)
     assert "tanaka2020pruning" in keys  # 'Pruning neural networks without any data'
@@ -381,7 +362,7 @@ def test_related_work_on_data_free_pruning_cites_no_data_pruning(sample_library:
 def test_every_citep_key_has_exactly_one_bib_entry(sample_library: Library, tmp_path: Path) -> None:
     searcher = sample_library.searcher()
     drafter = Drafter(searcher, sample_library.profile(), embeddings=sample_library.embeddings)
-    draft = drafter.draft(topic="neural collapse", paragraphs=2)
+    draft = drafter.draft("neural collapse", paragraphs=2)
     keys = cite_keys("\n".join(draft.paragraphs))
     assert 6 <= len(keys) <= 15
     entries = bibtexparser.parse_string(draft.bibtex).entries
@@ -546,7 +527,7 @@ def test_an_empty_llm_draft_is_an_error_not_an_empty_draft(word_library: Library
     searcher = word_library.searcher()
     drafter = Drafter(searcher, word_library.profile(searcher.catalog), llm=_fake("  "))
     with pytest.raises(EmptyAnswer):
-        drafter.draft(topic="neural collapse")
+        drafter.draft("neural collapse")
 
 
 def test_reference_lines_name_the_page_of_a_pdf_source() -> None:
