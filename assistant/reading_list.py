@@ -101,7 +101,7 @@ class ReadingList:
             "constraints": self.constraints,
             "searched": self.searched,
             "nearest": [
-                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.relevance, 3)}
+                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.direct, 3)}
                 for s in self.nearest
             ],
             "usage": self.usage.to_json() if self.usage else None,

@@ -96,7 +96,7 @@ class Draft:
             "constraints": self.constraints,
             "searched": self.searched,
             "nearest": [
-                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.relevance, 3)}
+                {"paper_id": s.paper.id, "title": s.paper.title, "relevance": round(s.direct, 3)}
                 for s in self.nearest
             ],
             "usage": self.usage.to_json() if self.usage else None,
@@ -109,7 +109,7 @@ class Draft:
         return head + "\n\n".join(self.paragraphs) + "\n"
 
     def to_markdown(self) -> str:
-        lines = ["# Related work", ""]
+        lines = [f"# Related work: {self.topic}", ""]
         if self.mode == "extractive":
             lines += [f"*{OFFLINE_LABEL}*", ""]
         if self.constraints:

@@ -102,11 +102,11 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
         "reading_list",
         re.compile(
             r"\breading[- ]?list\b|\bsyllabus\b|\bwhat to read\b|\bread(?:ing)? up on\b"
-            r"|\b(?:should|must|could|can|do) (?:i|we|she|he|they|you|[a-z]+ students?) (?:start )?(?:read|study)\b"
+            r"|\b(?:should|must|could|can|do) (?:i|we|she|he|they|you|(?:my |our |the |a )?(?:[a-z-]+ )?(?:students?|group|team|lab|class)) (?:start )?(?:read|study)\b"
             r"|\b(?:papers?|things) (?:i|we) should read\b|\bpapers? to read\b|\bmust[- ]reads?\b"
             r"|\bget (?:me |us |her |him |them )?up to speed\b"
-            r"|\b(?:recommend|suggest|give|find|list|collect|curate|send|gather|looking for|want)\b"
-            r"(?: [a-z0-9~-]+){0,4}? (?:papers|readings|references)\b"
+            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want)\b"
+            r"(?: [a-z0-9~-]+){0,5}? (?:papers|readings|references)\b"
             r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b",
             re.I,
         ),

@@ -45,6 +45,7 @@ class Scored:
     score: float  # relevance, with the fused rank breaking near-ties
     queries: int  # how many queries retrieved it
     sims: tuple[float, ...] = ()  # cosine with each query, in the request's order
+    direct: float = 1.0  # cosine with the closest query alone, before the feedback mix
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Selection:
         """One sentence for an empty result: what was searched and what came closest."""
         searched = "; ".join(f"“{q[:80]}”" for q in self.queries[:4]) or "nothing"
         if self.nearest:
-            near = "; ".join(f"{s.paper.title} ({s.relevance:.2f})" for s in self.nearest[:3])
+            near = "; ".join(f"{s.paper.title} ({s.direct:.2f})" for s in self.nearest[:3])
             return (
                 f"No paper in your corpus is close enough to this request. Searched: {searched}. "
                 f"Nearest: {near}. Try other words or fewer constraints."
@@ -125,10 +126,17 @@ class Selector:
             request, queries, weights, [*papers.values(), *extra], fused, found, len(papers)
         )
         extra_ids = {p.id for p in extra}
-        judged = {s.paper.id: s.relevance for s in scored if s.paper.id in extra_ids}
+        judged = {
+            s.paper.id: s.relevance
+            for s in scored
+            if s.paper.id in extra_ids and s.direct >= self.calibration.floor
+        }
         scored = [s for s in scored if s.paper.id not in extra_ids]
         bar = self._bar(scored)
-        chosen = [s.paper for s in scored if s.relevance >= bar][:limit]
+        # The floor is on the request's own cosine: the feedback mix would lift a few weak
+        # candidates that merely resemble each other.
+        floor = self.calibration.floor
+        chosen = [s.paper for s in scored if s.relevance >= bar and s.direct >= floor][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
 
@@ -216,17 +224,19 @@ class Selector:
             relevance = (1 - mix) * query_relevance + mix * near_centre
             # The fused rank breaks near-ties: agreement among the queries counts.
             score = relevance + self.calibration.rank_weight * fused[paper.id] / best_rank
-            scored.append(Scored(paper, relevance, score, found[paper.id], tuple(sims)))
+            scored.append(
+                Scored(paper, relevance, score, found[paper.id], tuple(sims), query_relevance)
+            )
         scored.sort(key=lambda s: -s.score)
         return scored, excluded
 
     def _bar(self, scored: list[Scored]) -> float:
-        """The relevance a paper needs: within a margin of the few best, above the floor."""
+        """The relevance a paper needs: within a margin of the few best."""
         if not scored:
             return 1.0
         ranked = sorted((s.relevance for s in scored), reverse=True)
         reference = ranked[min(self.calibration.reference, len(ranked)) - 1]
-        return max(self.calibration.floor, reference - self.calibration.margin)
+        return reference - self.calibration.margin
 
 
 def _anchor(query: str, topic: str) -> str:

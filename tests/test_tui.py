@@ -556,3 +556,20 @@ async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Pat
         assert next(m.raw for m in _messages(app)) == "First?"
         second = next(s for s in workspace.history.sessions() if s.id != first)
         assert [t.status for t in workspace.history.turns(second.id)] != ["complete"]
+
+
+async def test_a_request_in_words_runs_its_task(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """'Give me a reading list on X' typed in the chat runs the list, as /list X does."""
+    settings, _ = indexed
+    app = create_app(_workspace(settings, None, tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot, app)
+        await _type_and_wait(pilot, "Give me a reading list on attention")
+        routed = _messages(app)[-1]
+        assert routed.raw.startswith("# Reading list: attention")
+        assert routed.title == "Assistant · reading list"
+        assert list(app.query(SourceItem))  # its papers open from the sources panel
+        await _type_and_wait(pilot, "/list attention")
+        assert _messages(app)[-1].raw == routed.raw  # the same result as the slash command
+        await _type_and_wait(pilot, "Show me my research profile")
+        assert _messages(app)[-1].raw.startswith("# Suraj Srinivas")

@@ -108,7 +108,7 @@ def ask(
         path = write_text(out_file, answer.to_markdown() if fmt == "md" else answer.to_bibtex())
         err.print(f"Wrote {path}.")
     if json_out:
-        print_json(answer.to_json())
+        print_json({"task": "ask"} | answer.to_json())
         return
     if stream and answer.mode == "llm":
         out.print("\n")
