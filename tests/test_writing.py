@@ -27,6 +27,7 @@ from assistant.export import (
     resolve_output,
     write_text,
 )
+from assistant.grouping import group_papers
 from assistant.library import Library
 from assistant.profile import build_profile
 from assistant.reading_list import ReadingLister
@@ -36,7 +37,6 @@ from assistant.related_work import (
     keep_known_keys,
     render_markdown,
 )
-from assistant.grouping import group_papers
 from assistant.request import read_offline
 from assistant.selection import Selector
 from assistant.triage import triage
