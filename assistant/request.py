@@ -346,7 +346,10 @@ class RequestReader:
             return offline
         from assistant.request_llm import read_with_llm
 
-        return read_with_llm(self.llm, text, offline) or offline
+        read = read_with_llm(self.llm, text, offline)
+        if read is None:
+            return offline
+        return read if task is None else read.model_copy(update={"task": task})
 
     def read_offline(self, text: str, task: Task | None = None) -> Request:
         text = " ".join(text.split())

@@ -173,9 +173,16 @@ class Workspace:
     def read(self, text: str, task: Task | None = None) -> Request:
         """A request read into its task, queries and constraints (by the LLM when one is
         configured and its reply validates); `task` fixes the task when the caller knows it."""
+        return self._request_reader().read(text, task)
+
+    def read_offline(self, text: str, task: Task | None = None) -> Request:
+        """A request read by the rules alone, as offline mode reads it."""
+        return self._request_reader().read_offline(text, task)
+
+    def _request_reader(self) -> RequestReader:
         if self._reader is None:
             self._reader = RequestReader(CatalogTerms(self.searcher.catalog), llm=self.llm)
-        return self._reader.read(text, task)
+        return self._reader
 
     def reading_list(
         self, request: Request | str, *, n: int | None = None, for_me: bool = False
