@@ -32,7 +32,7 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval.parsers.pdf import read_pdf  # noqa: E402
+from retrieval.parsers.pdf import read_pdf
 
 
 def norm(text: str) -> str:
