@@ -148,6 +148,7 @@ def result_from_json(data: dict[str, Any]) -> ParseResult:
             bibkey=p["bibkey"],
             id=p["id"],
             bibkey_hint=p.get("bibkey_hint", ""),
+            origins=tuple((str(k), str(v)) for k, v in p.get("origins", ())),
         )
         for p in data["papers"]
     ]

@@ -333,6 +333,22 @@ def item_result(item: ZoteroItem, root: Path) -> tuple[ParseResult, str | None]:
         )
         if link is not None
     )
+    origins = [("title", "Zotero")]
+    for name, from_zotero, from_pdf in (
+        ("authors", item.authors, pdf_paper and pdf_paper.authors),
+        ("year", item.year, pdf_paper and pdf_paper.year),
+        ("venue", item.venue, pdf_paper and pdf_paper.venue),
+        ("abstract", item.abstract, pdf_paper and pdf_paper.abstract),
+    ):
+        if from_zotero:
+            origins.append((name, "Zotero"))
+        elif from_pdf and pdf_paper is not None:
+            pdf_origin = dict(pdf_paper.origins).get(name, "the PDF")
+            origins.append((name, f"{pdf_paper.sources[0].file}: {pdf_origin}"))
+    if item.tags:
+        origins.append(("keywords", "Zotero tags"))
+    if item.collections:
+        origins.append(("topic", "Zotero collections"))
     paper = Paper(
         title=item.title,
         authors=item.authors or (pdf_paper.authors if pdf_paper else ()),
@@ -343,6 +359,7 @@ def item_result(item: ZoteroItem, root: Path) -> tuple[ParseResult, str | None]:
         topic="; ".join(item.collections) or None,
         sources=(source, *(pdf_paper.sources if pdf_paper else ())),
         links=links,
+        origins=tuple(origins),
     )
     return ParseResult(papers=[paper], sections=sections), "; ".join(problems) or None
 

@@ -84,6 +84,16 @@ def test_items_read_with_zotero_metadata_and_the_trash_left_out(library: Path) -
     assert lottery.topic == "Deep learning/pruning"
     assert [link.url for link in lottery.links] == ["https://doi.org/10.1/ltr"]
     assert papers["Attention Is All You Need"].venue == "NeurIPS"
+    assert dict(lottery.origins)["abstract"] == "Zotero"
+    assert dict(lottery.origins)["topic"] == "Zotero collections"
+
+
+def test_field_origins_survive_the_manifest(library: Path) -> None:
+    from retrieval.manifest import result_from_json, result_to_json
+
+    [loaded] = [f for f in load_corpus([library]).files if f.file == "zotero:I0000001"]
+    again = result_from_json(result_to_json(loaded.result))
+    assert again.papers[0].origins == loaded.result.papers[0].origins != ()
 
 
 def test_the_pdf_full_text_is_attached_by_page_under_the_zotero_title(library: Path) -> None:

@@ -241,7 +241,7 @@ def paper(
             f"No paper has the id or BibTeX key '{key}'.{tip} List them with `ra papers`."
         )
     if json_out:
-        print_json(paper_detail_json(found))
+        print_json({**paper_detail_json(found), "origins": dict(found.origins)})
         return
     out.print(f"[bold]{escape(found.title)}[/]", highlight=False)
     rows = [
@@ -263,6 +263,15 @@ def paper(
         if value:
             grid.add_row(name, escape(value))
     out.print(grid)
+    if found.origins:
+        out.print()
+        out.print("[bold]Where each field came from[/]")
+        origins = Table.grid(padding=(0, 2))
+        origins.add_column(style="dim")
+        origins.add_column()
+        for name, origin in found.origins:
+            origins.add_row(name, escape(origin))
+        out.print(origins)
     if found.abstract:
         out.print()
         out.print(escape(found.abstract), highlight=False)

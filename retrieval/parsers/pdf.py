@@ -102,6 +102,7 @@ def read_pdf(data: bytes, file: str) -> PdfReading:
                 venue=meta.venue,
                 abstract=meta.abstract,
                 sources=(Source(file, 1, page=meta.title_page),),
+                origins=tuple(meta.origins.items()),
             )
         )
     read = sum(1 for page in pages if page.lines)
