@@ -95,6 +95,16 @@ def test_sections_are_located_by_heading_and_page() -> None:
     assert all("arXiv" not in s.text for s in result.sections)  # the margin stamp
 
 
+def test_a_pdf_chunk_is_titled_by_paper_and_section_and_keeps_its_page() -> None:
+    from retrieval.chunking import section_chunks
+
+    result = pdf.parse_pdf(_layout_paper(), "sparse.pdf")
+    fail_overs = next(s for s in result.sections if s.heading_path[-1] == "2.9 Fail-overs")
+    [chunk] = section_chunks(fail_overs)
+    assert chunk.title == f"{TITLE} › 2.9 Fail-overs"
+    assert chunk.page == 2 and chunk.file == "sparse.pdf"
+
+
 def test_two_columns_written_line_by_line_are_read_column_by_column() -> None:
     left = [
         Run(f"Left column sentence number {i} goes on here.", 72, 700 - 12 * i) for i in range(10)
