@@ -362,3 +362,50 @@ def test_the_loader_skips_broken_pdfs_with_the_reason(tmp_path: Path) -> None:
     reasons = {s.file: s.reason for s in loaded.skipped}
     assert reasons["cut.pdf"].startswith("is not a readable PDF (truncated or damaged)")
     assert "encrypted" in reasons["secret.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        (
+            ["Murali Kodialam, Associate Member, IEEE, T. V. Lakshman, Fellow, IEEE, and",
+             "Sudipta Sengupta, Senior Member, IEEE"],
+            ("Murali Kodialam", "T. V. Lakshman", "Sudipta Sengupta"),
+        ),
+        (["Giuseppe DeCandia, Deniz Hastorun, Avinash", "Lakshman, Alex Pilchin"],
+         ("Giuseppe DeCandia", "Deniz Hastorun", "Avinash Lakshman", "Alex Pilchin")),
+        (["Irene Lopatovskaa, Ioannis Arapakisb,∗", "aPratt SILS, New York", "bDepartment of Computing"],
+         ("Irene Lopatovska", "Ioannis Arapakis")),
+        (["Chaoran Yang John Mellor-Crummey", "{chaoran, johnmc}@rice.edu"],
+         ("Chaoran Yang", "John Mellor-Crummey")),
+        (["Al Demers, Robbert van Renesse †", "Cornell University, Ithaca, NY, USA"],
+         ("Al Demers", "Robbert van Renesse")),
+        (["David Chaum", "Centre for Mathematics, Kruislan 413, Amsterdam, The Netherlands"],
+         ("David Chaum",)),
+    ],
+)  # fmt: skip
+def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) -> None:
+    from retrieval.parsers.pdf_authors import parse_authors
+
+    assert parse_authors(lines) == names
+
+
+@pytest.mark.parametrize(
+    ("texts", "year"),
+    [
+        (["Journal of Things, Vol. 32, No. 2, April 1985", "Received March 1983"], 1985),
+        (["Proceedings of the 20th VLDB Conference", "Santiago, Chile, 1994"], 1994),
+        (["February 6, 2006", "arXiv:0601.00001"], 2006),
+        (["arXiv:math/9404236v1 [math.HO]"], 1994),
+        (["© 2008 IEEE"], 2008),
+        (["SOSP'03, Bolton Landing"], 2003),
+        (["Accessed Sat Jul 06 21:36:50 EDT 2013"], None),
+    ],
+)
+def test_the_year_follows_the_order_of_trust(texts: list[str], year: int | None) -> None:
+    from retrieval.parsers.pdf_lines import Line, PageLines
+    from retrieval.parsers.pdf_years import find_year
+
+    lines = tuple(Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, 1) for i, t in enumerate(texts))
+    found = find_year([PageLines(1, 612, 792, lines)], 1, {})
+    assert (found[0] if found else None) == year

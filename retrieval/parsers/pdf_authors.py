@@ -106,7 +106,7 @@ def parse_authors(lines: Sequence[str], *, metadata: bool = False) -> tuple[str,
     keys = {m.group(1) for line in lines if (m := _AFFILIATION_KEY.match(line))}
     rows: list[list[str]] = []
     for line in lines:
-        if "@" in line or (_AFFILIATION_KEY.match(line) and _AFFILIATION.search(line)):
+        if "@" in line or _AFFILIATION_KEY.match(line):  # "aPratt SILS, New York"
             continue
         line = _DIGIT_MARKS.sub(",", _GRADES.sub(",", line))
         pieces = [re.sub(r"^(?:and|AND)\s+", "", p.strip()) for p in _SEPARATORS.split(line)]
