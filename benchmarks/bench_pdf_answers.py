@@ -4,8 +4,8 @@ cite the page it is printed on?
     python benchmarks/bench_pdf_answers.py DIR QUESTIONS [--data-dir PATH [--no-index]]
 
 QUESTIONS is JSON lines {"file", "question", "fact", "page"} (../shared/pdfs/
-questions.jsonl). DIR is indexed with `ra index` into a fresh data directory (or the one
-given), then each question goes through the same Asker as `ra ask`, with no LLM.
+questions.jsonl). The PDFs of DIR are indexed with `ra index` into a fresh data directory
+(or the one given), then each question goes through the same Asker as `ra ask`, with no LLM.
 A question counts when the normalised fact occurs in the answer text and one of the
 answer's citations is a chunk of that file on that page; both parts are also reported
 on their own.
@@ -35,7 +35,9 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ra-pdf-bench-"))
     os.environ["RA_DATA_DIR"] = str(data_dir)
-    os.environ["RA_CORPUS"] = str(args.dir.resolve())
+    # Only the PDFs: a README beside them (as in ../shared/pdfs) quotes some facts.
+    pdfs = sorted(str(p.resolve()) for p in args.dir.iterdir() if p.suffix.lower() == ".pdf")
+    os.environ["RA_CORPUS"] = os.pathsep.join(pdfs)
     for key in ("OPENAI_API_KEY", "RA_LLM_BASE_URL", "RA_LLM_MODEL"):
         os.environ.pop(key, None)  # offline answers only
     if not args.no_index:
