@@ -409,3 +409,15 @@ def test_the_year_follows_the_order_of_trust(texts: list[str], year: int | None)
     lines = tuple(Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, 1) for i, t in enumerate(texts))
     found = find_year([PageLines(1, 612, 792, lines)], 1, {})
     assert (found[0] if found else None) == year
+
+
+def test_a_venue_line_gives_the_venue_without_its_page_number() -> None:
+    from retrieval.parsers.pdf_lines import Line, PageLines
+    from retrieval.parsers.pdf_years import find_year
+
+    line = Line("To appear in OSDI 2006 1", 72, 300, 40, 48, 9, 1)
+    assert find_year([PageLines(1, 612, 792, (line,))], 1, {}) == (
+        2006,
+        "OSDI 2006",
+        "venue line on page 1: 'To appear in OSDI 2006 1'",
+    )

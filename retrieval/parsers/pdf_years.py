@@ -105,4 +105,5 @@ def _venue_year(text: str) -> int | None:
 
 def _venue_name(text: str) -> str | None:
     text = re.sub(r"^(?:to appear in|appeared in|published in)\s+", "", text.strip(), flags=re.I)
+    text = re.sub(r"\s+\d{1,3}$", "", text)  # a running footer's page number: 'OSDI 2006 1'
     return text[:160] or None
