@@ -145,8 +145,14 @@ def _paragraph_units(text: str, limit: int) -> Iterator[str]:
 
 
 def section_chunks(section: Section) -> list[Chunk]:
-    """Profile sections split on paragraphs; documents with the recursive splitter."""
+    """Profile sections split on paragraphs; documents with the recursive splitter.
+
+    A PDF section (one with a page) is titled 'Paper title › 2.9 Fail-overs', so a
+    citation reads as the place in the paper a reader would turn to.
+    """
     heading = section.heading
+    if section.source.page is not None:
+        heading = " › ".join(section.heading_path)
     if section.kind == "profile":
         pieces = split_paragraphs(section.text, PROFILE_CHUNK_CHARS)
     else:

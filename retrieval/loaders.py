@@ -4,6 +4,8 @@ A bad file never stops a run: it becomes a `Skipped` with a reason a user can ac
 on, and the other files still load. Specialised parsers (awesome list, daily feed,
 publication page, research statement, CV) recognise their files by content and run
 before the generic ones (Markdown, plain text, BibTeX, PDF), which go by extension.
+A corpus root that is a Zotero data directory (it holds zotero.sqlite) is read as a
+library by `retrieval.zotero`, one loaded entry per item, instead of file by file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from retrieval import zotero
 from retrieval.parsers import (
     ParseError,
     awesome_list,
@@ -175,7 +178,18 @@ def load_corpus(
     hash is unchanged is not parsed again.
     """
     out = LoadResult()
-    for item in iter_files(roots):
+    for root in roots:
+        if zotero.is_library(root):
+            _load_zotero(root, out, cache)
+            continue
+        _load_files(root, out, max_file_mb, cache)
+    return out
+
+
+def _load_files(
+    root: Path, out: LoadResult, max_file_mb: float, cache: Mapping[str, Cached] | None
+) -> None:
+    for item in iter_files([root]):
         if isinstance(item, Skipped):
             out.skipped.append(item)
             continue
@@ -186,7 +200,44 @@ def load_corpus(
             out.skipped.append(loaded)
         else:
             out.files.append(loaded)
-    return out
+
+
+def _load_zotero(root: Path, out: LoadResult, cache: Mapping[str, Cached] | None) -> None:
+    """Each item of a Zotero library as one loaded 'file' keyed by its item key, reusing
+    what an earlier run read when the item and its attachments are unchanged."""
+    db = root / zotero.DATABASE
+    try:
+        items = zotero.read_items(root)
+        st = db.stat()
+    except zotero.ZoteroError as exc:
+        out.skipped.append(Skipped(str(db), str(exc)))
+        return
+    except OSError as exc:
+        out.skipped.append(Skipped(str(db), f"cannot be read ({_os_reason(exc)})"))
+        return
+    for item in items:
+        path = db.parent / f"{zotero.DATABASE}#{item.key}"
+        name = f"zotero:{item.key}"
+        digest = item.fingerprint()
+        cached = cache.get(str(path.absolute())) if cache else None
+        if cached is not None and cached.sha256 == digest:
+            result, note, reused = cached.result, cached.note, True
+        else:
+            result, note = zotero.item_result(item, root)
+            reused = False
+        out.files.append(
+            LoadedFile(
+                file=name,
+                path=path,
+                parser=zotero.NAME,
+                sha256=digest,
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                result=result,
+                note=note,
+                reused=reused,
+            )
+        )
 
 
 def load_file(

@@ -21,7 +21,7 @@ from retrieval.records import Link, Paper, ParseResult, Section, Source
 MANIFEST_VERSION = 1
 # Bump when any parser's output changes: parses cached under another version are not
 # reused, so an upgraded `ra` re-reads the corpus (and re-embeds only changed chunks).
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 
 @dataclass
@@ -148,6 +148,7 @@ def result_from_json(data: dict[str, Any]) -> ParseResult:
             bibkey=p["bibkey"],
             id=p["id"],
             bibkey_hint=p.get("bibkey_hint", ""),
+            origins=tuple((str(k), str(v)) for k, v in p.get("origins", ())),
         )
         for p in data["papers"]
     ]

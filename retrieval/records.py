@@ -63,6 +63,9 @@ class Paper:
     # The citation key the user's own .bib gave this paper; the catalog keeps it as the
     # paper's bibkey when no other paper claims it, so drafts cite the user's keys.
     bibkey_hint: str = ""
+    # (field, where it was read), e.g. ('year', "venue line on page 1: 'OSDI 2006'"), for
+    # `ra paper`; set by readers that choose between sources (PDF layout, Zotero).
+    origins: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -8,11 +8,40 @@ objects come in a fixed order: catalog, page tree, font, then page and content p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 _ID = b"0123456789abcdef"
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A line of text placed on the page: left x and baseline y in points, font size,
+    and turned 90 degrees (an arXiv margin stamp) when `rotated`."""
+
+    text: str
+    x: float
+    y: float
+    size: float = 10.0
+    rotated: bool = False
+
+
+def make_layout_pdf(pages: list[list[Run]], title: str | None = None) -> bytes:
+    """A PDF whose pages show the given runs, in the given order in the content stream
+    (so a test can interleave two columns the way some producers write them)."""
+    streams = []
+    for runs in pages:
+        ops = []
+        for run in runs:
+            matrix = "0 1 -1 0" if run.rotated else "1 0 0 1"
+            ops.append(
+                f"BT /F1 {run.size:g} Tf {matrix} {run.x:g} {run.y:g} Tm ({_escape(run.text)}) Tj ET"
+            )
+        streams.append("\n".join(ops))
+    return _write(streams, title, None, aes_declared=False)
 
 
 def make_pdf(
@@ -28,16 +57,27 @@ def make_pdf(
     password (as many publishers' PDFs do) while the streams stay plain: enough for a
     reader to ask for AES support before it shows any text.
     """
+    streams = []
+    for lines in pages:
+        ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
+        ops.extend(f"({_escape(line)}) Tj T*" for line in lines)
+        ops.append("ET")
+        streams.append("\n".join(ops))
+    return _write(streams, title, author, aes_declared=aes_declared)
+
+
+def _write(
+    streams: list[str], title: str | None, author: str | None, *, aes_declared: bool
+) -> bytes:
+    """The file around the pages' content streams, objects in a fixed order."""
+    pages = streams
     objects: list[bytes] = []
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for i, lines in enumerate(pages):
-        ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
-        ops.extend(f"({_escape(line)}) Tj T*" for line in lines)
-        ops.append("ET")
-        stream = "\n".join(ops).encode("latin-1")
+    for i, content in enumerate(streams):
+        stream = content.encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()

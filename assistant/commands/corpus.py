@@ -99,11 +99,38 @@ def corpus_summary(catalog: Catalog) -> dict[str, Any]:
             name: sum(1 for p in catalog.papers if test(p)) for name, test in MISSING_FIELDS.items()
         },
         "multi_source": sum(1 for p in catalog.papers if len({s.file for s in p.sources}) > 1),
+        "pdf_fields": pdf_fields(catalog),
         "skipped": [{"file": s.file, "reason": s.reason} for s in catalog.skipped],
         "near_duplicates": [
             {"first": _brief(d.first), "second": _brief(d.second)} for d in catalog.near_duplicates
         ],
     }
+
+
+PDF_FIELDS = ("title", "authors", "year", "venue", "abstract")
+
+
+def pdf_fields(catalog: Catalog) -> list[dict[str, Any]]:
+    """Per PDF file, which metadata fields its paper has (False for all when no title was
+    found, so no paper was made): what `ra corpus` shows for a library of PDFs."""
+    pdfs = [f.file for f in catalog.files if f.parser == "pdf"]
+    by_file: dict[str, Paper] = {}
+    for p in catalog.papers:
+        for source in p.sources:
+            if source.page is not None:
+                by_file.setdefault(source.file, p)
+    rows = []
+    for file in pdfs:
+        found = by_file.get(file)
+        values = {
+            "title": found.title if found else None,
+            "authors": found.authors if found else (),
+            "year": found.year if found else None,
+            "venue": found.venue if found else None,
+            "abstract": found.abstract if found else None,
+        }
+        rows.append({"file": file, **{name: bool(values[name]) for name in PDF_FIELDS}})
+    return rows
 
 
 def _brief(paper: Paper) -> dict[str, Any]:
@@ -136,6 +163,14 @@ def corpus(
     for f in summary["files"]:
         files.add_row(f["file"], f["parser"], str(f["papers"]), str(f["sections"]))
     out.print(files)
+    if summary["pdf_fields"]:
+        fields = Table(title="Fields read from each PDF", title_justify="left")
+        fields.add_column("file")
+        for name in PDF_FIELDS:
+            fields.add_column(name, justify="center")
+        for row in summary["pdf_fields"]:
+            fields.add_row(row["file"], *("yes" if row[n] else "-" for n in PDF_FIELDS))
+        out.print(fields)
     if summary["multi_source"]:
         out.print(f"{summary['multi_source']} papers appear in more than one file and were merged.")
     topics = Table(title="Papers per topic", title_justify="left")
@@ -206,7 +241,7 @@ def paper(
             f"No paper has the id or BibTeX key '{key}'.{tip} List them with `ra papers`."
         )
     if json_out:
-        print_json(paper_detail_json(found))
+        print_json({**paper_detail_json(found), "origins": dict(found.origins)})
         return
     out.print(f"[bold]{escape(found.title)}[/]", highlight=False)
     rows = [
@@ -228,6 +263,15 @@ def paper(
         if value:
             grid.add_row(name, escape(value))
     out.print(grid)
+    if found.origins:
+        out.print()
+        out.print("[bold]Where each field came from[/]")
+        origins = Table.grid(padding=(0, 2))
+        origins.add_column(style="dim")
+        origins.add_column()
+        for name, origin in found.origins:
+            origins.add_row(name, escape(origin))
+        out.print(origins)
     if found.abstract:
         out.print()
         out.print(escape(found.abstract), highlight=False)

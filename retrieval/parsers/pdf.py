@@ -1,61 +1,39 @@
-"""PDFs via pypdf: one document section per page, and a `Paper` for the PDF itself when
-its title can be found.
+"""PDFs: clean text located by section and page, and a `Paper` read from the first pages.
 
-The title is the metadata /Title unless that is junk ('untitled', 'Microsoft Word -
-draft.docx', a file name), else the first substantial line of page 1. Authors come
-from /Author, the abstract from the text after an 'Abstract' heading on page 1.
+PDFium (pypdfium2) reads the text with each line's place and size; `pdf_layout`
+turns the lines into headings and paragraphs in reading order, and `pdf_metadata`
+reads the title, authors, year, venue and abstract the way a researcher would. The
+text is cut into one section per heading and page, so a passage is cited as
+'Title > 2.9 Fail-overs' on the page it is printed on.
 
-A damaged, truncated or encrypted file raises `ParseError` with a sentence, never a
-pypdf traceback. A file cut short (a download that stopped) gets one more try with a
-stand-in trailer, so the pages that survived are still read; a page whose text
-cannot be extracted is skipped. `parse_pdf_with_note` says when either happened.
-
-Simplified on purpose: no OCR and no layout analysis (two-column text comes out in
-pypdf's order); a title broken over two lines keeps its first line; no year or venue
-is guessed; only an empty user password is tried on an encrypted file.
+Damaged files: PDFium repairs most of them; a file cut before its trailer gets one
+more try with a stand-in trailer; what PDFium still cannot open goes to the pypdf
+reader (`pdf_pypdf`), which recovers the pages that survived. Either way a broken
+file fails with a `ParseError` sentence, never a traceback, and `parse_pdf_with_note`
+says when a file was read only in part.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
+import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.parsers import ParseError
+from retrieval.parsers import ParseError, pdf_pypdf
+from retrieval.parsers.pdf_layout import Block, blocks, body_size
+from retrieval.parsers.pdf_lines import PDFIUM_LOCK, PageLines, read_lines
+from retrieval.parsers.pdf_metadata import PdfMetadata, read_metadata
+from retrieval.parsers.pdf_text import clean
 from retrieval.records import Paper, ParseResult, Section, Source
-from retrieval.text import collapse_spaces
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    import pypdfium2
 
 NAME = "pdf"
 MAGIC = b"%PDF-"
-DAMAGED = "is not a readable PDF (truncated or damaged)"
-ENCRYPTED = "is an encrypted PDF that needs a password: save an unencrypted copy to index it"
-NEEDS_AES = (
-    "is an AES-encrypted PDF, which needs the 'cryptography' package to open: "
-    "install it or save an unencrypted copy"
-)
-_JUNK_TITLE = re.compile(
-    r"^(?:untitled|title|paper|main|manuscript|draft|document\d*|slide \d+|"
-    r"microsoft (?:word|powerpoint)\b.*|.*\.(?:docx?|pdf|tex|dvi|ps|pptx?))$",
-    re.I,
-)
-# Lines at the top of page 1 that are not the title: arXiv stamps, venue banners.
-_NOT_TITLE = re.compile(
-    r"arxiv|preprint|under review|published as|proceedings|to appear|accepted|copyright|"
-    r"©|https?:|www\.|doi|issn|isbn|licen[cs]e",
-    re.I,
-)
-_ABSTRACT = re.compile(r"^[ \t]*abstract\b[ \t]*[.:\u2014\u2013-]?[ \t]*", re.I | re.M)
-_ABSTRACT_END = re.compile(
-    r"\n[ \t]*(?:(?:\d+(?:\.\d*)?|I\.?)[ \t]*)?(?:introduction|keywords|index terms)\b", re.I
-)
-_MAX_ABSTRACT_CHARS = 2500
+DAMAGED = pdf_pypdf.DAMAGED
+ENCRYPTED = pdf_pypdf.ENCRYPTED
 # The catalog object of a file, wherever it sits; bounded so the scan stays linear.
 _CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,500}?/Type\s*/Catalog\b", re.S)
 
@@ -67,162 +45,160 @@ def detect(data: str | bytes, path: Path) -> bool:
 
 
 def parse_pdf(data: bytes, file: str) -> ParseResult:
-    """Page sections and, when a title is found, a `Paper` for the PDF itself."""
+    """Sections by heading and page and, when a title is found, a `Paper` for the PDF."""
     return parse_pdf_with_note(data, file)[0]
 
 
 def parse_pdf_with_note(data: bytes, file: str) -> tuple[ParseResult, str | None]:
     """As `parse_pdf`, with a note for the user when the file was read only in part.
 
-    A PDF cut short after two of its four pages -> (two page sections, 'looks cut short
-    or damaged: read the 2 pages of text that survived').
+    A PDF cut short after two of its four pages -> (its sections, 'looks cut short or
+    damaged: read the 2 pages of text that survived').
     """
-    from pypdf.errors import DependencyError
+    result = read_pdf(data, file)
+    return result.parsed, result.note
 
-    with _quiet_pypdf():
-        reader, repaired = _open(data)
+
+@dataclasses.dataclass
+class PdfReading:
+    """Everything read from one PDF: the parse result, a note, and the metadata with the
+    origin of each field (None when the pypdf fallback read the file)."""
+
+    parsed: ParseResult
+    note: str | None
+    metadata: PdfMetadata | None
+    pages: int
+
+
+def read_pdf(data: bytes, file: str) -> PdfReading:
+    """Read `data` (the bytes of a PDF named `file`) with PDFium, or pypdf if it must."""
+    with PDFIUM_LOCK:
+        opened = _open(data)
+        if opened is None:
+            parsed, note = pdf_pypdf.parse_with_note(data, file)
+            return PdfReading(parsed, note, None, len(parsed.sections))
+        doc, repaired = opened
         try:
-            pages = list(reader.pages)
-        except Exception:  # a broken page tree: nothing to walk
-            raise ParseError(DAMAGED) from None
-        texts: list[tuple[int, str]] = []
-        unreadable = 0
-        for number, page in enumerate(pages, 1):
-            try:
-                text = (page.extract_text() or "").strip()
-            except DependencyError:  # pypdf opens AES files but cannot decrypt them alone
-                raise ParseError(NEEDS_AES) from None
-            except Exception:  # one broken page must not lose the others
-                unreadable += 1
-                continue
-            if text:
-                texts.append((number, text))
-        title = _title(reader, texts[0][1] if texts else "")
-        authors = _split_authors(_meta(reader, "author") or "")
-    if not texts:
+            pages, unreadable, total = _read_pages(doc)
+            info = _info(doc)
+        finally:
+            doc.close()
+    if not any(page.lines for page in pages):
         if repaired or unreadable:
             raise ParseError(f"{DAMAGED}: no page could be read")
         raise ParseError("is a PDF with no extractable text (scanned pages need OCR first)")
-    heading = title or Path(file).stem
-    sections = [Section((heading, f"page {n}"), text, Source(file, 1, page=n)) for n, text in texts]
+    body = body_size(pages)
+    doc_blocks = blocks(pages, body)
+    meta = read_metadata(pages, doc_blocks, info, body)
+    heading = meta.title or Path(file).stem
+    sections = _sections(doc_blocks, heading, file)
     papers = []
-    if title:
-        first = texts[0][1] if texts[0][0] == 1 else ""
+    if meta.title:
         papers.append(
             Paper(
-                title=title,
-                authors=authors,
-                abstract=_abstract(first),
-                sources=(Source(file, 1, page=1),),
+                title=meta.title,
+                authors=meta.authors,
+                year=meta.year,
+                venue=meta.venue,
+                abstract=meta.abstract,
+                sources=(Source(file, 1, page=meta.title_page),),
+                origins=tuple(meta.origins.items()),
             )
         )
+    read = sum(1 for page in pages if page.lines)
     note = None
     if repaired:
-        note = f"looks cut short or damaged: read the {_pages(len(texts))} of text that survived"
+        note = f"looks cut short or damaged: read the {_pages(read)} of text that survived"
     elif unreadable:
-        note = f"{unreadable} of {_pages(len(pages))} could not be read"
-    return ParseResult(papers=papers, sections=sections), note
+        note = f"{unreadable} of {_pages(total)} could not be read"
+    return PdfReading(ParseResult(papers=papers, sections=sections), note, meta, total)
 
 
 def _pages(count: int) -> str:
     return f"{count} page" if count == 1 else f"{count} pages"
 
 
-def _open(data: bytes) -> tuple[PdfReader, bool]:
-    """A reader for `data`, and whether it needed a stand-in trailer to open."""
-    from pypdf.errors import DependencyError
+def _open(data: bytes) -> tuple[pypdfium2.PdfDocument, bool] | None:
+    """A PDFium document and whether it needed a stand-in trailer, or None when PDFium
+    cannot open the file at all (the pypdf reader gets a try then)."""
+    import pypdfium2
 
-    try:
-        return _reader(data), False
-    except ParseError:
-        raise
-    except DependencyError:
-        raise ParseError(NEEDS_AES) from None
-    except Exception:  # pypdf raises many types on damaged files; all mean the same
-        pass
-    catalogs = list(_CATALOG.finditer(data))
-    if not catalogs:
-        raise ParseError(DAMAGED) from None
-    number, generation = catalogs[-1].groups()
-    trailer = b"\ntrailer\n<< /Root %s %s R >>\nstartxref\n0\n%%%%EOF\n" % (number, generation)
-    try:
-        return _reader(data + trailer), True
-    except ParseError:
-        raise
-    except Exception:
-        raise ParseError(DAMAGED) from None
-
-
-def _reader(data: bytes) -> PdfReader:
-    """An open reader with its pages found, decrypted with the empty password if need be."""
-    from pypdf import PasswordType, PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-        raise ParseError(ENCRYPTED)
-    if len(reader.pages) == 0:
-        raise ParseError(f"{DAMAGED}: it has no pages")
-    return reader
-
-
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs a warning for every flaw it works around; the user gets one note instead."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _meta(reader: PdfReader, name: str) -> str | None:
-    try:
-        meta = reader.metadata
-        value = getattr(meta, name, None) if meta else None
-    except Exception:  # a damaged /Info dictionary is no reason to lose the pages
-        return None
-    return collapse_spaces(str(value)) if value else None
-
-
-def _title(reader: PdfReader, first_page: str) -> str | None:
-    """The metadata title unless it is junk, else the first title-like line of page 1."""
-    meta = _meta(reader, "title")
-    if meta and len(meta) > 5 and not _JUNK_TITLE.match(meta):
-        return meta
-    for line in first_page.splitlines()[:20]:
-        line = collapse_spaces(line)
-        visible = line.replace(" ", "")
-        if (
-            12 <= len(line) <= 250
-            and " " in line
-            and sum(ch.isalpha() for ch in visible) >= 0.6 * len(visible)
-            and not _NOT_TITLE.search(line)
-        ):
-            return line
+    for attempt, blob in enumerate((data, _with_trailer(data))):
+        if blob is None:
+            break
+        try:
+            doc = pypdfium2.PdfDocument(blob)
+        except pypdfium2.PdfiumError as exc:
+            if "password" in str(exc).lower():
+                raise ParseError(ENCRYPTED) from None
+            continue
+        if len(doc) == 0:
+            doc.close()
+            raise ParseError(f"{DAMAGED}: it has no pages")
+        # PDFium repairs small flaws silently; only a stand-in trailer is worth a note.
+        return doc, attempt == 1
     return None
 
 
-def _split_authors(meta: str) -> tuple[str, ...]:
-    """'Ann Author; Bob Author' or 'Ann Author, Bob Author and Cy Author' -> names;
-    'Srinivas, Suraj' -> ('Suraj Srinivas',)."""
-    names: list[str] = []
-    for part in re.split(r"\s*;\s*|\s+and\s+|\s*&\s*", meta):
-        pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
-        if len(pieces) == 2 and " " not in pieces[0]:  # 'Last, First'
-            names.append(f"{pieces[1]} {pieces[0]}")
-        else:
-            names.extend(pieces)
-    return tuple(names)
-
-
-def _abstract(first_page: str) -> str | None:
-    """The text after an 'Abstract' heading, up to the introduction or keywords."""
-    match = _ABSTRACT.search(first_page)
-    if not match:
+def _with_trailer(data: bytes) -> bytes | None:
+    """`data` with a trailer naming its last catalog, for a file cut before its own."""
+    catalogs = list(_CATALOG.finditer(data))
+    if not catalogs:
         return None
-    body = first_page[match.end() :]
-    end = _ABSTRACT_END.search(body)
-    body = body[: end.start()] if end else body[:_MAX_ABSTRACT_CHARS]
-    return collapse_spaces(body)[:_MAX_ABSTRACT_CHARS] or None
+    number, generation = catalogs[-1].groups()
+    return data + b"\ntrailer\n<< /Root %s %s R >>\nstartxref\n0\n%%%%EOF\n" % (number, generation)
+
+
+def _read_pages(doc: pypdfium2.PdfDocument) -> tuple[list[PageLines], int, int]:
+    """Each page's cleaned lines, how many pages failed, and the page count."""
+    pages: list[PageLines] = []
+    unreadable = 0
+    total = len(doc)
+    for index in range(total):
+        try:
+            page = doc[index]
+            try:
+                lines = read_lines(page, index + 1)
+            finally:
+                page.close()
+        except Exception:  # one broken page must not lose the others
+            unreadable += 1
+            continue
+        cleaned = (dataclasses.replace(ln, text=clean(ln.text)) for ln in lines.lines)
+        pages.append(dataclasses.replace(lines, lines=tuple(ln for ln in cleaned if ln.text)))
+    return pages, unreadable, total
+
+
+def _info(doc: pypdfium2.PdfDocument) -> dict[str, str]:
+    try:
+        return {k: str(v) for k, v in doc.get_metadata_dict(skip_empty=True).items()}
+    except Exception:  # a damaged /Info dictionary is no reason to lose the pages
+        return {}
+
+
+def _sections(doc_blocks: list[Block], title: str, file: str) -> list[Section]:
+    """One section per run of paragraphs under one heading on one page."""
+    sections: list[Section] = []
+    heading: str | None = None
+    texts: list[str] = []
+    page = 0
+
+    def flush() -> None:
+        if texts:
+            path = (title, heading) if heading else (title,)
+            sections.append(Section(path, "\n\n".join(texts), Source(file, 1, page=page)))
+            texts.clear()
+
+    for block in doc_blocks:
+        if block.page != page:
+            flush()
+            page = block.page
+        if block.kind == "heading":
+            if block.text.casefold() in title.casefold():  # the title's own lines
+                continue
+            flush()
+            heading = block.text
+            continue
+        texts.append(block.text)
+    flush()
+    return sections
