@@ -213,7 +213,17 @@ def _merge(group: list[Paper]) -> Paper:
         links=_union(p.links for p in group),
         awards=_union(p.awards for p in group),
         bibkey_hint=next((p.bibkey_hint for p in group if p.bibkey_hint), ""),
+        origins=_first_origins(group),
     )
+
+
+def _first_origins(group: list[Paper]) -> tuple[tuple[str, str], ...]:
+    """Where each field was read, as the first source that says it puts it."""
+    origins: dict[str, str] = {}
+    for paper in group:
+        for field_name, where in paper.origins:
+            origins.setdefault(field_name, where)
+    return tuple(origins.items())
 
 
 def _title_richness(title: str) -> tuple[bool, int]:

@@ -208,3 +208,16 @@ def test_a_merged_paper_keeps_the_bib_key_of_any_source() -> None:
     )
     assert merged[0].bibkey_hint == "srinivas18"
     assert assign_bibkeys(merged)[0].bibkey == "srinivas18"
+
+
+def test_a_merged_paper_keeps_where_its_fields_were_read() -> None:
+    from retrieval.catalog import merge_papers
+
+    pdf = Paper(title="Same Paper Title", origins=(("title", "page 1 layout"), ("year", "arXiv id")))
+    bib = Paper(title="Same paper title", origins=(("title", "refs.bib"), ("venue", "refs.bib")))
+    (merged,) = merge_papers([pdf, bib])
+    assert dict(merged.origins) == {
+        "title": "page 1 layout",
+        "year": "arXiv id",
+        "venue": "refs.bib",
+    }
