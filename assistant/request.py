@@ -15,30 +15,35 @@ request after the constraints and the task's own words are taken out is the topi
 
 from __future__ import annotations
 
-import datetime
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from assistant.catalog_terms import CatalogTerms, acronyms_in
-from retrieval.query import STOPWORDS
+from assistant.phrasing import (
+    MAX_N,
+    PURPOSE,
+    Audience,
+    Task,
+    clean_phrase,
+    content_count,
+    cue,
+    first_words,
+    read_abstract,
+    read_audience,
+    read_count,
+    read_exclusions,
+    read_for_me,
+    read_sources,
+    read_years,
+    route,
+)
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from retrieval.catalog import Catalog
-
-Task = Literal["ask", "reading_list", "related_work", "triage", "profile"]
-Audience = Literal["newcomer", "expert"]
-MAX_N = 50
-_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-    )
-} | {"dozen": 12, "a dozen": 12, "half a dozen": 6, "couple": 2, "a couple": 2, "few": 4}
-
 
 class Request(BaseModel):
     """A request read into its task, queries and constraints."""
@@ -84,186 +89,6 @@ class Request(BaseModel):
         if self.abstract:
             out.append("searched with the pasted abstract")
         return out
-
-
-# --- the task -------------------------------------------------------------------------
-
-_ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
-    (
-        "related_work",
-        re.compile(
-            r"\brelated[- ]work\b|\bliterature review\b|\bbackground section\b"
-            r"|\b(?:draft|write|compose|prepare)\b[^.?!]{0,60}\b(?:paragraphs?|section|survey)\b"
-            r"|\bposition (?:my|our) (?:paper|work)\b",
-            re.I,
-        ),
-    ),
-    (
-        "reading_list",
-        re.compile(
-            r"\breading[- ]?list\b|\bsyllabus\b|\bwhat to read\b|\bread(?:ing)? up on\b"
-            r"|\b(?:should|must|could|can|do) (?:i|we|she|he|they|you|(?:my |our |the |a )?(?:[a-z-]+ )?(?:students?|group|team|lab|class)) (?:start )?(?:read|study)\b"
-            r"|\b(?:papers?|things) (?:i|we) should read\b|\bpapers? to read\b|\bmust[- ]reads?\b"
-            r"|\bget (?:me |us |her |him |them )?up to speed\b"
-            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want)\b"
-            r"(?: [a-z0-9~-]+){0,5}? (?:papers|readings|references)\b"
-            r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b",
-            re.I,
-        ),
-    ),
-    (
-        "triage",
-        re.compile(
-            r"\btriage\b|\bwhat'?s new\b|\bwhat is new\b|\banything new\b"
-            r"|\bnew (?:papers|arrivals|entries|items)\b[^.?!]{0,40}\b(?:for me|my|relevant|worth)\b"
-            r"|\b(?:today'?s|this week'?s|latest|recent) (?:papers|feed|arxiv|entries)\b[^.?!]{0,40}\b(?:for me|my|relevant|worth|should i)\b"
-            r"|\b(?:rank|sort|filter|skim|go through)\b[^.?!]{0,30}\b(?:feed|new papers|daily papers)\b",
-            re.I,
-        ),
-    ),
-    (
-        "profile",
-        re.compile(
-            r"\bmy (?:research )?profile\b"
-            r"|\bwhat (?:are|is) my (?:main )?(?:research )?(?:themes|agenda|interests|topics|directions)\b"
-            r"|\b(?:summari[sz]e|describe|show|outline|list)\b (?:me )?my (?:research )?(?:agenda|themes|interests|profile|directions)\b",
-            re.I,
-        ),
-    ),
-)
-
-
-def route(text: str) -> Task:
-    """The task a request asks for; a question that names no other task is answered."""
-    for task, pattern in _ROUTES:
-        if pattern.search(text):
-            return task
-    return "ask"
-
-
-def cue(text: str, task: Task) -> re.Match[str] | None:
-    """Where `text` names `task` ('a reading list', 'related work'), if it does."""
-    for name, pattern in _ROUTES:
-        if name == task:
-            return pattern.search(text)
-    return None
-
-
-# --- constraints ----------------------------------------------------------------------
-
-_NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
-_COUNT = re.compile(
-    r"(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|~)\s*)?"
-    rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?"
-    r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|citations|works|articles|items|entries|picks)\b",
-    re.I,
-)
-_COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
-_YEAR = r"((?:19|20)\d\d)"
-_YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b", re.I), "range"),
-    (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b{_YEAR}\s*(?:\+|onwards?)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
-    (re.compile(rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b", re.I), "max"),
-    (re.compile(rf"\b(?:published|appeared|from|in)\s+(?:the year\s+)?{_YEAR}\b(?!\s*(?:-|–|or|and|to))", re.I), "exact"),
-)
-_LAST_YEARS = re.compile(r"\b(?:last|past|previous)\s+" + _NUM + r"\s+years?\b", re.I)
-_EXCLUDE = re.compile(
-    r"\b(?:skip|exclude|excluding|omit|omitting|leave out|leaving out|ignore|ignoring|drop|minus"
-    r"|except(?: for)?|but not|apart from|no need for|not interested in|don'?t (?:include|want|need|list|cite)"
-    r"|do not (?:include|want|need|list|cite)|nothing (?:on|about|from)|not (?:from|in|the|any))\s+"
-    r"(?:the |any |all |those |these )?([^.;!?()]+?)(?=\s*(?:[.;!?()]|,|\bi'?ve\b|\bi have\b|\bsince\b|\bbecause\b|\bas\b|\bthat'?s\b|$))",
-    re.I,
-)
-_ONLY = re.compile(
-    r"\b(?:only|just|solely|exclusively|restricted to|limited to)\s+(?:papers\s+|things\s+)?(?:from|in|on)?\s*(?:the |my )?([a-z][\w -]{0,40}?)(?=[,.;!?)]|$|\s+(?:not|and|but|please|pls)\b)"
-    r"|\b(?:from|in) (?:the |my )([a-z][\w -]{0,30}?)\s+only\b"
-    r"|\b(?:in|from) (?:the |my )([a-z][\w-]*(?: (?!for\b|on\b|about\b|with\b|that\b)[a-z][\w-]*)?)",
-    re.I,
-)
-_NEWCOMER = re.compile(
-    r"\b(?:new|first[- ]year|junior|incoming|beginning|starting|fresh)\s+(?:phd\s+|grad(?:uate)?\s+|master'?s\s+|ms\s+|undergrad(?:uate)?\s+)?(?:students?|researchers?|members?|hires?|people)\b"
-    r"|\bnewcomers?\b|\bbeginners?\b|\bnovices?\b|\bintroduct(?:ion|ory)\b|\bprimer\b|\bonboard"
-    r"|\bnew to (?:the|this) (?:field|area|topic)\b|\bcomes? from (?:a |another |outside)|\bstarting out\b",
-    re.I,
-)
-# The whole phrase naming the reader, to take out of the topic: 'for a new student'.
-_AUDIENCE_PHRASE = re.compile(
-    r"\b(?:for|to)\s+(?:an?|my|our|the)\s+(?:[\w-]+\s+){0,2}?(?:students?|researchers?|members?|hires?|newcomers?|beginners?|novices?)\b",
-    re.I,
-)
-_EXPERT = re.compile(r"\b(?:for (?:an? )?experts?|advanced|state of the art only|cutting[- ]edge)\b", re.I)
-_FOR_ME = re.compile(
-    r"\bfor me\b|\b(?:relevant|related|close|closest) to (?:me|my (?:own )?(?:research|work|agenda|interests|profile))\b"
-    r"|\bmy (?:research )?(?:agenda|interests)\b|\bbased on my (?:research|work|profile|cv|statement)\b",
-    re.I,
-)
-_QUOTED = re.compile(r"(?:'|\"|“|‘)([^'\"”’]{80,}?)(?:'|\"|”|’)(?=\s|[.,;:!?)]|$)")
-_ABSTRACT_LABEL = re.compile(r"\babstract\s*[:\-–]\s*(.{80,})", re.I | re.S)
-
-
-def _number(word: str) -> int | None:
-    word = word.lower().strip()
-    if word.isdigit():
-        return int(word)
-    return _NUMBERS.get(word)
-
-
-def read_count(text: str) -> tuple[int | None, str]:
-    """'Give me the 5 most relevant papers' -> 5, and the text without that phrase."""
-    for pattern in (_COUNT, _COUNT_AFTER):
-        match = pattern.search(text)
-        if match:
-            n = _number(match.group(1))
-            if n is not None and 1 <= n <= MAX_N:
-                return n, _cut(text, match)
-    return None, text
-
-
-def read_years(text: str, today: datetime.date | None = None) -> tuple[int | None, int | None, str]:
-    """'only 2021 or later' -> (2021, None); 'between 2018 and 2020' -> (2018, 2020)."""
-    last = _LAST_YEARS.search(text)
-    if last:
-        n = _number(last.group(1))
-        if n:
-            year = (today or datetime.date.today()).year
-            return year - n, None, _cut(text, last)
-    for pattern, kind in _YEAR_RULES:
-        match = pattern.search(text)
-        if not match:
-            continue
-        years = [int(y) for y in match.groups() if y]
-        rest = _cut(text, match)
-        if kind == "range":
-            return min(years), max(years), rest
-        if kind == "min":
-            after = re.search(r"\bafter|post\b", match.group(0), re.I) is not None
-            return years[0] + (1 if after else 0), None, rest
-        if kind == "max":
-            before = re.search(r"\b(?:before|prior to|pre)\b", match.group(0), re.I) is not None
-            return None, years[0] - (1 if before else 0), rest
-        return years[0], years[0], rest
-    return None, None, text
-
-
-def _cut(text: str, match: re.Match[str]) -> str:
-    return (text[: match.start()] + " " + text[match.end() :]).strip()
-
-
-# Words left dangling at the end of a phrase once a constraint is cut out of it.
-_TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "stuff", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
-)
-_PURPOSE = re.compile(r"\s+for (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
-
-
-def _clean_phrase(phrase: str) -> str:
-    """'the neuroscience / human-vs-machine vision ones' -> 'neuroscience / human-vs-machine vision'."""
-    words = phrase.strip(" ,:-").split()
-    while words and words[-1].lower() in _TRAILING:
-        words.pop()
-    while words and words[0].lower() in {"the", "any", "all", "those", "these", "of"}:
-        words.pop(0)
-    return " ".join(words)
 
 
 # --- reading a request ---------------------------------------------------------------
@@ -353,23 +178,17 @@ class RequestReader:
 
     def read_offline(self, text: str, task: Task | None = None) -> Request:
         text = " ".join(text.split())
-        abstract, rest = _abstract(text)
+        abstract, rest = read_abstract(text)
         n, rest = read_count(rest)
         year_min, year_max, rest = read_years(rest)
-        audience: Audience | None = None
-        if _NEWCOMER.search(rest):
-            audience = "newcomer"
-            rest = _AUDIENCE_PHRASE.sub(" ", rest)
-        elif _EXPERT.search(rest):
-            audience = "expert"
-        for_me = bool(_FOR_ME.search(rest))
-        rest = _FOR_ME.sub(" ", rest)
-        exclude, not_sources, rest = self._exclusions(rest)
-        sources, rest = self._sources(rest, not_sources)
+        audience, rest = read_audience(rest)
+        for_me, rest = read_for_me(rest)
+        exclude, not_sources, rest = read_exclusions(rest, self.terms)
+        sources, rest = read_sources(rest, self.terms, not_sources)
         task = task or route(text)
         if abstract:
             # The abstract says what the work is about; the words around it are instructions.
-            topic, subtopics, rest = _first_words(abstract), list[str](), ""
+            topic, subtopics, rest = first_words(abstract), list[str](), ""
         else:
             topic, subtopics = self._topic(rest, task)
             topic = self._expand(topic)
@@ -390,34 +209,6 @@ class RequestReader:
             abstract=abstract,
         )
 
-    def _exclusions(self, text: str) -> tuple[list[str], list[str], str]:
-        """Subjects and source files the request leaves out."""
-        subjects: list[str] = []
-        files: list[str] = []
-        for match in list(_EXCLUDE.finditer(text)):
-            phrase = _clean_phrase(match.group(1))
-            if not phrase:
-                continue
-            source = self.terms.source_named(phrase) if len(phrase.split()) <= 4 else None
-            if source is not None:
-                files.append(source.file)
-            else:
-                subjects += [p for p in (_clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p]
-            text = text.replace(match.group(0), " ")
-        return list(dict.fromkeys(subjects)), list(dict.fromkeys(files)), text
-
-    def _sources(self, text: str, excluded: list[str]) -> tuple[list[str], str]:
-        """Files the request restricts itself to ('just the feed', 'from my CV')."""
-        found: list[str] = []
-        for match in list(_ONLY.finditer(text)):
-            phrase = next(g for g in match.groups() if g is not None)
-            source = self.terms.source_named(" ".join(phrase.split()[:4]))
-            if source is None or source.file in excluded:
-                continue
-            found.append(source.file)
-            text = text.replace(match.group(0), " ")
-        return list(dict.fromkeys(found)), text
-
     def _topic(self, text: str, task: Task) -> tuple[str, list[str]]:
         """The topic and its sub-topics, from what the constraints left of the request.
 
@@ -433,9 +224,9 @@ class RequestReader:
             if found is not None:
                 after = sentence[found.end() :]
                 before = sentence[: found.start()]
-                main = after if _content(_TASK_WORDS.sub(" ", after)) else before
+                main = after if content_count(_TASK_WORDS.sub(" ", after)) else before
                 others = sentences[i + 1 :]
-                if not _content(_DOCUMENT_WORDS.sub(" ", _TASK_WORDS.sub(" ", main))):
+                if not content_count(_DOCUMENT_WORDS.sub(" ", _TASK_WORDS.sub(" ", main))):
                     # 'We study X. Draft related work.': the topic is the other sentences.
                     main = " ".join(s for s in sentences if s is not sentence)
                     others = []
@@ -450,19 +241,19 @@ class RequestReader:
             context = " ".join(sentences[: sentences.index(sentence)]) + " " + before
             named = _CONTEXT_TOPIC.search(context)
             if named:
-                main = f"{_PURPOSE.sub('', named.group(1))}: {main}"
-        parts = [_clean_phrase(_LEAD.sub("", p)) for p in _with_parentheticals(split_topics(main))]
-        parts = [p.strip(" ?.!") for p in parts if _content(p) >= 1]
+                main = f"{PURPOSE.sub('', named.group(1))}: {main}"
+        parts = [clean_phrase(_LEAD.sub("", p)) for p in _with_parentheticals(split_topics(main))]
+        parts = [p.strip(" ?.!") for p in parts if content_count(p) >= 1]
         if not parts:
-            return _clean_phrase(main).strip(" ?.!"), []
+            return clean_phrase(main).strip(" ?.!"), []
         head, tail = parts[0], parts[1:]
-        if _content(_PURPOSE.sub("", head)) >= 2:
-            head = _PURPOSE.sub("", head)
+        if content_count(PURPOSE.sub("", head)) >= 2:
+            head = PURPOSE.sub("", head)
         # Later sentences often list what the topic covers ('What covers A, B and C?').
         for sentence in others:
             cleaned = _LEAD.sub("", " ".join(_TASK_WORDS.sub(" ", sentence).split()))
-            tail += [_clean_phrase(_LEAD.sub("", p)).strip(" ?.!") for p in split_topics(cleaned)]
-        subtopics = [p for p in tail if _content(p) >= MIN_SUBTOPIC_WORDS or acronyms_in(p)]
+            tail += [clean_phrase(_LEAD.sub("", p)).strip(" ?.!") for p in split_topics(cleaned)]
+        subtopics = [p for p in tail if content_count(p) >= MIN_SUBTOPIC_WORDS or acronyms_in(p)]
         return head, subtopics
 
     def _queries(
@@ -479,7 +270,7 @@ class RequestReader:
         out: list[str] = []
         for query in queries:
             query = " ".join(query.split()).strip(" ,.;:?!")
-            if _content(query) == 0:
+            if content_count(query) == 0:
                 continue
             out.append(self._expand(query))
         return list(dict.fromkeys(out))
@@ -511,22 +302,3 @@ def _with_parentheticals(parts: list[str]) -> list[str]:
     return out
 
 
-def _first_words(text: str, words: int = 12) -> str:
-    """The start of the first sentence, as a short topic for a pasted abstract."""
-    first = re.split(r"(?<=[.?!])\s+", text.strip())[0]
-    return " ".join(first.split()[:words]).rstrip(".,;:")
-
-
-def _abstract(text: str) -> tuple[str | None, str]:
-    """An abstract pasted into the request (quoted, or after 'Abstract:'), and the rest."""
-    match = _QUOTED.search(text)
-    if match and len(match.group(1).split()) >= 15:
-        return match.group(1).strip(), _cut(text, match)
-    label = _ABSTRACT_LABEL.search(text)
-    if label and len(label.group(1).split()) >= 15:
-        return label.group(1).strip(" '\"“”"), text[: label.start()].strip()
-    return None, text
-
-
-def _content(text: str) -> int:
-    return sum(1 for w in re.findall(r"[a-z][a-z0-9'-]*", text.lower()) if w not in STOPWORDS)

@@ -15,7 +15,8 @@ from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant.catalog_terms import CatalogTerms, acronyms_in
-from assistant.request import Request, RequestReader, read_count, read_years, route
+from assistant.phrasing import read_count, read_years, route
+from assistant.request import Request, RequestReader
 from retrieval.catalog import Catalog, build_catalog
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

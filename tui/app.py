@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
-from assistant.request import route
+from assistant.phrasing import route
 from tui.commands import JOBS, CommandError, SlashCommands, SlashSuggester, parse
 from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
 from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar, highlight_citations

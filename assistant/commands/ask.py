@@ -31,9 +31,9 @@ from assistant.llm import (
     is_llm_failure,
     llm_configured,
 )
+from assistant.phrasing import route
 from assistant.reading_list import ReadingList
 from assistant.related_work import Draft
-from assistant.request import route
 from assistant.serialize import print_json
 from assistant.session import ChatSession
 from assistant.triage import TriageReport
