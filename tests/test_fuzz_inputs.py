@@ -741,3 +741,61 @@ def test_bug_catalog_with_703_papers_sharing_a_key_stem(tmp_path: Path) -> None:
     catalog = build_catalog([tmp_path])
     assert {f.file for f in catalog.files} == {"cv.md", "feed.txt"}
     assert len({p.bibkey for p in catalog.papers}) == len(catalog.papers)
+
+
+# --- 5. Requests typed by a user ---------------------------------------------------------------
+
+request_pieces = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(
+            [
+                "reading list on ",
+                "skip the ",
+                "only from the ",
+                "not from ",
+                " 2019 or later",
+                " between 2018 and ",
+                "(a) ",
+                ": ",
+                ", and ",
+                "'",
+                '"',
+                " for a new student",
+                "Abstract: ",
+                " 5 papers",
+                "IMP",
+                "MoE-",
+                " related work ",
+            ]
+        ),
+    ),
+    max_size=60,
+)
+
+
+@pytest.fixture(scope="module")
+def request_reader():  # type: ignore[no-untyped-def]
+    from assistant.catalog_terms import CatalogTerms
+    from assistant.request import RequestReader
+
+    return RequestReader(CatalogTerms(build_catalog([Path(__file__).parent.parent / "corpus"])))
+
+
+@fuzz(200)
+@given(pieces=request_pieces)
+def test_the_request_reader_survives_anything_typed(request_reader, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Any text up to the query limit reads into a valid request, quickly."""
+    text = "".join(pieces)[:MAX_QUERY_CHARS]
+    with _within(5, "the request reader"):
+        request = request_reader.read_offline(text)
+    assert request.n is None or 1 <= request.n <= 50
+    assert all(q.strip() for q in request.queries)
+
+
+def test_the_request_reader_on_a_long_request_full_of_quotes(request_reader) -> None:  # type: ignore[no-untyped-def]
+    text = ("I'm sure it's 'the' one, isn't it? skip the 'odd' ones, only from the " * 40)[
+        :MAX_QUERY_CHARS
+    ]
+    with _within(5, "the request reader on quotes"):
+        request_reader.read_offline(text)
