@@ -3,7 +3,8 @@ venue, or "me". Each hint boosts matching hits by a fixed factor; nothing is
 filtered out, so a wrong guess costs a little rank, never a lost paper.
 
 Simplified on purpose: names and venues are matched as whole phrases of the
-normalized query; a surname alone counts only when it is capitalised in the query
+normalized query (looked up by the query's word n-grams, `retrieval.phrase_index`, so
+the cost does not grow with the catalog); a surname alone counts only when it is capitalised in the query
 and names few papers, so 'Long' or 'Wang' in a sentence do not pull in authors.
 """
 
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.phrase_index import PhraseIndex
 from retrieval.records import Chunk, Paper
 from retrieval.text import normalize_title
 
@@ -59,6 +61,9 @@ class HintReader:
                 if name:
                     surnames[name.split()[-1]].add(paper.id)
         self.full_names = {n: frozenset(ids) for n, ids in full.items()}
+        self._names = PhraseIndex(self.full_names.items())
+        self._topics = PhraseIndex(self.topics)
+        self._venues: dict[str, frozenset[str]] = {}
         self.surnames = {
             s: frozenset(ids)
             for s, ids in surnames.items()
@@ -78,13 +83,11 @@ class HintReader:
 
     def read(self, query: str) -> QueryHints:
         norm = normalize_title(query)
-        padded = f" {norm} "
-        topics = frozenset(t for alias, t in self.topics if f" {alias} " in padded)
+        topics = frozenset(self._topics.find(norm))
         years = _YEAR.findall(query)
         authors: set[str] = set()
-        for name, ids in self.full_names.items():
-            if f" {name} " in padded:
-                authors |= ids
+        for ids in self._names.find(norm):
+            authors |= ids
         capitalised = {normalize_title(w) for w in re.findall(r"\b[A-Z][\w'-]+", query)}
         surname_hits: set[str] = set()
         for word in capitalised:
@@ -116,12 +119,7 @@ class HintReader:
             factor *= AUTHOR_BOOST
         elif pid and pid in hints.surname_papers:
             factor *= SURNAME_BOOST
-        if (
-            hints.venues
-            and paper
-            and paper.venue
-            and hints.venues & set(_venue_tokens(paper.venue))
-        ):
+        if hints.venues and paper and paper.venue and hints.venues & self._venue_set(paper.venue):
             factor *= VENUE_BOOST
         if hints.about_me:
             if pid and pid in self.my_papers:
@@ -129,6 +127,13 @@ class HintReader:
             elif chunk.kind == "profile" and any(self._is_me(a) for a in chunk.authors):
                 factor *= MY_PROFILE_BOOST
         return factor
+
+    def _venue_set(self, venue: str) -> frozenset[str]:
+        # Normalizing is the costly part of a boost, and a catalog has few distinct venues.
+        tokens = self._venues.get(venue)
+        if tokens is None:
+            tokens = self._venues[venue] = frozenset(_venue_tokens(venue))
+        return tokens
 
 
 def _venue_tokens(venue: str) -> list[str]:
