@@ -155,8 +155,13 @@ def read_catalog(
 ) -> tuple[Catalog, Manifest]:
     """The corpus as the manifest and the files on disk say, reusing unchanged parses."""
     manifest = load_manifest(layout.manifest, layout.embeddings_id)
+    return catalog_for(manifest, roots, max_file_mb), manifest
+
+
+def catalog_for(manifest: Manifest, roots: Sequence[Path], max_file_mb: float) -> Catalog:
+    """The corpus's catalog, reusing the parses `manifest` holds for unchanged files."""
     loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
-    return catalog_from(loaded), manifest
+    return catalog_from(loaded)
 
 
 def index_corpus(
