@@ -128,3 +128,24 @@ def test_author_and_topic_lookup_match_the_scan(seed: int) -> None:
         assert hints.topics == frozenset(_scan_topics(reader, norm)), query
         found += bool(hints.author_papers)
     assert found > 40
+
+
+def _slow_normalize(title: str) -> str:
+    """`normalize_title` before its ASCII fast path: every string folded character by character."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("_", " ")
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def test_normalize_title_fast_path_agrees_with_the_full_fold() -> None:
+    rng = random.Random(5)
+    alphabet = "abcXYZ019 _-.,:;'\"()[]\t\n!?&/"
+    samples = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(2000)]
+    samples += [p.title for p in _catalog().papers] + [
+        a for p in _catalog().papers for a in p.authors
+    ]
+    for text in samples:
+        assert normalize_title(text) == _slow_normalize(text), text
