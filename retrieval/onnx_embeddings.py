@@ -95,9 +95,14 @@ def export_model(models_dir: Path, route: str, max_tokens: int) -> Path:
 
 
 def _export_fp32(target: Path, max_tokens: int) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # its weights loader draws a bar on the user's stderr
     bert = AutoModel.from_pretrained(str(_package_dir()), attn_implementation="eager")
     bert.eval()
 
