@@ -23,6 +23,15 @@ from typing import TYPE_CHECKING
 from retrieval.catalog import Catalog, catalog_from
 from retrieval.chunking import catalog_chunks
 from retrieval.errors import IndexBusy, RetrievalError
+from retrieval.index_stamp import (
+    Stamp,
+    code_fingerprint,
+    file_stat,
+    load_stamp,
+    save_stamp,
+    still_current,
+    walk_state,
+)
 from retrieval.loaders import LoadedFile, load_corpus
 from retrieval.manifest import PARSER_VERSION, Manifest, load_manifest, save_manifest
 from retrieval.records import Chunk, Skipped
@@ -72,6 +81,10 @@ class IndexLayout:
     @property
     def chroma(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def stamp(self) -> Path:
+        return self.root / "stamp.json"
 
     @property
     def lock(self) -> Path:
@@ -184,6 +197,17 @@ def index_corpus(
     started = time.perf_counter()
     report = progress or (lambda _p: None)
     with index_lock(layout.lock):
+        stamp = None if rebuild else load_stamp(layout.stamp)
+        current = still_current(
+            stamp, layout.embeddings_id, list(roots), max_file_mb, layout.manifest
+        )
+        if current and layout.bm25.exists():
+            assert stamp is not None
+            summary = _unchanged_summary(stamp)
+            summary.seconds = time.perf_counter() - started
+            return summary
+        layout.stamp.unlink(missing_ok=True)  # from here the indexes may change
+        hashes, walk_skipped = walk_state(list(roots))
         manifest = load_manifest(layout.manifest, layout.embeddings_id)
         if rebuild:
             manifest = Manifest(embeddings=layout.embeddings_id)
@@ -239,8 +263,36 @@ def index_corpus(
         manifest.chunk_digest = digest
         if not unchanged or any(not f.reused for f in loaded.files):
             save_manifest(layout.manifest, manifest)
+        save_stamp(
+            layout.stamp,
+            Stamp(
+                embeddings=layout.embeddings_id,
+                code=code_fingerprint(),
+                roots=[str(r.absolute()) for r in roots],
+                max_file_mb=max_file_mb,
+                hashes=hashes,
+                walk_skipped=walk_skipped,
+                manifest=file_stat(layout.manifest),
+                papers=summary.papers,
+                chunks=summary.chunks,
+                files=len(loaded.files),
+                skipped=[[s.file, s.reason] for s in summary.skipped],
+                warnings=list(summary.warnings),
+            ),
+        )
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unchanged_summary(stamp: Stamp) -> IndexSummary:
+    """What a run with nothing to do reports: the last complete run's counts."""
+    return IndexSummary(
+        papers=stamp.papers,
+        chunks=stamp.chunks,
+        unchanged=stamp.files,
+        skipped=[Skipped(file, reason) for file, reason in stamp.skipped],
+        warnings=list(stamp.warnings),
+    )
 
 
 def chunk_digest(chunks: Sequence[Chunk]) -> str:
