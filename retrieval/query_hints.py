@@ -51,15 +51,21 @@ class HintReader:
 
     def __init__(self, papers: Sequence[Paper], me: Iterable[str] = ()) -> None:
         self.topics = _topic_aliases(p.topic for p in papers if p.topic)
+        self.my_names = [normalize_title(n) for n in me if n]
         full: dict[str, set[str]] = defaultdict(set)
         surnames: dict[str, set[str]] = defaultdict(set)
+        mine: set[str] = set()
+        # One pass, one normalisation per author: at 100k papers this is most of the cost.
         for paper in papers:
             for author in paper.authors:
                 name = normalize_title(author)
-                if len(name.split()) >= 2:
+                words = name.split()
+                if len(words) >= 2:
                     full[name].add(paper.id)
-                if name:
-                    surnames[name.split()[-1]].add(paper.id)
+                if words:
+                    surnames[words[-1]].add(paper.id)
+                    if self._is_me_words(words):
+                        mine.add(paper.id)
         self.full_names = {n: frozenset(ids) for n, ids in full.items()}
         self._names = PhraseIndex(self.full_names.items())
         self._topics = PhraseIndex(self.topics)
@@ -70,11 +76,12 @@ class HintReader:
             if len(s) >= 4 and len(ids) <= MAX_SURNAME_PAPERS
         }
         self.venue_tokens = {t for p in papers if p.venue for t in _venue_tokens(p.venue)}
-        self.my_names = [normalize_title(n) for n in me if n]
-        self.my_papers = frozenset(p.id for p in papers if any(self._is_me(a) for a in p.authors))
+        self.my_papers = frozenset(mine)
 
     def _is_me(self, author: str) -> bool:
-        name = normalize_title(author).split()
+        return self._is_me_words(normalize_title(author).split())
+
+    def _is_me_words(self, name: list[str]) -> bool:
         for mine in self.my_names:
             parts = mine.split()
             if name and parts and name[-1] == parts[-1] and name[0][0] == parts[0][0]:

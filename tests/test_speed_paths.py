@@ -149,3 +149,11 @@ def test_normalize_title_fast_path_agrees_with_the_full_fold() -> None:
     ]
     for text in samples:
         assert normalize_title(text) == _slow_normalize(text), text
+
+
+def test_my_papers_found_in_one_pass_match_the_per_author_check() -> None:
+    papers = _catalog().papers
+    reader = HintReader(papers, me=["Srinadh Bhojanapalli"])
+    expected = {p.id for p in papers if any(reader._is_me(a) for a in p.authors)}
+    assert reader.my_papers == expected
+    assert len(expected) >= 5
