@@ -75,7 +75,6 @@ def main() -> None:
         summary = library.index()
         index_s = time.perf_counter() - start
         from retrieval.chunking import catalog_chunks
-
         from retrieval.embeddings import LocalEmbeddings
 
         texts = [c.embed_text for c in catalog_chunks(library.catalog())]
