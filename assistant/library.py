@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.history import HistoryStore
 from assistant.profile import Profile, build_profile, profile_files
 from assistant.settings import Settings
+from retrieval.bulk import bulk_objects
 from retrieval.errors import IndexMissing
 from retrieval.indexer import (
     IndexLayout,
@@ -110,6 +111,10 @@ class Library:
         embedding model run on other threads while the catalog and BM25 are read, so a
         one-shot `ra search` or `ra ask` pays for the slowest, not for all of them.
         """
+        with bulk_objects():
+            return self._open_searcher()
+
+    def _open_searcher(self) -> HybridSearcher:
         from concurrent.futures import ThreadPoolExecutor
 
         from retrieval.chunking import catalog_chunks

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from retrieval.bulk import bulk_objects
 from retrieval.catalog import Catalog, catalog_from
 from retrieval.chunking import catalog_chunks
 from retrieval.errors import IndexBusy, RetrievalError
@@ -167,14 +168,16 @@ def read_catalog(
     layout: IndexLayout, roots: Sequence[Path], max_file_mb: float
 ) -> tuple[Catalog, Manifest]:
     """The corpus as the manifest and the files on disk say, reusing unchanged parses."""
-    manifest = load_manifest(layout.manifest, layout.embeddings_id)
-    return catalog_for(manifest, roots, max_file_mb), manifest
+    with bulk_objects():
+        manifest = load_manifest(layout.manifest, layout.embeddings_id)
+        return catalog_for(manifest, roots, max_file_mb), manifest
 
 
 def catalog_for(manifest: Manifest, roots: Sequence[Path], max_file_mb: float) -> Catalog:
     """The corpus's catalog, reusing the parses `manifest` holds for unchanged files."""
-    loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
-    return catalog_from(loaded)
+    with bulk_objects():
+        loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        return catalog_from(loaded)
 
 
 def index_corpus(
@@ -208,10 +211,13 @@ def index_corpus(
             return summary
         layout.stamp.unlink(missing_ok=True)  # from here the indexes may change
         hashes, walk_skipped = walk_state(list(roots))
-        manifest = load_manifest(layout.manifest, layout.embeddings_id)
-        if rebuild:
-            manifest = Manifest(embeddings=layout.embeddings_id)
-        loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        with bulk_objects():  # the read builds the whole catalog; embedding is outside
+            manifest = load_manifest(layout.manifest, layout.embeddings_id)
+            if rebuild:
+                manifest = Manifest(embeddings=layout.embeddings_id)
+            loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+            catalog = catalog_from(loaded)
+            chunks = catalog_chunks(catalog)
         if not loaded.files:
             reasons = "; ".join(f"{s.file} {s.reason}" for s in loaded.skipped[:3])
             raise RetrievalError(
@@ -219,8 +225,6 @@ def index_corpus(
                 + (f" ({reasons})" if reasons else "")
                 + ": point --corpus or RA_CORPUS at your papers; the index was not changed."
             )
-        catalog = catalog_from(loaded)
-        chunks = catalog_chunks(catalog)
         n_files = len(loaded.files)
         detail = f"{n_files} files, {len(catalog.papers)} papers, {len(chunks)} chunks"
         report(Progress("reading", n_files, n_files, detail))
