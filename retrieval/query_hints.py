@@ -56,9 +56,12 @@ class HintReader:
         surnames: dict[str, set[str]] = defaultdict(set)
         mine: set[str] = set()
         # One pass, one normalisation per author: at 100k papers this is most of the cost.
+        normalized: dict[str, str] = {}  # authors recur across papers: normalise each once
         for paper in papers:
             for author in paper.authors:
-                name = normalize_title(author)
+                name = normalized.get(author)
+                if name is None:
+                    name = normalized[author] = normalize_title(author)
                 words = name.split()
                 if len(words) >= 2:
                     full[name].add(paper.id)
@@ -75,7 +78,8 @@ class HintReader:
             for s, ids in surnames.items()
             if len(s) >= 4 and len(ids) <= MAX_SURNAME_PAPERS
         }
-        self.venue_tokens = {t for p in papers if p.venue for t in _venue_tokens(p.venue)}
+        venues = {p.venue for p in papers if p.venue}
+        self.venue_tokens = {t for v in venues for t in _venue_tokens(v)}
         self.my_papers = frozenset(mine)
 
     def _is_me(self, author: str) -> bool:
