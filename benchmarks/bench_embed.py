@@ -69,9 +69,10 @@ def main() -> None:
 
     from retrieval.catalog import build_catalog
     from retrieval.chunking import catalog_chunks
-    from retrieval.embeddings import LOCAL_MAX_TOKENS, LocalEmbeddings, embeddings_id
+    from retrieval.embeddings import LOCAL_MAX_TOKENS, embeddings_id
     from retrieval.evaluation import evaluate, load_questions
     from retrieval.onnx_embeddings import OnnxEmbeddings, cores
+    from retrieval.st_embeddings import LocalEmbeddings
 
     corpus = ROOT / "corpus"
     texts = [c.embed_text for c in catalog_chunks(build_catalog([corpus]))]

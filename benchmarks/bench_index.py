@@ -75,7 +75,7 @@ def main() -> None:
         summary = library.index()
         index_s = time.perf_counter() - start
         from retrieval.chunking import catalog_chunks
-        from retrieval.embeddings import LocalEmbeddings
+        from retrieval.st_embeddings import LocalEmbeddings
 
         texts = [c.embed_text for c in catalog_chunks(library.catalog())]
         reference = LocalEmbeddings()  # sentence-transformers fp32, the raw baseline

@@ -27,7 +27,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.errors import RetrievalError
+from retrieval.embeddings import EmbeddingsUnavailable
 
 ROUTES = ("int8", "fp32")
 # Bump when the export changes (graph, opset, quantisation): files of another version
@@ -42,7 +42,7 @@ OPSET = 17
 BATCH = {"int8": 1, "fp32": 32}
 
 
-class OnnxModelUnavailable(RetrievalError):
+class OnnxModelUnavailable(EmbeddingsUnavailable):
     """The ONNX model cannot be built or loaded."""
 
 

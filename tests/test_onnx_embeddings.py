@@ -19,9 +19,10 @@ import pytest
 
 from retrieval.catalog import build_catalog
 from retrieval.chunking import catalog_chunks
-from retrieval.embeddings import LOCAL_MAX_TOKENS, LocalEmbeddings
+from retrieval.embeddings import LOCAL_MAX_TOKENS
 from retrieval.evaluation import gold_ranks, load_questions
 from retrieval.onnx_embeddings import OnnxEmbeddings, model_file
+from retrieval.st_embeddings import LocalEmbeddings
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -57,7 +58,7 @@ def _fixture() -> tuple[list[str], list[str], list[tuple[str, ...]], list[str]]:
 
 
 def _dense_recall(vectors: np.ndarray, queries: np.ndarray) -> float:
-    texts, titles, gold, _ = _fixture()
+    _, titles, gold, _ = _fixture()
     scores = queries @ vectors.T
     recalls = []
     for row, want in zip(scores, gold, strict=True):

