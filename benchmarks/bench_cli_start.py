@@ -7,8 +7,9 @@ Run: .venv/bin/python benchmarks/bench_cli_start.py [--runs 5]
    of `--runs`, and median CPU time (user + sys of the child), which a machine shared
    with other jobs inflates less than wall time. Target: at most 2 s wall.
 2. `ra chat` in tmux: a detached session of 120x40 is started with `ra chat`, and the
-   pane is captured every 10 ms until the chat screen's input shows; median of
-   `--runs`. Target: under 1 s.
+   pane is captured every 10 ms until the chat screen shows; median of `--runs`.
+   Target: under 1 s. With `--versus OTHER_RA`, paints alternate with another
+   checkout's `ra`, so a busy machine slows both alike.
 """
 
 from __future__ import annotations
@@ -35,25 +36,26 @@ COMMANDS = {
 PAINTED = ("research-assistant:", "Sources")
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(args: list[str], env: dict[str, str], ra: str = RA) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one whole `ra` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([RA, *args], env=env, check=True, capture_output=True)
+    subprocess.run([ra, *args], env=env, check=True, capture_output=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def tmux_first_paint(env: dict[str, str], timeout: float = 20.0) -> float:
+def tmux_first_paint(env: dict[str, str], timeout: float = 20.0, ra: str = RA) -> float:
     """Seconds from starting `ra chat` in a tmux pane to the chat screen on it."""
+    time.sleep(0.5)  # a tmux server whose last session just closed is still exiting
     session = f"ra-bench-{os.getpid()}"
     exports = " ".join(f"{k}={env[k]}" for k in ("RA_DATA_DIR", "RA_CORPUS"))
     start = time.perf_counter()
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-         f"env {exports} TERM=xterm-256color {RA} chat"],
+         f"env {exports} TERM=xterm-256color {ra} chat"],
         check=True,
     )  # fmt: skip
     try:
@@ -72,6 +74,9 @@ def tmux_first_paint(env: dict[str, str], timeout: float = 20.0) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--versus", help="another checkout's `ra`: first paints alternate with it, same load"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RA_DATA_DIR": tmp, "RA_CORPUS": str(ROOT / "corpus")}
@@ -80,6 +85,8 @@ def main() -> None:
                 env.pop(name)
         subprocess.run([RA, "index"], env=env, check=True, capture_output=True)
         print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+        if args.versus:  # its own index (another embedding id) in the same data dir
+            subprocess.run([args.versus, "index"], env=env, check=True, capture_output=True)
         for label, argv in COMMANDS.items():
             timed(argv, env)  # warm the disk cache and the exported model
             runs = [timed(argv, env) for _ in range(args.runs)]
@@ -89,6 +96,13 @@ def main() -> None:
                 f"{label}: median {wall:.2f} s wall, {cpu:.2f} s CPU "
                 f"(walls: {', '.join(f'{r[0]:.2f}' for r in runs)}; target <= 2 s)"
             )
+            if args.versus:
+                timed(argv, env, args.versus)
+                other = [timed(argv, env, args.versus) for _ in range(args.runs)]
+                print(
+                    f"  {args.versus}: median {statistics.median(r[0] for r in other):.2f} s "
+                    f"wall, {statistics.median(r[1] for r in other):.2f} s CPU"
+                )
         if shutil.which("tmux"):
             tmux_first_paint(env)  # warm
             paints = [tmux_first_paint(env) for _ in range(args.runs)]
@@ -96,6 +110,15 @@ def main() -> None:
                 f"ra chat first paint in tmux: median {statistics.median(paints):.2f} s "
                 f"(runs: {', '.join(f'{p:.2f}' for p in paints)}; target < 1 s)"
             )
+            if args.versus:
+                ours, theirs = [], []
+                for _ in range(args.runs):
+                    theirs.append(tmux_first_paint(env, ra=args.versus))
+                    ours.append(tmux_first_paint(env))
+                print(
+                    f"  alternating with {args.versus}: this checkout median "
+                    f"{statistics.median(ours):.2f} s, the other {statistics.median(theirs):.2f} s"
+                )
         else:
             print("ra chat first paint in tmux: skipped, tmux is not installed")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
