@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING
 from assistant.history import HistoryStore
 from assistant.profile import Profile, build_profile, profile_files
 from assistant.settings import Settings
+from retrieval.bulk import bulk_objects
 from retrieval.errors import IndexMissing
-from retrieval.indexer import IndexLayout, IndexSummary, ProgressFn, index_corpus, read_catalog
+from retrieval.indexer import (
+    IndexLayout,
+    IndexSummary,
+    ProgressFn,
+    catalog_for,
+    index_corpus,
+    read_catalog,
+)
+from retrieval.manifest import load_manifest
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -56,7 +65,8 @@ class Library:
 
         s = self.settings
         key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
-        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key)
+        models = s.models_dir or s.data_dir / "models"
+        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key, models)
 
     def open_store(self) -> ChunkStore:
         from retrieval.vectorstore import ChunkStore
@@ -95,24 +105,43 @@ class Library:
         return build_profile(catalog or self.catalog(), self.settings.profile)
 
     def searcher(self) -> HybridSearcher:
-        """A searcher over the complete index; `IndexMissing` if there is none."""
+        """A searcher over the complete index; `IndexMissing` if there is none.
+
+        Opening Chroma (its import alone takes about half a second) and loading the
+        embedding model run on other threads while the catalog and BM25 are read, so a
+        one-shot `ra search` or `ra ask` pays for the slowest, not for all of them.
+        """
+        with bulk_objects():
+            return self._open_searcher()
+
+    def _open_searcher(self) -> HybridSearcher:
+        from concurrent.futures import ThreadPoolExecutor
+
         from retrieval.chunking import catalog_chunks
         from retrieval.hybrid import HybridSearcher
         from retrieval.lexical import LexicalIndex
 
-        catalog, manifest = read_catalog(self.layout, self.roots, self.settings.max_file_mb)
+        manifest = load_manifest(self.layout.manifest, self.layout.embeddings_id)
         if manifest.status != "complete":
             state = "was interrupted" if manifest.status == "building" else "does not exist yet"
             raise IndexMissing(f"The search index {state}: run `ra index` first.")
-        try:
-            lexical = LexicalIndex.load(self.layout.bm25)
-        except Exception:
-            raise IndexMissing("The BM25 index is missing or damaged: run `ra index`.") from None
-        return HybridSearcher(
-            catalog,
-            catalog_chunks(catalog),
-            store=self.open_store(),
-            lexical=lexical,
-            embeddings=self.embeddings,
-            me=researcher_names(catalog, self.settings.profile),
-        )
+        preload = getattr(self.embeddings, "preload", None)
+        if preload is not None:
+            preload()
+        with ThreadPoolExecutor(1, thread_name_prefix="open-store") as pool:
+            store = pool.submit(self.open_store)
+            catalog = catalog_for(manifest, self.roots, self.settings.max_file_mb)
+            try:
+                lexical = LexicalIndex.load(self.layout.bm25)
+            except Exception:
+                raise IndexMissing(
+                    "The BM25 index is missing or damaged: run `ra index`."
+                ) from None
+            return HybridSearcher(
+                catalog,
+                catalog_chunks(catalog),
+                store=store.result(),
+                lexical=lexical,
+                embeddings=self.embeddings,
+                me=researcher_names(catalog, self.settings.profile),
+            )

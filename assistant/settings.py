@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     embeddings: Literal["local", "openai"] = "local"
     embeddings_model: str | None = None
+    models_dir: Path | None = Field(
+        default=None, description="Where the exported ONNX embedding model is cached."
+    )
     chroma_url: str | None = None
 
     llm_base_url: str | None = None

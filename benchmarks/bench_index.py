@@ -4,8 +4,8 @@ Run: .venv/bin/python benchmarks/bench_index.py [--skip-100k]
 
 Measures, in one run on this machine:
 1. cold `ra index` as a whole process (target < 20 s);
-2. the in-process index throughput against raw sentence-transformers `encode` on
-   the same chunk texts with the same batch size (target >= 85%);
+2. the in-process index throughput (default ONNX int8 route) against raw
+   sentence-transformers fp32 `encode` on the same chunk texts (target >= 2x);
 3. `ra index` with nothing changed, as a whole process (target < 2 s);
 4. warm hybrid search p50 over the dev questions (target < 25 ms);
 5. hybrid search p50 with 100k synthetic chunks (target < 60 ms): random unit
@@ -75,18 +75,19 @@ def main() -> None:
         summary = library.index()
         index_s = time.perf_counter() - start
         from retrieval.chunking import catalog_chunks
+        from retrieval.st_embeddings import LocalEmbeddings
 
         texts = [c.embed_text for c in catalog_chunks(library.catalog())]
-        model = library.embeddings._model()  # type: ignore[attr-defined]
-        batch = library.embeddings.batch_size  # type: ignore[attr-defined]
+        reference = LocalEmbeddings()  # sentence-transformers fp32, the raw baseline
+        model = reference._model()
         start = time.perf_counter()
-        model.encode(texts, batch_size=batch, normalize_embeddings=True)
+        model.encode(texts, batch_size=reference.batch_size, normalize_embeddings=True)
         raw_s = time.perf_counter() - start
         print(
             f"in-process index of {summary.chunks} chunks: {index_s:.1f} s "
-            f"({summary.chunks / index_s:.0f} chunks/s); raw encode of the same texts: {raw_s:.1f} s "
-            f"({len(texts) / raw_s:.0f} chunks/s); index throughput = {raw_s / index_s:.0%} of raw "
-            "(target >= 85%)"
+            f"({summary.chunks / index_s:.0f} chunks/s); raw sentence-transformers fp32 encode "
+            f"of the same texts: {raw_s:.1f} s ({len(texts) / raw_s:.0f} chunks/s); index "
+            f"throughput = {raw_s / index_s:.2f}x raw fp32 (target >= 2x)"
         )
 
         searcher = library.searcher()

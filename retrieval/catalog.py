@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -95,13 +96,18 @@ class Catalog:
     sections: list[Section]
     files: list[LoadedFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    near_duplicates: list[NearDuplicate] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_key: dict[str, Paper] = {}
         for paper in self.papers:
             self._by_key[paper.id] = paper
             self._by_key[paper.bibkey.casefold()] = paper
+
+    @cached_property
+    def near_duplicates(self) -> list[NearDuplicate]:
+        """Pairs of titles one word apart, found on first use: only `ra corpus` shows
+        them, and at 100k papers finding them costs more than a search."""
+        return find_near_duplicates(self.papers)
 
     def get(self, id_or_bibkey: str) -> Paper | None:
         """A paper by its id ('p1a2b3c4d5e') or BibTeX key (case-insensitive)."""
@@ -183,7 +189,6 @@ def catalog_from(loaded: LoadResult) -> Catalog:
         sections=list(loaded.result.sections),
         files=list(loaded.files),
         skipped=list(loaded.skipped),
-        near_duplicates=find_near_duplicates(papers),
     )
 
 

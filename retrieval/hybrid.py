@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from retrieval.catalog import Catalog
+from retrieval.phrase_index import PhraseIndex
 from retrieval.query_hints import HintReader
 from retrieval.records import Chunk, Paper
 from retrieval.text import normalize_title
@@ -104,10 +105,7 @@ class HybridSearcher:
         self.embeddings = embeddings
         self._papers = {p.id: p for p in catalog.papers}
         self._chunk_of_paper = {c.paper_id: c.id for c in chunks if c.paper_id}
-        self._titles = sorted(
-            ((normalize_title(p.title), p.id) for p in catalog.papers if len(p.title.split()) >= 3),
-            key=lambda t: -len(t[0]),
-        )
+        self._titles = title_index(catalog.papers)
         self.hints = HintReader(catalog.papers, me)
 
     def search(
@@ -238,20 +236,28 @@ class HybridSearcher:
         return hits
 
     def _title_in_query(self, norm_query: str, filters: Filters) -> list[str]:
+        """Papers whose whole title the query contains, longest title first (at most 3)."""
         found = []
-        for title, pid in self._titles:
-            if len(title) >= 12 and _contains_phrase(norm_query, title):
-                cid = self._paper_chunk(pid)
-                if cid is not None and self._passes(cid, filters):
-                    found.append(pid)
+        for _rank, pid in sorted(self._titles.find(norm_query)):
+            cid = self._paper_chunk(pid)
+            if cid is not None and self._passes(cid, filters):
+                found.append(pid)
         return found[:3]
 
     def _paper_chunk(self, paper_id: str) -> str | None:
         return self._chunk_of_paper.get(paper_id)
 
 
-def _contains_phrase(haystack: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {haystack} "
+def title_index(papers: Sequence[Paper]) -> PhraseIndex[tuple[int, str]]:
+    """Normalized titles of 3+ words and 12+ characters -> (rank, paper id); a lower rank
+    is a longer title, so sorting the matches puts the most specific title first."""
+    titles = sorted(
+        ((normalize_title(p.title), p.id) for p in papers if len(p.title.split()) >= 3),
+        key=lambda t: -len(t[0]),
+    )
+    return PhraseIndex(
+        (title, (rank, pid)) for rank, (title, pid) in enumerate(titles) if len(title) >= 12
+    )
 
 
 def _chroma_where(filters: Filters) -> dict[str, object] | None:

@@ -20,9 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from retrieval.bulk import bulk_objects
 from retrieval.catalog import Catalog, catalog_from
 from retrieval.chunking import catalog_chunks
 from retrieval.errors import IndexBusy, RetrievalError
+from retrieval.index_stamp import (
+    Stamp,
+    code_fingerprint,
+    file_stat,
+    load_stamp,
+    save_stamp,
+    still_current,
+    walk_state,
+)
 from retrieval.loaders import LoadedFile, load_corpus
 from retrieval.manifest import PARSER_VERSION, Manifest, load_manifest, save_manifest
 from retrieval.records import Chunk, Skipped
@@ -72,6 +82,10 @@ class IndexLayout:
     @property
     def chroma(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def stamp(self) -> Path:
+        return self.root / "stamp.json"
 
     @property
     def lock(self) -> Path:
@@ -154,9 +168,16 @@ def read_catalog(
     layout: IndexLayout, roots: Sequence[Path], max_file_mb: float
 ) -> tuple[Catalog, Manifest]:
     """The corpus as the manifest and the files on disk say, reusing unchanged parses."""
-    manifest = load_manifest(layout.manifest, layout.embeddings_id)
-    loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
-    return catalog_from(loaded), manifest
+    with bulk_objects():
+        manifest = load_manifest(layout.manifest, layout.embeddings_id)
+        return catalog_for(manifest, roots, max_file_mb), manifest
+
+
+def catalog_for(manifest: Manifest, roots: Sequence[Path], max_file_mb: float) -> Catalog:
+    """The corpus's catalog, reusing the parses `manifest` holds for unchanged files."""
+    with bulk_objects():
+        loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        return catalog_from(loaded)
 
 
 def index_corpus(
@@ -179,10 +200,24 @@ def index_corpus(
     started = time.perf_counter()
     report = progress or (lambda _p: None)
     with index_lock(layout.lock):
-        manifest = load_manifest(layout.manifest, layout.embeddings_id)
-        if rebuild:
-            manifest = Manifest(embeddings=layout.embeddings_id)
-        loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+        stamp = None if rebuild else load_stamp(layout.stamp)
+        current = still_current(
+            stamp, layout.embeddings_id, list(roots), max_file_mb, layout.manifest
+        )
+        if current and layout.bm25.exists():
+            assert stamp is not None
+            summary = _unchanged_summary(stamp)
+            summary.seconds = time.perf_counter() - started
+            return summary
+        layout.stamp.unlink(missing_ok=True)  # from here the indexes may change
+        hashes, walk_skipped = walk_state(list(roots))
+        with bulk_objects():  # the read builds the whole catalog; embedding is outside
+            manifest = load_manifest(layout.manifest, layout.embeddings_id)
+            if rebuild:
+                manifest = Manifest(embeddings=layout.embeddings_id)
+            loaded = load_corpus(roots, max_file_mb=max_file_mb, cache=manifest.cache())
+            catalog = catalog_from(loaded)
+            chunks = catalog_chunks(catalog)
         if not loaded.files:
             reasons = "; ".join(f"{s.file} {s.reason}" for s in loaded.skipped[:3])
             raise RetrievalError(
@@ -190,8 +225,6 @@ def index_corpus(
                 + (f" ({reasons})" if reasons else "")
                 + ": point --corpus or RA_CORPUS at your papers; the index was not changed."
             )
-        catalog = catalog_from(loaded)
-        chunks = catalog_chunks(catalog)
         n_files = len(loaded.files)
         detail = f"{n_files} files, {len(catalog.papers)} papers, {len(chunks)} chunks"
         report(Progress("reading", n_files, n_files, detail))
@@ -234,8 +267,36 @@ def index_corpus(
         manifest.chunk_digest = digest
         if not unchanged or any(not f.reused for f in loaded.files):
             save_manifest(layout.manifest, manifest)
+        save_stamp(
+            layout.stamp,
+            Stamp(
+                embeddings=layout.embeddings_id,
+                code=code_fingerprint(),
+                roots=[str(r.absolute()) for r in roots],
+                max_file_mb=max_file_mb,
+                hashes=hashes,
+                walk_skipped=walk_skipped,
+                manifest=file_stat(layout.manifest),
+                papers=summary.papers,
+                chunks=summary.chunks,
+                files=len(loaded.files),
+                skipped=[[s.file, s.reason] for s in summary.skipped],
+                warnings=list(summary.warnings),
+            ),
+        )
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unchanged_summary(stamp: Stamp) -> IndexSummary:
+    """What a run with nothing to do reports: the last complete run's counts."""
+    return IndexSummary(
+        papers=stamp.papers,
+        chunks=stamp.chunks,
+        unchanged=stamp.files,
+        skipped=[Skipped(file, reason) for file, reason in stamp.skipped],
+        warnings=list(stamp.warnings),
+    )
 
 
 def chunk_digest(chunks: Sequence[Chunk]) -> str:

@@ -3,7 +3,8 @@ venue, or "me". Each hint boosts matching hits by a fixed factor; nothing is
 filtered out, so a wrong guess costs a little rank, never a lost paper.
 
 Simplified on purpose: names and venues are matched as whole phrases of the
-normalized query; a surname alone counts only when it is capitalised in the query
+normalized query (looked up by the query's word n-grams, `retrieval.phrase_index`, so
+the cost does not grow with the catalog); a surname alone counts only when it is capitalised in the query
 and names few papers, so 'Long' or 'Wang' in a sentence do not pull in authors.
 """
 
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.phrase_index import PhraseIndex
 from retrieval.records import Chunk, Paper
 from retrieval.text import normalize_title
 
@@ -49,27 +51,41 @@ class HintReader:
 
     def __init__(self, papers: Sequence[Paper], me: Iterable[str] = ()) -> None:
         self.topics = topic_aliases(p.topic for p in papers if p.topic)
+        self.my_names = [normalize_title(n) for n in me if n]
         full: dict[str, set[str]] = defaultdict(set)
         surnames: dict[str, set[str]] = defaultdict(set)
+        mine: set[str] = set()
+        # One pass, one normalisation per author: at 100k papers this is most of the cost.
+        normalized: dict[str, str] = {}  # authors recur across papers: normalise each once
         for paper in papers:
             for author in paper.authors:
-                name = normalize_title(author)
-                if len(name.split()) >= 2:
+                name = normalized.get(author)
+                if name is None:
+                    name = normalized[author] = normalize_title(author)
+                words = name.split()
+                if len(words) >= 2:
                     full[name].add(paper.id)
-                if name:
-                    surnames[name.split()[-1]].add(paper.id)
+                if words:
+                    surnames[words[-1]].add(paper.id)
+                    if self._is_me_words(words):
+                        mine.add(paper.id)
         self.full_names = {n: frozenset(ids) for n, ids in full.items()}
+        self._names = PhraseIndex(self.full_names.items())
+        self._topics = PhraseIndex(self.topics)
+        self._venues: dict[str, frozenset[str]] = {}
         self.surnames = {
             s: frozenset(ids)
             for s, ids in surnames.items()
             if len(s) >= 4 and len(ids) <= MAX_SURNAME_PAPERS
         }
-        self.venue_tokens = {t for p in papers if p.venue for t in _venue_tokens(p.venue)}
-        self.my_names = [normalize_title(n) for n in me if n]
-        self.my_papers = frozenset(p.id for p in papers if any(self._is_me(a) for a in p.authors))
+        venues = {p.venue for p in papers if p.venue}
+        self.venue_tokens = {t for v in venues for t in _venue_tokens(v)}
+        self.my_papers = frozenset(mine)
 
     def _is_me(self, author: str) -> bool:
-        name = normalize_title(author).split()
+        return self._is_me_words(normalize_title(author).split())
+
+    def _is_me_words(self, name: list[str]) -> bool:
         for mine in self.my_names:
             parts = mine.split()
             if name and parts and name[-1] == parts[-1] and name[0][0] == parts[0][0]:
@@ -78,13 +94,11 @@ class HintReader:
 
     def read(self, query: str) -> QueryHints:
         norm = normalize_title(query)
-        padded = f" {norm} "
-        topics = frozenset(t for alias, t in self.topics if f" {alias} " in padded)
+        topics = frozenset(self._topics.find(norm))
         years = _YEAR.findall(query)
         authors: set[str] = set()
-        for name, ids in self.full_names.items():
-            if f" {name} " in padded:
-                authors |= ids
+        for ids in self._names.find(norm):
+            authors |= ids
         capitalised = {normalize_title(w) for w in re.findall(r"\b[A-Z][\w'-]+", query)}
         surname_hits: set[str] = set()
         for word in capitalised:
@@ -116,12 +130,7 @@ class HintReader:
             factor *= AUTHOR_BOOST
         elif pid and pid in hints.surname_papers:
             factor *= SURNAME_BOOST
-        if (
-            hints.venues
-            and paper
-            and paper.venue
-            and hints.venues & set(_venue_tokens(paper.venue))
-        ):
+        if hints.venues and paper and paper.venue and hints.venues & self._venue_set(paper.venue):
             factor *= VENUE_BOOST
         if hints.about_me:
             if pid and pid in self.my_papers:
@@ -129,6 +138,13 @@ class HintReader:
             elif chunk.kind == "profile" and any(self._is_me(a) for a in chunk.authors):
                 factor *= MY_PROFILE_BOOST
         return factor
+
+    def _venue_set(self, venue: str) -> frozenset[str]:
+        # Normalizing is the costly part of a boost, and a catalog has few distinct venues.
+        tokens = self._venues.get(venue)
+        if tokens is None:
+            tokens = self._venues[venue] = frozenset(_venue_tokens(venue))
+        return tokens
 
 
 def _venue_tokens(venue: str) -> list[str]:

