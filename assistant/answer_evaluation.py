@@ -112,7 +112,9 @@ class _Tally:
         return {
             "n": self.n,
             "refused": round(self.refused / self.n, 4) if self.n else 0.0,
-            "fact_recall": round(self.facts_found / self.with_facts, 4) if self.with_facts else None,
+            "fact_recall": round(self.facts_found / self.with_facts, 4)
+            if self.with_facts
+            else None,
             "citations_valid": round(self.valid / self.cited, 4) if self.cited else None,
         }
 
@@ -150,7 +152,11 @@ def evaluate_answers(
                 "grounded": a.grounded,
                 "facts_found": found,
                 "citations": [
-                    {"paper_id": c.source.paper_id, "title": c.source.title, "source": c.source.location}
+                    {
+                        "paper_id": c.source.paper_id,
+                        "title": c.source.title,
+                        "source": c.source.location,
+                    }
                     for c in a.citations
                 ],
             }

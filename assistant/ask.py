@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.extractive import Vocabulary, answerable, best_sentences
+from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
@@ -93,6 +94,14 @@ class Asker:
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(c.text for c in self.searcher.chunks.values())
 
+    @cached_property
+    def references(self) -> CorpusReferences:
+        """The URLs, identifiers and names of the corpus, to flag a model's invented ones."""
+        papers = self.searcher.catalog.papers
+        texts = [c.text for c in self.searcher.chunks.values()]
+        texts += [link.url for p in papers for link in p.links]
+        return CorpusReferences(texts, (a for p in papers for a in p.authors))
+
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Iterator[Event]:
         """Answer `question`; yields Status and Token events, then Done."""
         question = check_query(question)
@@ -163,15 +172,23 @@ class Asker:
         sources: list[NumberedSource],
         passages: list[str],
     ) -> Iterator[Event]:
+        yield Done(self._offline(question, standalone, sources, passages))
+
+    def _offline(
+        self,
+        question: str,
+        standalone: str,
+        sources: list[NumberedSource],
+        passages: list[str],
+    ) -> Answer:
+        """The offline answer: sentences quoted from the sources, or a refusal."""
         vocab = self.vocabulary
         sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
+        refuse = self._finish(
+            question, standalone, INSUFFICIENT, "extractive", sources, passages, None
+        )
         if not answerable(standalone, passages, max(sims) if sims else None, vocab):
-            yield Done(
-                self._finish(
-                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
-                )
-            )
-            return
+            return refuse
         extracts = best_sentences(standalone, passages, vocab)
         top = max((e.score for e in extracts), default=0.0)
         # Keep sources close to the best one: a quote list padded with weak matches
@@ -184,14 +201,9 @@ class Asker:
             if quoted:
                 lines.append(f"- **{source.title}**: " + " ".join(quoted))
         if not lines:
-            yield Done(
-                self._finish(
-                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
-                )
-            )
-            return
+            return refuse
         text = OFFLINE_NOTE + "\n\n" + "\n".join(lines[:MAX_EXTRACT_SOURCES])
-        yield Done(self._finish(question, standalone, text, "extractive", sources, passages, None))
+        return self._finish(question, standalone, text, "extractive", sources, passages, None)
 
     def _finish(
         self,
@@ -219,9 +231,23 @@ class Asker:
                 elif prev is None or sentence.support > prev:
                     best[n] = sentence.support
         citations = [Citation(n, sources[n - 1], best.get(n)) for n in checked.used]
+        shown = checked.text
+        grounded, fallback = True, None
+        uncited: tuple[str, ...] = ()
+        unknown: tuple[str, ...] = ()
+        if mode == "llm" and not refused:
+            grounding = ground(checked, self.references)
+            grounded, uncited, unknown = (
+                grounding.grounded,
+                grounding.uncited,
+                grounding.unknown_references,
+            )
+            shown = mark_uncited(shown, uncited)
+            if not grounded:
+                fallback = self._offline(question, standalone, sources, passages)
         return Answer(
             question=question,
-            text=checked.text if not refused else INSUFFICIENT,
+            text=shown if not refused else INSUFFICIENT,
             mode=mode,
             refused=refused,
             sources=sources,
@@ -230,6 +256,10 @@ class Asker:
             usage=usage,
             standalone_question=standalone if standalone != question else None,
             searched=standalone,
+            grounded=grounded,
+            uncited_sentences=list(uncited),
+            unknown_references=list(unknown),
+            fallback=fallback,
         )
 
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from retrieval.records import Paper
 
 WELCOME = """**research-assistant**: ask about the papers in your corpus and your own agenda.
-Every claim is cited to a source; the sources panel on the right opens each paper.
+Answers cite numbered sources; text that cites none is marked, and the sources panel
+on the right opens each paper.
 Type a question, or `/help` for the commands (`/list TOPIC`, `/related TOPIC`,
 `/me`, `/triage`, `/papers`, `/export`, `/history`)."""
 
@@ -328,7 +329,15 @@ class ResearchApp(WritingJobs):
             text += f"\n\nSearched for: “{answer.searched}”.\n\n" + answer.closest_markdown()
         else:
             text += "\n\n" + answer.references_markdown()
+        if answer.fallback is not None:
+            text += "\n\n---\n\n**Quoted from your corpus instead**\n\n" + (
+                highlight_citations(answer.fallback.to_markdown().split("\n", 2)[-1])
+            )
         await view.replace(text)
+        if not answer.grounded:
+            from assistant.grounding import UNGROUNDED_BANNER
+
+            await view.show_banner(f"⚠ {UNGROUNDED_BANNER}")
         entries = [
             SourceEntry(c.n, c.source.hit.paper, c.source.title, c.source.location, c.support)
             for c in answer.citations

@@ -70,6 +70,12 @@ class MessageView(Vertical):
             self.query_one(".who", Label).update(title)
         await self.body.update(text)
 
+    async def show_banner(self, text: str) -> None:
+        """A warning above the body, e.g. for an answer that cites none of its sources."""
+        for old in self.query(".banner"):
+            await old.remove()
+        await self.mount(Static(text, classes="banner", markup=False), before=self.body)
+
 
 @dataclass(frozen=True)
 class SourceEntry:

@@ -12,6 +12,7 @@ from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.commands.write import FormatOption, OutOption, check_format
 from assistant.errors import UserError
+from assistant.grounding import UNGROUNDED_BANNER
 from assistant.export import write_text
 from assistant.library import Library
 from assistant.llm import (
@@ -89,12 +90,24 @@ def ask(
     if stream and answer.mode == "llm":
         out.print("\n")
         out.rule("checked", style="dim")
+    if not answer.grounded:
+        out.print(f"[bold red]⚠ {UNGROUNDED_BANNER}[/]")
     out.print(Markdown(answer.text))
     if answer.refused:
         out.print(f"\nSearched for: “{answer.searched}”.")
         out.print(Markdown(answer.closest_markdown()))
     else:
         out.print(Markdown(answer.references_markdown()))
+    if answer.fallback is not None:
+        out.rule("quoted from your corpus", style="dim")
+        out.print(Markdown(answer.fallback.text))
+        if not answer.fallback.refused:
+            out.print(Markdown(answer.fallback.references_markdown()))
+    if answer.unknown_references:
+        err.print(
+            "[yellow]Not in your corpus (check before citing):[/] "
+            + ", ".join(answer.unknown_references)
+        )
     if answer.removed_citations:
         err.print(
             f"[yellow]Removed citations that named no retrieved source:[/] {', '.join(answer.removed_citations)}"

@@ -15,8 +15,13 @@ from assistant.ask import Asker, Done
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.library import Library
-from assistant.llm import build_chat_model, describe_mode, explain_llm_error, is_llm_failure
-from assistant.llm import llm_configured
+from assistant.llm import (
+    build_chat_model,
+    describe_mode,
+    explain_llm_error,
+    is_llm_failure,
+    llm_configured,
+)
 from assistant.serialize import print_json
 
 out = Console()
@@ -27,9 +32,7 @@ def eval_answers(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(
-            help="JSON Lines: id, type, question, gold_titles, gold_facts, answerable."
-        ),
+        typer.Argument(help="JSON Lines: id, type, question, gold_titles, gold_facts, answerable."),
     ],
     k: Annotated[int, typer.Option("--k", min=1, max=30, help="How many sources to read.")] = 8,
     corpus_paths: CorpusOption = None,
