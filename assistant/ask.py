@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.answerability import (
+    TitleIndex,
+    Verdict,
+    check_named_paper,
+    count_supported,
+    field_lines,
+    missing_sentence,
+)
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.extractive import Vocabulary, answerable, best_sentences
@@ -92,7 +100,12 @@ class Asker:
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.build(c.text for c in self.searcher.chunks.values())
+        chunks = self.searcher.chunks.values()
+        return Vocabulary.build((c.text for c in chunks), (c.file for c in chunks))
+
+    @cached_property
+    def titles(self) -> TitleIndex:
+        return TitleIndex(self.searcher.catalog, [c.text for c in self.searcher.chunks.values()])
 
     @cached_property
     def references(self) -> CorpusReferences:
@@ -187,7 +200,29 @@ class Asker:
         refuse = self._finish(
             question, standalone, INSUFFICIENT, "extractive", sources, passages, None
         )
-        if not answerable(standalone, passages, max(sims) if sims else None, vocab):
+        verdict = check_named_paper(standalone, self.titles)
+        if verdict.refusal is not None:
+            return self._finish(
+                question,
+                standalone,
+                verdict.refusal,
+                "extractive",
+                sources,
+                passages,
+                None,
+                reason=verdict.refusal,
+            )
+        if not count_supported(standalone, passages):
+            return refuse
+        if verdict.fields:
+            fields = self._fields_answer(verdict, sources)
+            if fields is not None:
+                return self._finish(
+                    question, standalone, fields, "extractive", sources, passages, None
+                )
+        # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
+        evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
+        if not answerable(standalone, evidence, max(sims) if sims else None, vocab):
             return refuse
         extracts = best_sentences(standalone, passages, vocab)
         top = max((e.score for e in extracts), default=0.0)
@@ -205,6 +240,20 @@ class Asker:
         text = OFFLINE_NOTE + "\n\n" + "\n".join(lines[:MAX_EXTRACT_SOURCES])
         return self._finish(question, standalone, text, "extractive", sources, passages, None)
 
+    def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
+        """The asked fields of the named paper, quoted from its chunk, or None if not found."""
+        assert verdict.paper is not None
+        for source in sources:
+            if source.paper_id == verdict.paper.id:
+                lines = field_lines(source.hit.chunk.text, verdict.fields)
+                if not lines:
+                    return None
+                quoted = " ".join(_cite(line, source.n) for line in lines)
+                note = missing_sentence(verdict.paper, verdict.missing)
+                body = f"- **{source.title}**: {quoted}" + (f"\n\n{note}" if note else "")
+                return OFFLINE_NOTE + "\n\n" + body
+        return None
+
     def _finish(
         self,
         question: str,
@@ -214,8 +263,10 @@ class Asker:
         sources: list[NumberedSource],
         passages: list[str],
         usage: Usage | None,
+        *,
+        reason: str | None = None,
     ) -> Answer:
-        refused = is_refusal(text)
+        refused = reason is not None or is_refusal(text)
         support: Callable[[list[tuple[str, int]]], list[float]] | None = None
         if mode == "extractive" and not refused:
             support = _quoted  # every sentence is a quote of the passage it cites
@@ -247,7 +298,7 @@ class Asker:
                 fallback = self._offline(question, standalone, sources, passages)
         return Answer(
             question=question,
-            text=shown if not refused else INSUFFICIENT,
+            text=shown if not refused else (reason or INSUFFICIENT),
             mode=mode,
             refused=refused,
             sources=sources,

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from retrieval.query import content_words
+from retrieval.query import STOPWORDS, content_words
 from retrieval.text import split_sentences
 
 # Words a question uses to ask, not to say what it is about.
@@ -95,14 +95,17 @@ QUESTION_WORDS = frozenset(
         "said",
         "talk",
         "talks",
-        # Words that say where in the corpus to look, not what the answer is about.
+        # Words that say where in the corpus to look, not what the answer is about: the
+        # kinds of source the loaders read (the corpus's own file names are added per
+        # corpus: Vocabulary.source_words).
         "feed",
         "feeds",
-        "daily",
         "curated",
-        "awesome",
         "page",
         "pages",
+        "list",
+        "entry",
+        "entries",
         "appear",
         "appears",
         "appeared",
@@ -116,6 +119,7 @@ NEAR_SIMILARITY = 0.4
 # chunks that hold it, the question asks about something the found papers do not say.
 RARE_DF = 30
 MAX_ABSENT_SHARE = 0.5
+UNKNOWN_SHARE = 0.34
 # The passages an offline answer quotes from: the best few, not the whole top k.
 ANSWER_PASSAGES = 3
 # The statement's words attached to a paper chunk: 'Discussed in Prior Work > ...: '.
@@ -151,27 +155,46 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in content_words(text)]
 
 
-def question_terms(question: str) -> list[str]:
-    """The terms that say what a question is about, without its asking words."""
-    words = [w for w in content_words(question) if w not in QUESTION_WORDS and not w.isdigit()]
+def question_terms(question: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The terms that say what a question is about, without its asking words (nor the
+    words in `skip`: names of the corpus's files, which say where to look)."""
+    words = [
+        w
+        for w in content_words(question)
+        if w not in QUESTION_WORDS and w not in skip and not w.isdigit()
+    ]
     return list(dict.fromkeys(stem(w) for w in words))
+
+
+# A file-name word the chunks use at most this often names the source, not a topic:
+# 'the CV', 'the feed', 'the Awesome list'.
+SOURCE_WORD_DF = 2
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Document frequencies of stemmed terms across the corpus chunks."""
+    """Document frequencies of stemmed terms across the corpus chunks, and the words
+    that name the corpus's files."""
 
     df: dict[str, int]
     n_docs: int
+    source_words: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> Vocabulary:
+    def build(cls, texts: Iterable[str], files: Iterable[str] = ()) -> Vocabulary:
         df: Counter[str] = Counter()
         n = 0
         for text in texts:
             n += 1
             df.update(set(terms(text)))
-        return cls(dict(df), n)
+        words: set[str] = set()
+        for name in set(files):
+            parts = re.findall(r"[a-z0-9]+", name.lower())[:-1]  # without the extension
+            words.update(w for w in parts if len(w) > 1 and df.get(stem(w), 0) <= SOURCE_WORD_DF)
+        return cls(dict(df), n, frozenset(words))
+
+    def is_source_word(self, word: str) -> bool:
+        return word.lower() in self.source_words
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n_docs / (1 + self.df.get(term, 0)))
@@ -195,7 +218,7 @@ def best_sentences(
     question asks for ('Who wrote X?': X's authors), which beats everything in a
     passage about the question.
     """
-    weights = {t: vocab.idf(t) for t in question_terms(question)}
+    weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
     total = sum(weights.values()) or 1.0
     asked = tuple(field for pattern, field in _ASKS_FOR if pattern.search(question))
     extracts: list[Extract] = []
@@ -233,7 +256,7 @@ def _units(text: str) -> list[str]:
 
 def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float:
     """IDF-weighted share of the question's terms found in the best single passage."""
-    wanted = question_terms(question)
+    wanted = question_terms(question, vocab.source_words)
     if not wanted:
         return 0.0
     weights = {t: vocab.idf(t) for t in wanted}
@@ -248,27 +271,42 @@ def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float
 def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
     """Capitalised names in the question the corpus never uses: 'Mamba', 'AlphaFold'.
 
-    The first word of the question is not a name ('Which', 'Does').
+    Short all-capital words ('RL', 'ML') are abbreviations the corpus may spell out,
+    so they decide nothing.
     """
-    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
-    names = [w for w in words if any(ch.isupper() for ch in w)]
     return [
         w
-        for w in names
-        if all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w)) and content_words(w)
+        for w in _names(question, vocab.source_words)
+        if not (w.isupper() and len(w) <= 3 and w.isalpha())
+        and content_words(w)
+        and all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w))
     ]
 
 
-def absent_names(question: str, passages: Sequence[str]) -> list[str]:
+def absent_names(
+    question: str, passages: Sequence[str], skip: frozenset[str] = frozenset()
+) -> list[str]:
     """Names in the question that no retrieved passage contains: 'GPT-4' asked about
-    while the passages found are about parameter counts in general."""
+    while the passages found are about parameter counts in general. A hyphenated
+    word is present when its parts are ('Mixup-style')."""
     text = _squash(" ".join(passages))
-    return [w for w in _names(question) if _squash(w) not in text]
+    words = set(terms(" ".join(passages)))
+    return [w for w in _names(question, skip) if _squash(w) not in text and not _parts_in(w, words)]
 
 
-def _names(question: str) -> list[str]:
-    """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word."""
+def _parts_in(name: str, words: set[str]) -> bool:
+    """'Mixup-style' is about Mixup: a hyphenated name without digits is present when one
+    of its long parts is ('GPT-4' needs the whole name)."""
+    if "-" not in name or any(c.isdigit() for c in name):
+        return False
+    return any(stem(p) in words for p in content_words(name) if len(p) > 3)
+
+
+def _names(question: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word,
+    nor a stop word opening a sentence ('What', 'Does'), nor a word naming a corpus file."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
+    words = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in skip]
     names = [w for w in words if any(ch.isupper() for ch in w[1:]) or any(c.isdigit() for c in w)]
     names += [w for w in words if w[:1].isupper() and w not in names]
     return list(dict.fromkeys(names))
@@ -291,7 +329,7 @@ def absent_rare_terms(question: str, passages: Sequence[str], vocab: Vocabulary)
         present.update(terms(passage))
     return [
         t
-        for t in question_terms(question)
+        for t in question_terms(question, vocab.source_words)
         if t not in present and 1 <= vocab.df.get(t, 0) <= RARE_DF
     ]
 
@@ -302,44 +340,80 @@ def answerable(
     """Whether the retrieved passages can answer the question, without an LLM.
 
     Refuse when the question names something the corpus never mentions or that no
-    retrieved passage mentions; when even the nearest passage is semantically far;
-    when most of the question's weight sits on rare terms the passages lack (the
-    topic was found, the attribute asked about was not); or, for passages only fairly
-    near, when they share few of the question's terms or several terms are unknown.
-    The thresholds were set on benchmarks/data/dev_*.jsonl (see benchmarks/RESULTS.md).
+    retrieved passage mentions; when even the nearest passage is semantically far and
+    its words do not say otherwise (`_exact`); when most of the question's weight sits
+    on rare terms the passages lack (the topic was found, the attribute asked about
+    was not); or, for passages only fairly near, when they share few of its terms.
+    Thresholds: assistant/thresholds.py.
     """
-    if not passages or named_unknowns(question, vocab) or absent_names(question, passages):
+    if not passages or named_unknowns(question, vocab):
+        return False
+    if absent_names(question, passages, vocab.source_words):
         return False
     if similarity is None:  # no dense search: decide on the words alone
         return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
             question, vocab
         )
-    if similarity < MIN_SIMILARITY and not _exact(question, passages, vocab):
+    exact = _exact(question, passages, vocab)
+    if similarity < MIN_SIMILARITY and not exact:
         return False
     absent = absent_rare_terms(question, passages, vocab)
-    weights = {t: vocab.idf(t) for t in question_terms(question)}
+    weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
     absent_share = sum(weights[t] for t in absent) / (sum(weights.values()) or 1.0)
-    if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE:
+    # A section headed by what is asked answers it, whatever else the question says.
+    heading = _heading_match(question, passages, vocab)
+    if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE and not heading:
         return False
-    if similarity >= NEAR_SIMILARITY:
+    if similarity >= NEAR_SIMILARITY or heading:
         return True
     weak_words = coverage(question, passages, vocab) < MIN_COVERAGE
-    return not (weak_words or len(unknown_terms(question, vocab)) >= 2 or len(absent) >= 2)
+    # Words the corpus never uses say little in a long question (paraphrase), much
+    # in a short one ('How do I renew a passport?').
+    unknown = unknown_terms(question, vocab)
+    many_unknown = len(unknown) >= 2 and len(unknown) >= UNKNOWN_SHARE * len(weights)
+    return not (weak_words or len(absent) >= 2 or many_unknown)
 
 
 def _exact(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
-    """The question names something rare in the corpus and one of the best passages
-    holds all its terms: a name the embedding model does not know ('Who wrote
-    Omnigrok?') is found by its words, however far the vectors say it is."""
-    rare = any(
-        1 <= vocab.df.get(stem(w), 0) <= RARE_DF
-        for name in _names(question)
+    """The words, not the vectors, say one of the best passages is about the question:
+    it holds every rare name the question uses ('Who wrote Omnigrok?', 'papers by
+    Randall Balestriero'), or its heading holds a rare term of the question (a CV
+    section 'Teaching' for 'What teaching have I done?'). Embedding models place
+    names they do not know, and long list-like sections, far from any question."""
+    rare_names = [
+        stem(w)
+        for name in _names(question, vocab.source_words)
         for w in content_words(name)
+        if 1 <= vocab.df.get(stem(w), 0) <= RARE_DF
+    ]
+    wanted = set(question_terms(question, vocab.source_words))
+    for passage in passages[:ANSWER_PASSAGES]:
+        present = set(terms(passage))
+        if rare_names and (set(rare_names) <= present or wanted <= present):
+            return True
+    return _heading_match(question, passages, vocab)
+
+
+def _heading_match(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
+    """One of the best passages is a section whose heading names a rare term of the
+    question: the section is about what is asked, whatever else the question says."""
+    wanted = question_terms(question, vocab.source_words)
+    rare_terms = {t for t in wanted if 1 <= vocab.df.get(t, 0) <= RARE_DF}
+    return any(
+        rare_terms & set(terms(_heading(p))) for p in passages[:ANSWER_PASSAGES] if _heading(p)
     )
-    wanted = set(question_terms(question))
-    return rare and any(wanted <= set(terms(p)) for p in passages[:ANSWER_PASSAGES])
+
+
+def _heading(passage: str) -> str:
+    """The section path a profile or document chunk opens with ('Suraj Srinivas > Teaching')."""
+    for line in passage.split("\n")[:2]:
+        if " > " in line:
+            return line.split(" > ", 1)[1]
+    return ""
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?'."""
-    return [t for t in question_terms(question) if vocab.df.get(t, 0) == 0]
+    return [
+        t for t in question_terms(question, vocab.source_words) if vocab.df.get(t, 0) == 0
+    ]

@@ -35,7 +35,7 @@ QUESTION = "What does my research statement say about pruning?"
 class _Replay(BaseHTTPRequestHandler):
     """POST /v1/chat/completions -> the recorded llama.cpp reply, stream or not."""
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         if body.get("stream"):
             payload = (DATA / "llamacpp-stream-stop.sse").read_bytes()

@@ -12,8 +12,8 @@ from assistant.ask import Asker, Done, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.commands.write import FormatOption, OutOption, check_format
 from assistant.errors import UserError
-from assistant.grounding import UNGROUNDED_BANNER
 from assistant.export import write_text
+from assistant.grounding import UNGROUNDED_BANNER
 from assistant.library import Library
 from assistant.llm import (
     build_chat_model,
