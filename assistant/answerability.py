@@ -28,7 +28,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "authors",
         re.compile(
-            r"\b(?:authors?|co-?authors?|authored|wrote|written by|whose name|who (?:are|is|were) "
+            r"\b(?:authors?|co-?authors?|authored|wrote|writes?|written|whose name|who (?:are|is|were) "
             r"(?:the )?(?:authors?|co-?authors?))\b",
             re.I,
         ),
@@ -57,7 +57,7 @@ FIELD_LINES = {
     "authors": ("Authors: ",),
     "venue": ("Published: ",),
     "year": ("Published: ",),
-    "keywords": ("Keywords: ",),
+    "keywords": ("Keywords: ", "Topic: "),
     "awards": ("Awards: ",),
 }
 # An opening quote follows a space or a bracket (not 'al.'s'); a closing one is not
@@ -119,9 +119,10 @@ class TitleIndex:
     def named(self, question: str) -> NamedPaper | None:
         """The paper a question names in quotes, or by its full title without them."""
         for phrase in _QUOTED.findall(question):
-            if len(normalize_title(phrase).split()) < MIN_TITLE_WORDS:
-                continue
-            return NamedPaper(phrase.strip(), self.match(phrase))
+            paper = self.match(phrase)
+            # A short quoted phrase names a paper only when a title says exactly that.
+            if paper is not None or len(normalize_title(phrase).split()) >= MIN_TITLE_WORDS:
+                return NamedPaper(phrase.strip(), paper)
         norm = f" {normalize_title(question)} "
         found = [
             (len(t), p)
@@ -145,7 +146,7 @@ class Verdict:
 
 
 def _where(paper: Paper) -> str:
-    parts = [paper.sources[0].file] if paper.sources else []
+    parts = list(dict.fromkeys(s.file for s in paper.sources))
     if paper.year:
         parts.append(str(paper.year))
     return f" ({', '.join(parts)})" if parts else ""
@@ -163,9 +164,14 @@ def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
         return Verdict()
     fields = asked_fields(question)
     if named.paper is None:
-        if fields and not titles.in_corpus_text(named.phrase):
-            return Verdict(refusal=f"Your corpus has no paper titled '{named.phrase}'.")
-        return Verdict()
+        if not fields or not named.phrase[:1].isupper():
+            return Verdict()  # a quoted phrase, not a title: the usual search decides
+        if titles.in_corpus_text(named.phrase):
+            return Verdict(
+                refusal=f"Your corpus mentions '{named.phrase}' only inside other papers' "
+                f"text and holds no record of it, so it gives no {_join(fields)}."
+            )
+        return Verdict(refusal=f"Your corpus has no paper titled '{named.phrase}'.")
     paper = named.paper
     if not fields:
         return Verdict(paper=paper)

@@ -25,6 +25,7 @@ from assistant.citations import INSUFFICIENT, check_citations, embedding_support
 from assistant.extractive import Vocabulary, answerable, best_sentences
 from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
+from assistant.origin import is_origin_question, prefer_origin
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
@@ -124,7 +125,11 @@ class Asker:
             yield Status("rewriting the follow-up question")
             standalone, usage = self._condense(question, history)
         yield Status("searching your corpus")
-        hits = self.searcher.search(standalone, k=self.k)
+        # An origin question looks deeper: the introducing paper often ranks below the
+        # follow-ups that repeat its name.
+        depth = self.k * 2 if is_origin_question(standalone) else self.k
+        found = self.searcher.search(standalone, k=depth)
+        hits = prefer_origin(standalone, found, self.vocabulary)[: self.k]
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         if self.llm is None:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.answerability import FIELD_LINES, asked_fields
 from retrieval.query import STOPWORDS, content_words
 from retrieval.text import split_sentences
 
@@ -127,20 +128,6 @@ _DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
 # The catalog fields a paper chunk opens with (retrieval/chunking.py): on a tie they
 # lose to the abstract's prose, which says what the keyword only names.
 _FIELD = re.compile(r"^(?:Authors|Published|Topic|Keywords|Awards): ")
-# ... unless the question asks for that field: 'Who wrote X?' is answered by X's authors.
-# 'Who proposed X?' asks where an idea comes from, not who wrote a paper named after it.
-_ASKS_FOR = (
-    (re.compile(r"\b(?:whose|authors?|wrote|written|co-?authored)\b", re.I), "Authors: "),
-    (
-        re.compile(
-            r"\b(?:published|venue|conference|journal|(?:what|which) year|when (?:was|were))\b",
-            re.I,
-        ),
-        "Published: ",
-    ),
-)
-
-
 def stem(word: str) -> str:
     """A crude prefix stem: 'pruning', 'pruned' -> 'prune'[:6] style agreement."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s"):
@@ -220,7 +207,8 @@ def best_sentences(
     """
     weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
     total = sum(weights.values()) or 1.0
-    asked = tuple(field for pattern, field in _ASKS_FOR if pattern.search(question))
+    asked = tuple(p for f in asked_fields(question) for p in FIELD_LINES[f])
+    people = [w for w in _names(question) if w[:1].isupper() and len(w) > 2]
     extracts: list[Extract] = []
     for n, passage in enumerate(passages, 1):
         title = passage.split("\n", 1)[0].strip()
@@ -231,6 +219,8 @@ def best_sentences(
         for position, (unit, score) in enumerate(zip(units, scores, strict=True)):
             is_asked = bool(asked) and unit.startswith(asked) and about > 0
             score = about if is_asked else score
+            if _FIELD.match(unit) and not (is_asked or _names_person(unit, people)):
+                continue  # 'Topic: X' names what a passage is about; it is no finding
             if score > 0:
                 prose = unit != title and not _FIELD.match(unit)
                 scored.append((score, is_asked, prose, -position, unit))
@@ -238,6 +228,13 @@ def best_sentences(
         for score, *_, unit in scored[:per_source]:
             extracts.append(Extract(n, unit, score))
     return extracts
+
+
+def _names_person(unit: str, people: Sequence[str]) -> bool:
+    """An Authors line naming someone the question names ('papers by Simon S. Du')."""
+    return unit.startswith("Authors: ") and any(
+        re.search(rf"\b{re.escape(p)}\b", unit) for p in people
+    )
 
 
 def _units(text: str) -> list[str]:
