@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answers import Answer
-from assistant.citations import WEAK_SUPPORT
 from assistant.errors import UserError
 
 
@@ -94,7 +93,7 @@ def fact_in_text(fact: str, text: str) -> bool:
 
 def citation_counts(answer: Answer) -> tuple[int, int]:
     """(valid, total) citation markers of one answer: removed and weak ones are not valid."""
-    weak = sum(1 for c in answer.citations if c.support is not None and c.support < WEAK_SUPPORT)
+    weak = sum(1 for c in answer.citations if c.weak)
     total = len(answer.citations) + len(answer.removed_citations)
     return len(answer.citations) - weak, total
 

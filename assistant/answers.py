@@ -58,6 +58,7 @@ class Citation:
     n: int
     source: NumberedSource
     support: float | None
+    weak: bool = False  # support below the embedding model's threshold: shown as [n?]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -26,6 +26,7 @@ from assistant.extractive import Vocabulary, answerable, best_sentences
 from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
 from assistant.origin import is_origin_question, prefer_origin
+from assistant.thresholds import thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
@@ -98,6 +99,8 @@ class Asker:
         self.model_name = model_name
         self.embeddings = embeddings
         self.k = k
+        model = getattr(embeddings, "model_name", None) or getattr(embeddings, "model", None)
+        self.thresholds = thresholds_for(model if isinstance(model, str) else None)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -227,7 +230,8 @@ class Asker:
                 )
         # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
         evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
-        if not answerable(standalone, evidence, max(sims) if sims else None, vocab):
+        best = max(sims) if sims else None
+        if not answerable(standalone, evidence, best, vocab, self.thresholds):
             return refuse
         extracts = best_sentences(standalone, passages, vocab)
         top = max((e.score for e in extracts), default=0.0)
@@ -277,7 +281,8 @@ class Asker:
             support = _quoted  # every sentence is a quote of the passage it cites
         elif self.embeddings is not None and not refused:
             support = embedding_support(self.embeddings.embed_documents, passages)
-        checked = check_citations(text, len(sources), support=support)
+        weak = self.thresholds.weak_support
+        checked = check_citations(text, len(sources), support=support, weak_threshold=weak)
         best: dict[int, float | None] = {}
         for sentence in checked.sentences:
             for n in sentence.numbers:
@@ -286,13 +291,16 @@ class Asker:
                     best.setdefault(n, None)
                 elif prev is None or sentence.support > prev:
                     best[n] = sentence.support
-        citations = [Citation(n, sources[n - 1], best.get(n)) for n in checked.used]
+        citations = [
+            Citation(n, sources[n - 1], best.get(n), _below(best.get(n), weak))
+            for n in checked.used
+        ]
         shown = checked.text
         grounded, fallback = True, None
         uncited: tuple[str, ...] = ()
         unknown: tuple[str, ...] = ()
         if mode == "llm" and not refused:
-            grounding = ground(checked, self.references)
+            grounding = ground(checked, self.references, weak)
             grounded, uncited, unknown = (
                 grounding.grounded,
                 grounding.uncited,
@@ -317,6 +325,10 @@ class Asker:
             unknown_references=list(unknown),
             fallback=fallback,
         )
+
+
+def _below(support: float | None, threshold: float) -> bool:
+    return support is not None and support < threshold
 
 
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:

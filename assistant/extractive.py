@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.answerability import FIELD_LINES, asked_fields
+from assistant.thresholds import DEFAULT, Thresholds
 from retrieval.query import STOPWORDS, content_words
 from retrieval.text import split_sentences
 
@@ -114,8 +115,6 @@ QUESTION_WORDS = frozenset(
 )
 STEM_CHARS = 6
 MIN_COVERAGE = 0.4
-MIN_SIMILARITY = 0.25
-NEAR_SIMILARITY = 0.4
 # A term in at most this many chunks is rare: when the search brings none of the
 # chunks that hold it, the question asks about something the found papers do not say.
 RARE_DF = 30
@@ -332,7 +331,11 @@ def absent_rare_terms(question: str, passages: Sequence[str], vocab: Vocabulary)
 
 
 def answerable(
-    question: str, passages: Sequence[str], similarity: float | None, vocab: Vocabulary
+    question: str,
+    passages: Sequence[str],
+    similarity: float | None,
+    vocab: Vocabulary,
+    limits: Thresholds = DEFAULT,
 ) -> bool:
     """Whether the retrieved passages can answer the question, without an LLM.
 
@@ -352,7 +355,7 @@ def answerable(
             question, vocab
         )
     exact = _exact(question, passages, vocab)
-    if similarity < MIN_SIMILARITY and not exact:
+    if similarity < limits.min_similarity and not exact:
         return False
     absent = absent_rare_terms(question, passages, vocab)
     weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
@@ -361,7 +364,7 @@ def answerable(
     heading = _heading_match(question, passages, vocab)
     if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE and not heading:
         return False
-    if similarity >= NEAR_SIMILARITY or heading:
+    if similarity >= limits.near_similarity or heading:
         return True
     weak_words = coverage(question, passages, vocab) < MIN_COVERAGE
     # Words the corpus never uses say little in a long question (paraphrase), much

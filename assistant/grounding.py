@@ -78,13 +78,15 @@ def _norm_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def ground(check: CitationCheck, references: CorpusReferences | None) -> Grounding:
+def ground(
+    check: CitationCheck, references: CorpusReferences | None, weak_support: float = WEAK_SUPPORT
+) -> Grounding:
     """Grounded when at least one sentence cites a source that supports it.
 
     A cited sentence whose support is weak (`[n?]`) does not count: a model that cites
     [1] after every sentence of invented text is not grounded by the marker alone.
     """
-    supported = [s for s in check.sentences if s.support is None or s.support >= WEAK_SUPPORT]
+    supported = [s for s in check.sentences if s.support is None or s.support >= weak_support]
     unknown = tuple(references.unknown(check.text)) if references else ()
     return Grounding(bool(supported), tuple(check.uncited), unknown)
 

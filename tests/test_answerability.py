@@ -3,8 +3,6 @@ evidence checks on hand-made records."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.answerability import (

@@ -119,3 +119,16 @@ def test_a_rare_name_found_word_for_word_outweighs_far_vectors() -> None:
     assert answerable("Who wrote Omnigrok?", [OMNIGROK], 0.13, vocab(OMNIGROK))
     assert not answerable("Who wrote Zorblax?", [OMNIGROK], 0.13, vocab(OMNIGROK))
     assert not answerable("Do sparse subnetworks train?", [LTH], 0.1, vocab())
+
+
+def test_similarity_thresholds_come_from_the_embedding_models_row() -> None:
+    from assistant.thresholds import DEFAULT, MINILM, Thresholds, thresholds_for
+
+    assert thresholds_for("all-MiniLM-L6-v2") is MINILM
+    assert thresholds_for("local-all-minilm-l6-v2-128") is MINILM
+    assert thresholds_for("text-embedding-3-small") is DEFAULT
+    asked = "Do sparse subnetworks of dense networks train to full accuracy?"
+    assert answerable(asked, [LTH], 0.3, vocab())
+    # a model whose similarities run higher needs a higher floor: 0.3 is then far
+    strict = Thresholds(0.5, 0.7, 0.5, "test")
+    assert not answerable(asked, [LTH], 0.3, vocab(), strict)

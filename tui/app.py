@@ -339,7 +339,9 @@ class ResearchApp(WritingJobs):
 
             await view.show_banner(f"⚠ {UNGROUNDED_BANNER}")
         entries = [
-            SourceEntry(c.n, c.source.hit.paper, c.source.title, c.source.location, c.support)
+            SourceEntry(
+                c.n, c.source.hit.paper, c.source.title, c.source.location, c.support, c.weak
+            )
             for c in answer.citations
         ] or [SourceEntry(s.n, s.hit.paper, s.title, s.location) for s in answer.sources[:5]]
         self.query_one(SourcesPanel).show(entries)
@@ -431,12 +433,16 @@ class ResearchApp(WritingJobs):
             )
             last = turn
         if last is not None:
+            from assistant.citations import WEAK_SUPPORT
+
             entries = []
             for c in last.citations:
                 paper = self.workspace.paper(c.get("paper_id") or "") if c.get("paper_id") else None
+                support = c.get("support")
+                weak = support is not None and support < WEAK_SUPPORT
                 entries.append(
                     SourceEntry(
-                        int(c["n"]), paper, c["title"], c.get("source", ""), c.get("support")
+                        int(c["n"]), paper, c["title"], c.get("source", ""), support, weak
                     )
                 )
             self.query_one(SourcesPanel).show(entries)
