@@ -22,7 +22,14 @@ from assistant.answerability import (
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
-from assistant.extractive import Vocabulary, answerable, best_sentences
+from assistant.extractive import (
+    Extract,
+    Vocabulary,
+    answerable,
+    best_sentences,
+    question_terms,
+    terms,
+)
 from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
 from assistant.origin import is_origin_question, prefer_origin
@@ -238,6 +245,7 @@ class Asker:
         # Keep sources close to the best one: a quote list padded with weak matches
         # reads as noise. Each quoted sentence carries its own citation.
         keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+        other = _complement(standalone, keep, extracts, sources, vocab)
         lines = []
         for n in dict.fromkeys(e.n for e in keep):
             source = sources[n - 1]
@@ -246,7 +254,13 @@ class Asker:
                 lines.append(f"- **{source.title}**: " + " ".join(quoted))
         if not lines:
             return refuse
-        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines[:MAX_EXTRACT_SOURCES])
+        lines = lines[:MAX_EXTRACT_SOURCES]
+        if other is not None:
+            # the other file's part of the answer is quoted even when four are shown
+            lines = lines[: MAX_EXTRACT_SOURCES - 1]
+            source = sources[other.n - 1]
+            lines.append(f"- **{source.title}**: " + _cite(other.sentence, other.n))
+        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
         return self._finish(question, standalone, text, "extractive", sources, passages, None)
 
     def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
@@ -325,6 +339,32 @@ class Asker:
             unknown_references=list(unknown),
             fallback=fallback,
         )
+
+
+def _complement(
+    question: str,
+    keep: list[Extract],
+    extracts: list[Extract],
+    sources: list[NumberedSource],
+    vocab: Vocabulary,
+) -> Extract | None:
+    """A sentence from another file that covers question terms the kept quotes do not.
+
+    A question that joins two documents ('my statement's algorithm: who were my
+    co-authors according to the CV?') has each part answered in a different file;
+    the best quotes all come from the file that matches most of it.
+    """
+    wanted = set(question_terms(question, vocab.source_words))
+    covered = {t for e in keep for t in terms(e.sentence)} & wanted
+    files = {sources[e.n - 1].hit.chunk.file for e in keep}
+    for e in sorted(extracts, key=lambda x: -x.score):
+        if e in keep or e.score < MIN_EXTRACT_SCORE:
+            continue
+        if sources[e.n - 1].hit.chunk.file in files:
+            continue
+        if (set(terms(e.sentence)) & wanted) - covered:
+            return e
+    return None
 
 
 def _below(support: float | None, threshold: float) -> bool:

@@ -144,3 +144,16 @@ def test_origin_preference_keeps_other_questions_in_search_order() -> None:
     assert is_origin_question("Which paper first documented neural collapse?")
     assert is_origin_question("Who proposed sharpness-aware minimization?")
     assert not is_origin_question("What does sharpness-aware minimization do?")
+
+
+@pytest.mark.slow
+def test_a_question_joining_two_files_quotes_both(asker: Asker) -> None:
+    answer = _answer(
+        asker,
+        "My research statement proposes a pruning method that approximates projected "
+        "gradient descent better than magnitude pruning; who co-authored it according to my CV?",
+    )
+    assert not answer.refused
+    files = {c.source.location.split(":")[0] for c in answer.citations}
+    assert {"cv.md", "research-statement.md"} <= files
+    assert "Kuzmin" in answer.text  # the co-author, from the CV's author line
