@@ -22,14 +22,7 @@ from assistant.answerability import (
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
-from assistant.extractive import (
-    Extract,
-    Vocabulary,
-    answerable,
-    best_sentences,
-    question_terms,
-    terms,
-)
+from assistant.extractive import Vocabulary, answerable, best_sentences, complement
 from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
 from assistant.origin import is_origin_question, prefer_origin
@@ -145,6 +138,16 @@ class Asker:
         if self.llm is None:
             yield from self._extractive(question, standalone, sources, passages)
             return
+        # A model given a neighbour of an absent paper, or a record without the asked
+        # field, writes the answer anyway: the catalog decides before it is asked.
+        missing = check_named_paper(standalone, self.titles).refusal
+        if missing is not None:
+            yield Done(
+                self._finish(
+                    question, standalone, missing, "llm", sources, passages, usage, reason=missing
+                )
+            )
+            return
         yield Status("writing")
         text, gen_usage = yield from self._generate(standalone, sources)
         usage = gen_usage if usage is None else (usage + gen_usage if gen_usage else usage)
@@ -245,7 +248,8 @@ class Asker:
         # Keep sources close to the best one: a quote list padded with weak matches
         # reads as noise. Each quoted sentence carries its own citation.
         keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
-        other = _complement(standalone, keep, extracts, sources, vocab)
+        files = [s.hit.chunk.file for s in sources]
+        other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
         lines = []
         for n in dict.fromkeys(e.n for e in keep):
             source = sources[n - 1]
@@ -339,32 +343,6 @@ class Asker:
             unknown_references=list(unknown),
             fallback=fallback,
         )
-
-
-def _complement(
-    question: str,
-    keep: list[Extract],
-    extracts: list[Extract],
-    sources: list[NumberedSource],
-    vocab: Vocabulary,
-) -> Extract | None:
-    """A sentence from another file that covers question terms the kept quotes do not.
-
-    A question that joins two documents ('my statement's algorithm: who were my
-    co-authors according to the CV?') has each part answered in a different file;
-    the best quotes all come from the file that matches most of it.
-    """
-    wanted = set(question_terms(question, vocab.source_words))
-    covered = {t for e in keep for t in terms(e.sentence)} & wanted
-    files = {sources[e.n - 1].hit.chunk.file for e in keep}
-    for e in sorted(extracts, key=lambda x: -x.score):
-        if e in keep or e.score < MIN_EXTRACT_SCORE:
-            continue
-        if sources[e.n - 1].hit.chunk.file in files:
-            continue
-        if (set(terms(e.sentence)) & wanted) - covered:
-            return e
-    return None
 
 
 def _below(support: float | None, threshold: float) -> bool:

@@ -21,98 +21,22 @@ from retrieval.query import STOPWORDS, content_words
 from retrieval.text import split_sentences
 
 # Words a question uses to ask, not to say what it is about.
-QUESTION_WORDS = frozenset(
-    [
-        "paper",
-        "papers",
-        "work",
-        "works",
-        "study",
-        "studies",
-        "show",
-        "shows",
-        "shown",
-        "find",
-        "finds",
-        "found",
-        "list",
-        "give",
-        "tell",
-        "describe",
-        "explain",
-        "discuss",
-        "related",
-        "relate",
-        "relates",
-        "research",
-        "researcher",
-        "corpus",
-        "article",
-        "articles",
-        "propose",
-        "proposes",
-        "proposed",
-        "introduce",
-        "introduces",
-        "introduced",
-        "publish",
-        "published",
-        "publication",
-        "publications",
-        "author",
-        "authors",
-        "wrote",
-        "write",
-        "written",
-        "main",
-        "key",
-        "idea",
-        "ideas",
-        "approach",
-        "method",
-        "methods",
-        "result",
-        "results",
-        "also",
-        "use",
-        "used",
-        "using",
-        "like",
-        "one",
-        "ones",
-        "two",
-        "many",
-        "much",
-        "well",
-        "please",
-        "know",
-        "known",
-        "mention",
-        "mentions",
-        "mentioned",
-        "anything",
-        "something",
-        "say",
-        "says",
-        "said",
-        "talk",
-        "talks",
-        # Words that say where in the corpus to look, not what the answer is about: the
-        # kinds of source the loaders read (the corpus's own file names are added per
-        # corpus: Vocabulary.source_words).
-        "feed",
-        "feeds",
-        "curated",
-        "page",
-        "pages",
-        "list",
-        "entry",
-        "entries",
-        "appear",
-        "appears",
-        "appeared",
-    ]
-)
+_ASKING = """
+    paper papers work works study studies show shows shown find finds found list give
+    tell describe explain discuss related relate relates research researcher corpus
+    article articles propose proposes proposed introduce introduces introduced publish
+    published publication publications author authors wrote write written main key idea
+    ideas approach method methods result results also use used using like one ones two
+    many much well please know known mention mentions mentioned anything something say
+    says said talk talks
+"""
+# Words that say where in the corpus to look, not what the answer is about: the kinds
+# of source the loaders read (the corpus's own file names are added per corpus:
+# Vocabulary.source_words).
+_WHERE = """
+    feed feeds curated page pages list entry entries appear appears appeared
+"""
+QUESTION_WORDS = frozenset(_ASKING.split() + _WHERE.split())
 STEM_CHARS = 6
 MIN_COVERAGE = 0.4
 # A term in at most this many chunks is rare: when the search brings none of the
@@ -127,6 +51,8 @@ _DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
 # The catalog fields a paper chunk opens with (retrieval/chunking.py): on a tie they
 # lose to the abstract's prose, which says what the keyword only names.
 _FIELD = re.compile(r"^(?:Authors|Published|Topic|Keywords|Awards): ")
+
+
 def stem(word: str) -> str:
     """A crude prefix stem: 'pruning', 'pruned' -> 'prune'[:6] style agreement."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s"):
@@ -227,6 +153,32 @@ def best_sentences(
         for score, *_, unit in scored[:per_source]:
             extracts.append(Extract(n, unit, score))
     return extracts
+
+
+def complement(
+    question: str,
+    keep: list[Extract],
+    extracts: list[Extract],
+    files: Sequence[str],
+    vocab: Vocabulary,
+    min_score: float,
+) -> Extract | None:
+    """A sentence from another file that covers question terms the kept quotes do not.
+
+    A question that joins two documents ('my statement's algorithm: who were my
+    co-authors according to the CV?') has each part answered in a different file;
+    the best quotes all come from the file that matches most of it. `files[n - 1]` is
+    the file of passage n.
+    """
+    wanted = set(question_terms(question, vocab.source_words))
+    covered = {t for e in keep for t in terms(e.sentence)} & wanted
+    quoted_files = {files[e.n - 1] for e in keep}
+    for e in sorted(extracts, key=lambda x: -x.score):
+        if e in keep or e.score < min_score or files[e.n - 1] in quoted_files:
+            continue
+        if (set(terms(e.sentence)) & wanted) - covered:
+            return e
+    return None
 
 
 def _names_person(unit: str, people: Sequence[str]) -> bool:
@@ -414,6 +366,4 @@ def _heading(passage: str) -> str:
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?'."""
-    return [
-        t for t in question_terms(question, vocab.source_words) if vocab.df.get(t, 0) == 0
-    ]
+    return [t for t in question_terms(question, vocab.source_words) if vocab.df.get(t, 0) == 0]

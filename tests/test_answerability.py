@@ -160,23 +160,19 @@ def test_a_question_joining_two_files_quotes_both(asker: Asker) -> None:
 
 
 def test_the_other_files_part_of_a_joined_question_is_added() -> None:
-    from types import SimpleNamespace
-
-    from assistant.ask import _complement
-    from assistant.extractive import Extract, Vocabulary
-
-    def source(file: str) -> SimpleNamespace:
-        return SimpleNamespace(hit=SimpleNamespace(chunk=SimpleNamespace(file=file)))
+    from assistant.extractive import Extract, Vocabulary, complement
 
     statement = Extract(1, "Cyclical pruning approximates projected gradient descent.", 0.8)
     more = Extract(2, "Cyclical pruning improves compression.", 0.5)
     cv = Extract(3, "Cyclical pruning, with Kuzmin and Blankevoort, at the reading group.", 0.2)
     texts = [statement.sentence, more.sentence, cv.sentence, "Unrelated text about dogs."]
     vocab = Vocabulary.build(texts)
-    sources = [source("statement.md"), source("statement.md"), source("cv.md")]
+    sources = ["statement.md", "statement.md", "cv.md"]
     question = "Which pruning approximates projected gradient descent, and was it shown at a reading group?"
-    added = _complement(question, [statement, more], [statement, more, cv], sources, vocab)  # type: ignore[arg-type]
+    added = complement(question, [statement, more], [statement, more, cv], sources, vocab, 0.15)
     assert added is cv
     # nothing new to add when the other file covers no missing term
     question = "Which pruning approximates projected gradient descent?"
-    assert _complement(question, [statement, more], [statement, more, cv], sources, vocab) is None  # type: ignore[arg-type]
+    assert (
+        complement(question, [statement, more], [statement, more, cv], sources, vocab, 0.15) is None
+    )

@@ -211,3 +211,14 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
         assert "Every claim is cited" not in " ".join(
             str(m.raw) for m in app.query(MessageView)
         )
+
+
+@pytest.mark.slow
+def test_an_llm_is_not_asked_about_a_paper_the_corpus_lacks(llamacpp_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    question = "Who are the authors of 'Attention Is All You Need'?"
+    run = run_cli(capsys, "ask", question, "--json")
+    assert run.code == 0, run.err
+    answer = run.json()
+    assert answer["mode"] == "llm" and answer["refused"] and answer["citations"] == []
+    assert answer["answer"] == "Your corpus has no paper titled 'Attention Is All You Need'."
+    assert "Neural collapse" not in answer["answer"]  # the model's reply was never asked for
