@@ -334,10 +334,6 @@ class ResearchApp(WritingJobs):
                 highlight_citations(answer.fallback.to_markdown().split("\n", 2)[-1])
             )
         await view.replace(text)
-        if not answer.grounded:
-            from assistant.grounding import UNGROUNDED_BANNER
-
-            await view.show_banner(f"⚠ {UNGROUNDED_BANNER}")
         entries = [
             SourceEntry(
                 c.n, c.source.hit.paper, c.source.title, c.source.location, c.support, c.weak
@@ -357,6 +353,10 @@ class ResearchApp(WritingJobs):
                 severity="warning",
             )
         self.last_export = ("answer", answer.to_markdown(), answer.to_bibtex())
+        if not answer.grounded:  # last: mounting awaits, and the screen may change meanwhile
+            from assistant.grounding import UNGROUNDED_BANNER
+
+            await view.show_banner(f"⚠ {UNGROUNDED_BANNER}")
         self.messages.scroll_end(animate=False)
 
     async def _failed(self, view: MessageView, sentence: str) -> None:
