@@ -48,7 +48,7 @@ def ask(
     corpus_paths: CorpusOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Answer a question from your corpus, every claim cited to a source."""
+    """Answer a question from your corpus with numbered citations; uncited text is marked."""
     question = check_query(question)  # before loading anything or writing the history
     fmt = check_format(fmt)
     settings = ctx.obj
