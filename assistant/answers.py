@@ -58,6 +58,7 @@ class Citation:
     n: int
     source: NumberedSource
     support: float | None
+    weak: bool = False  # support below the embedding model's threshold: shown as [n?]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +85,14 @@ class Answer:
     usage: Usage | None = None
     standalone_question: str | None = None
     searched: str = ""
+    # False when an LLM answer cites no source it was given: the text is the model's
+    # own, and the offline quoted answer is offered beside it.
+    grounded: bool = True
+    uncited_sentences: list[str] = field(default_factory=list)
+    # URLs and references in the answer that name nothing in the corpus.
+    unknown_references: list[str] = field(default_factory=list)
+    # The offline quoted answer, kept for an ungrounded LLM answer.
+    fallback: Answer | None = None
 
     def references_markdown(self) -> str:
         """The references of the citations actually used, numbered as in the text."""
@@ -124,5 +133,9 @@ class Answer:
             "refused": self.refused,
             "citations": [c.to_json() for c in self.citations],
             "removed_citations": list(self.removed_citations),
+            "grounded": self.grounded,
+            "uncited_sentences": list(self.uncited_sentences),
+            "unknown_references": list(self.unknown_references),
+            "fallback_answer": self.fallback.text if self.fallback else None,
             "usage": self.usage.to_json() if self.usage else None,
         }

@@ -12,10 +12,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.answerability import (
+    TitleIndex,
+    Verdict,
+    check_named_paper,
+    count_supported,
+    field_lines,
+    missing_sentence,
+)
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
-from assistant.extractive import Vocabulary, answerable, best_sentences
+from assistant.extractive import Vocabulary, answerable, best_sentences, complement
+from assistant.grounding import CorpusReferences, ground, mark_uncited
 from assistant.llm import Usage, usage_of
+from assistant.origin import is_origin_question, prefer_origin
+from assistant.thresholds import model_of, thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
@@ -88,10 +99,24 @@ class Asker:
         self.model_name = model_name
         self.embeddings = embeddings
         self.k = k
+        self.thresholds = thresholds_for(model_of(embeddings))
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.build(c.text for c in self.searcher.chunks.values())
+        chunks = self.searcher.chunks.values()
+        return Vocabulary.build((c.text for c in chunks), (c.file for c in chunks))
+
+    @cached_property
+    def titles(self) -> TitleIndex:
+        return TitleIndex(self.searcher.catalog, [c.text for c in self.searcher.chunks.values()])
+
+    @cached_property
+    def references(self) -> CorpusReferences:
+        """The URLs, identifiers and names of the corpus, to flag a model's invented ones."""
+        papers = self.searcher.catalog.papers
+        texts = [c.text for c in self.searcher.chunks.values()]
+        texts += [link.url for p in papers for link in p.links]
+        return CorpusReferences(texts, (a for p in papers for a in p.authors))
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Iterator[Event]:
         """Answer `question`; yields Status and Token events, then Done."""
@@ -102,11 +127,25 @@ class Asker:
             yield Status("rewriting the follow-up question")
             standalone, usage = self._condense(question, history)
         yield Status("searching your corpus")
-        hits = self.searcher.search(standalone, k=self.k)
+        # An origin question looks deeper: the introducing paper often ranks below the
+        # follow-ups that repeat its name.
+        depth = self.k * 2 if is_origin_question(standalone) else self.k
+        found = self.searcher.search(standalone, k=depth)
+        hits = prefer_origin(standalone, found, self.vocabulary)[: self.k]
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         if self.llm is None:
             yield from self._extractive(question, standalone, sources, passages)
+            return
+        # A model given a neighbour of an absent paper, or a record without the asked
+        # field, writes the answer anyway: the catalog decides before it is asked.
+        missing = check_named_paper(standalone, self.titles).refusal
+        if missing is not None:
+            yield Done(
+                self._finish(
+                    question, standalone, missing, "llm", sources, passages, usage, reason=missing
+                )
+            )
             return
         yield Status("writing")
         text, gen_usage = yield from self._generate(standalone, sources)
@@ -163,20 +202,53 @@ class Asker:
         sources: list[NumberedSource],
         passages: list[str],
     ) -> Iterator[Event]:
+        yield Done(self._offline(question, standalone, sources, passages))
+
+    def _offline(
+        self,
+        question: str,
+        standalone: str,
+        sources: list[NumberedSource],
+        passages: list[str],
+    ) -> Answer:
+        """The offline answer: sentences quoted from the sources, or a refusal."""
         vocab = self.vocabulary
         sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
-        if not answerable(standalone, passages, max(sims) if sims else None, vocab):
-            yield Done(
-                self._finish(
-                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
-                )
+        refuse = self._finish(
+            question, standalone, INSUFFICIENT, "extractive", sources, passages, None
+        )
+        verdict = check_named_paper(standalone, self.titles)
+        if verdict.refusal is not None:
+            return self._finish(
+                question,
+                standalone,
+                verdict.refusal,
+                "extractive",
+                sources,
+                passages,
+                None,
+                reason=verdict.refusal,
             )
-            return
+        if not count_supported(standalone, passages):
+            return refuse
+        if verdict.fields:
+            fields = self._fields_answer(verdict, sources)
+            if fields is not None:
+                return self._finish(
+                    question, standalone, fields, "extractive", sources, passages, None
+                )
+        # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
+        evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
+        best = max(sims) if sims else None
+        if not answerable(standalone, evidence, best, vocab, self.thresholds):
+            return refuse
         extracts = best_sentences(standalone, passages, vocab)
         top = max((e.score for e in extracts), default=0.0)
         # Keep sources close to the best one: a quote list padded with weak matches
         # reads as noise. Each quoted sentence carries its own citation.
         keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+        files = [s.hit.chunk.file for s in sources]
+        other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
         lines = []
         for n in dict.fromkeys(e.n for e in keep):
             source = sources[n - 1]
@@ -184,14 +256,29 @@ class Asker:
             if quoted:
                 lines.append(f"- **{source.title}**: " + " ".join(quoted))
         if not lines:
-            yield Done(
-                self._finish(
-                    question, standalone, INSUFFICIENT, "extractive", sources, passages, None
-                )
-            )
-            return
-        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines[:MAX_EXTRACT_SOURCES])
-        yield Done(self._finish(question, standalone, text, "extractive", sources, passages, None))
+            return refuse
+        lines = lines[:MAX_EXTRACT_SOURCES]
+        if other is not None:
+            # the other file's part of the answer is quoted even when four are shown
+            lines = lines[: MAX_EXTRACT_SOURCES - 1]
+            source = sources[other.n - 1]
+            lines.append(f"- **{source.title}**: " + _cite(other.sentence, other.n))
+        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
+        return self._finish(question, standalone, text, "extractive", sources, passages, None)
+
+    def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
+        """The asked fields of the named paper, quoted from its chunk, or None if not found."""
+        assert verdict.paper is not None
+        for source in sources:
+            if source.paper_id == verdict.paper.id:
+                lines = field_lines(source.hit.chunk.text, verdict.fields)
+                if not lines:
+                    return None
+                quoted = " ".join(_cite(line, source.n) for line in lines)
+                note = missing_sentence(verdict.paper, verdict.missing)
+                body = f"- **{source.title}**: {quoted}" + (f"\n\n{note}" if note else "")
+                return OFFLINE_NOTE + "\n\n" + body
+        return None
 
     def _finish(
         self,
@@ -202,14 +289,17 @@ class Asker:
         sources: list[NumberedSource],
         passages: list[str],
         usage: Usage | None,
+        *,
+        reason: str | None = None,
     ) -> Answer:
-        refused = is_refusal(text)
+        refused = reason is not None or is_refusal(text)
         support: Callable[[list[tuple[str, int]]], list[float]] | None = None
         if mode == "extractive" and not refused:
             support = _quoted  # every sentence is a quote of the passage it cites
         elif self.embeddings is not None and not refused:
             support = embedding_support(self.embeddings.embed_documents, passages)
-        checked = check_citations(text, len(sources), support=support)
+        weak = self.thresholds.weak_support
+        checked = check_citations(text, len(sources), support=support, weak_threshold=weak)
         best: dict[int, float | None] = {}
         for sentence in checked.sentences:
             for n in sentence.numbers:
@@ -218,10 +308,27 @@ class Asker:
                     best.setdefault(n, None)
                 elif prev is None or sentence.support > prev:
                     best[n] = sentence.support
-        citations = [Citation(n, sources[n - 1], best.get(n)) for n in checked.used]
+        citations = [
+            Citation(n, sources[n - 1], best.get(n), _below(best.get(n), weak))
+            for n in checked.used
+        ]
+        shown = checked.text
+        grounded, fallback = True, None
+        uncited: tuple[str, ...] = ()
+        unknown: tuple[str, ...] = ()
+        if mode == "llm" and not refused:
+            grounding = ground(checked, self.references, weak)
+            grounded, uncited, unknown = (
+                grounding.grounded,
+                grounding.uncited,
+                grounding.unknown_references,
+            )
+            shown = mark_uncited(shown, uncited)
+            if not grounded:
+                fallback = self._offline(question, standalone, sources, passages)
         return Answer(
             question=question,
-            text=checked.text if not refused else INSUFFICIENT,
+            text=shown if not refused else (reason or INSUFFICIENT),
             mode=mode,
             refused=refused,
             sources=sources,
@@ -230,7 +337,15 @@ class Asker:
             usage=usage,
             standalone_question=standalone if standalone != question else None,
             searched=standalone,
+            grounded=grounded,
+            uncited_sentences=list(uncited),
+            unknown_references=list(unknown),
+            fallback=fallback,
         )
+
+
+def _below(support: float | None, threshold: float) -> bool:
+    return support is not None and support < threshold
 
 
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:

@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.thresholds import DEFAULT
 from retrieval.text import split_sentences
 
 INSUFFICIENT = "I could not find this in your corpus."
-WEAK_SUPPORT = 0.35
+WEAK_SUPPORT = DEFAULT.weak_support  # per model: assistant/thresholds.py
 
 # [1], [1, 3], [1][2] (two markers), [1-3], [ 2 ]
 _MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:,|-|–)\s*\d{1,3})*)\s*\](?!\()")

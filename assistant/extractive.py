@@ -15,107 +15,35 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from retrieval.query import content_words
+from assistant.answerability import FIELD_LINES, asked_fields
+from assistant.thresholds import DEFAULT, Thresholds
+from retrieval.query import STOPWORDS, content_words
 from retrieval.text import split_sentences
 
 # Words a question uses to ask, not to say what it is about.
-QUESTION_WORDS = frozenset(
-    [
-        "paper",
-        "papers",
-        "work",
-        "works",
-        "study",
-        "studies",
-        "show",
-        "shows",
-        "shown",
-        "find",
-        "finds",
-        "found",
-        "list",
-        "give",
-        "tell",
-        "describe",
-        "explain",
-        "discuss",
-        "related",
-        "relate",
-        "relates",
-        "research",
-        "researcher",
-        "corpus",
-        "article",
-        "articles",
-        "propose",
-        "proposes",
-        "proposed",
-        "introduce",
-        "introduces",
-        "introduced",
-        "publish",
-        "published",
-        "publication",
-        "publications",
-        "author",
-        "authors",
-        "wrote",
-        "write",
-        "written",
-        "main",
-        "key",
-        "idea",
-        "ideas",
-        "approach",
-        "method",
-        "methods",
-        "result",
-        "results",
-        "also",
-        "use",
-        "used",
-        "using",
-        "like",
-        "one",
-        "ones",
-        "two",
-        "many",
-        "much",
-        "well",
-        "please",
-        "know",
-        "known",
-        "mention",
-        "mentions",
-        "mentioned",
-        "anything",
-        "something",
-        "say",
-        "says",
-        "said",
-        "talk",
-        "talks",
-        # Words that say where in the corpus to look, not what the answer is about.
-        "feed",
-        "feeds",
-        "daily",
-        "curated",
-        "awesome",
-        "page",
-        "pages",
-        "appear",
-        "appears",
-        "appeared",
-    ]
-)
+_ASKING = """
+    paper papers work works study studies show shows shown find finds found list give
+    tell describe explain discuss related relate relates research researcher corpus
+    article articles propose proposes proposed introduce introduces introduced publish
+    published publication publications author authors wrote write written main key idea
+    ideas approach method methods result results also use used using like one ones two
+    many much well please know known mention mentions mentioned anything something say
+    says said talk talks
+"""
+# Words that say where in the corpus to look, not what the answer is about: the kinds
+# of source the loaders read (the corpus's own file names are added per corpus:
+# Vocabulary.source_words).
+_WHERE = """
+    feed feeds curated page pages list entry entries appear appears appeared
+"""
+QUESTION_WORDS = frozenset(_ASKING.split() + _WHERE.split())
 STEM_CHARS = 6
 MIN_COVERAGE = 0.4
-MIN_SIMILARITY = 0.25
-NEAR_SIMILARITY = 0.4
 # A term in at most this many chunks is rare: when the search brings none of the
 # chunks that hold it, the question asks about something the found papers do not say.
 RARE_DF = 30
 MAX_ABSENT_SHARE = 0.5
+UNKNOWN_SHARE = 0.34
 # The passages an offline answer quotes from: the best few, not the whole top k.
 ANSWER_PASSAGES = 3
 # The statement's words attached to a paper chunk: 'Discussed in Prior Work > ...: '.
@@ -123,18 +51,6 @@ _DISCUSSED = re.compile(r"^Discussed in [^:\n]*: ", re.M)
 # The catalog fields a paper chunk opens with (retrieval/chunking.py): on a tie they
 # lose to the abstract's prose, which says what the keyword only names.
 _FIELD = re.compile(r"^(?:Authors|Published|Topic|Keywords|Awards): ")
-# ... unless the question asks for that field: 'Who wrote X?' is answered by X's authors.
-# 'Who proposed X?' asks where an idea comes from, not who wrote a paper named after it.
-_ASKS_FOR = (
-    (re.compile(r"\b(?:whose|authors?|wrote|written|co-?authored)\b", re.I), "Authors: "),
-    (
-        re.compile(
-            r"\b(?:published|venue|conference|journal|(?:what|which) year|when (?:was|were))\b",
-            re.I,
-        ),
-        "Published: ",
-    ),
-)
 
 
 def stem(word: str) -> str:
@@ -151,27 +67,46 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in content_words(text)]
 
 
-def question_terms(question: str) -> list[str]:
-    """The terms that say what a question is about, without its asking words."""
-    words = [w for w in content_words(question) if w not in QUESTION_WORDS and not w.isdigit()]
+def question_terms(question: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The terms that say what a question is about, without its asking words (nor the
+    words in `skip`: names of the corpus's files, which say where to look)."""
+    words = [
+        w
+        for w in content_words(question)
+        if w not in QUESTION_WORDS and w not in skip and not w.isdigit()
+    ]
     return list(dict.fromkeys(stem(w) for w in words))
+
+
+# A file-name word the chunks use at most this often names the source, not a topic:
+# 'the CV', 'the feed', 'the Awesome list'.
+SOURCE_WORD_DF = 2
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Document frequencies of stemmed terms across the corpus chunks."""
+    """Document frequencies of stemmed terms across the corpus chunks, and the words
+    that name the corpus's files."""
 
     df: dict[str, int]
     n_docs: int
+    source_words: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> Vocabulary:
+    def build(cls, texts: Iterable[str], files: Iterable[str] = ()) -> Vocabulary:
         df: Counter[str] = Counter()
         n = 0
         for text in texts:
             n += 1
             df.update(set(terms(text)))
-        return cls(dict(df), n)
+        words: set[str] = set()
+        for name in set(files):
+            parts = re.findall(r"[a-z0-9]+", name.lower())[:-1]  # without the extension
+            words.update(w for w in parts if len(w) > 1 and df.get(stem(w), 0) <= SOURCE_WORD_DF)
+        return cls(dict(df), n, frozenset(words))
+
+    def is_source_word(self, word: str) -> bool:
+        return word.lower() in self.source_words
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n_docs / (1 + self.df.get(term, 0)))
@@ -195,9 +130,10 @@ def best_sentences(
     question asks for ('Who wrote X?': X's authors), which beats everything in a
     passage about the question.
     """
-    weights = {t: vocab.idf(t) for t in question_terms(question)}
+    weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
     total = sum(weights.values()) or 1.0
-    asked = tuple(field for pattern, field in _ASKS_FOR if pattern.search(question))
+    asked = tuple(p for f in asked_fields(question) for p in FIELD_LINES[f])
+    people = [w for w in _names(question) if w[:1].isupper() and len(w) > 2]
     extracts: list[Extract] = []
     for n, passage in enumerate(passages, 1):
         title = passage.split("\n", 1)[0].strip()
@@ -208,6 +144,8 @@ def best_sentences(
         for position, (unit, score) in enumerate(zip(units, scores, strict=True)):
             is_asked = bool(asked) and unit.startswith(asked) and about > 0
             score = about if is_asked else score
+            if _FIELD.match(unit) and not (is_asked or _names_person(unit, people)):
+                continue  # 'Topic: X' names what a passage is about; it is no finding
             if score > 0:
                 prose = unit != title and not _FIELD.match(unit)
                 scored.append((score, is_asked, prose, -position, unit))
@@ -215,6 +153,39 @@ def best_sentences(
         for score, *_, unit in scored[:per_source]:
             extracts.append(Extract(n, unit, score))
     return extracts
+
+
+def complement(
+    question: str,
+    keep: list[Extract],
+    extracts: list[Extract],
+    files: Sequence[str],
+    vocab: Vocabulary,
+    min_score: float,
+) -> Extract | None:
+    """A sentence from another file that covers question terms the kept quotes do not.
+
+    A question that joins two documents ('my statement's algorithm: who were my
+    co-authors according to the CV?') has each part answered in a different file;
+    the best quotes all come from the file that matches most of it. `files[n - 1]` is
+    the file of passage n.
+    """
+    wanted = set(question_terms(question, vocab.source_words))
+    covered = {t for e in keep for t in terms(e.sentence)} & wanted
+    quoted_files = {files[e.n - 1] for e in keep}
+    for e in sorted(extracts, key=lambda x: -x.score):
+        if e in keep or e.score < min_score or files[e.n - 1] in quoted_files:
+            continue
+        if (set(terms(e.sentence)) & wanted) - covered:
+            return e
+    return None
+
+
+def _names_person(unit: str, people: Sequence[str]) -> bool:
+    """An Authors line naming someone the question names ('papers by Simon S. Du')."""
+    return unit.startswith("Authors: ") and any(
+        re.search(rf"\b{re.escape(p)}\b", unit) for p in people
+    )
 
 
 def _units(text: str) -> list[str]:
@@ -233,7 +204,7 @@ def _units(text: str) -> list[str]:
 
 def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float:
     """IDF-weighted share of the question's terms found in the best single passage."""
-    wanted = question_terms(question)
+    wanted = question_terms(question, vocab.source_words)
     if not wanted:
         return 0.0
     weights = {t: vocab.idf(t) for t in wanted}
@@ -248,27 +219,42 @@ def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float
 def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
     """Capitalised names in the question the corpus never uses: 'Mamba', 'AlphaFold'.
 
-    The first word of the question is not a name ('Which', 'Does').
+    Short all-capital words ('RL', 'ML') are abbreviations the corpus may spell out,
+    so they decide nothing.
     """
-    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
-    names = [w for w in words if any(ch.isupper() for ch in w)]
     return [
         w
-        for w in names
-        if all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w)) and content_words(w)
+        for w in _names(question, vocab.source_words)
+        if not (w.isupper() and len(w) <= 3 and w.isalpha())
+        and content_words(w)
+        and all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w))
     ]
 
 
-def absent_names(question: str, passages: Sequence[str]) -> list[str]:
+def absent_names(
+    question: str, passages: Sequence[str], skip: frozenset[str] = frozenset()
+) -> list[str]:
     """Names in the question that no retrieved passage contains: 'GPT-4' asked about
-    while the passages found are about parameter counts in general."""
+    while the passages found are about parameter counts in general. A hyphenated
+    word is present when its parts are ('Mixup-style')."""
     text = _squash(" ".join(passages))
-    return [w for w in _names(question) if _squash(w) not in text]
+    words = set(terms(" ".join(passages)))
+    return [w for w in _names(question, skip) if _squash(w) not in text and not _parts_in(w, words)]
 
 
-def _names(question: str) -> list[str]:
-    """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word."""
+def _parts_in(name: str, words: set[str]) -> bool:
+    """'Mixup-style' is about Mixup: a hyphenated name without digits is present when one
+    of its long parts is ('GPT-4' needs the whole name)."""
+    if "-" not in name or any(c.isdigit() for c in name):
+        return False
+    return any(stem(p) in words for p in content_words(name) if len(p) > 3)
+
+
+def _names(question: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word,
+    nor a stop word opening a sentence ('What', 'Does'), nor a word naming a corpus file."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
+    words = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in skip]
     names = [w for w in words if any(ch.isupper() for ch in w[1:]) or any(c.isdigit() for c in w)]
     names += [w for w in words if w[:1].isupper() and w not in names]
     return list(dict.fromkeys(names))
@@ -291,55 +277,93 @@ def absent_rare_terms(question: str, passages: Sequence[str], vocab: Vocabulary)
         present.update(terms(passage))
     return [
         t
-        for t in question_terms(question)
+        for t in question_terms(question, vocab.source_words)
         if t not in present and 1 <= vocab.df.get(t, 0) <= RARE_DF
     ]
 
 
 def answerable(
-    question: str, passages: Sequence[str], similarity: float | None, vocab: Vocabulary
+    question: str,
+    passages: Sequence[str],
+    similarity: float | None,
+    vocab: Vocabulary,
+    limits: Thresholds = DEFAULT,
 ) -> bool:
     """Whether the retrieved passages can answer the question, without an LLM.
 
     Refuse when the question names something the corpus never mentions or that no
-    retrieved passage mentions; when even the nearest passage is semantically far;
-    when most of the question's weight sits on rare terms the passages lack (the
-    topic was found, the attribute asked about was not); or, for passages only fairly
-    near, when they share few of the question's terms or several terms are unknown.
-    The thresholds were set on benchmarks/data/dev_*.jsonl (see benchmarks/RESULTS.md).
+    retrieved passage mentions; when even the nearest passage is semantically far and
+    its words do not say otherwise (`_exact`); when most of the question's weight sits
+    on rare terms the passages lack (the topic was found, the attribute asked about
+    was not); or, for passages only fairly near, when they share few of its terms.
+    Thresholds: assistant/thresholds.py.
     """
-    if not passages or named_unknowns(question, vocab) or absent_names(question, passages):
+    if not passages or named_unknowns(question, vocab):
+        return False
+    if absent_names(question, passages, vocab.source_words):
         return False
     if similarity is None:  # no dense search: decide on the words alone
         return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
             question, vocab
         )
-    if similarity < MIN_SIMILARITY and not _exact(question, passages, vocab):
+    exact = _exact(question, passages, vocab)
+    if similarity < limits.min_similarity and not exact:
         return False
     absent = absent_rare_terms(question, passages, vocab)
-    weights = {t: vocab.idf(t) for t in question_terms(question)}
+    weights = {t: vocab.idf(t) for t in question_terms(question, vocab.source_words)}
     absent_share = sum(weights[t] for t in absent) / (sum(weights.values()) or 1.0)
-    if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE:
+    # A section headed by what is asked answers it, whatever else the question says.
+    heading = _heading_match(question, passages, vocab)
+    if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE and not heading:
         return False
-    if similarity >= NEAR_SIMILARITY:
+    if similarity >= limits.near_similarity or heading:
         return True
     weak_words = coverage(question, passages, vocab) < MIN_COVERAGE
-    return not (weak_words or len(unknown_terms(question, vocab)) >= 2 or len(absent) >= 2)
+    # Words the corpus never uses say little in a long question (paraphrase), much
+    # in a short one ('How do I renew a passport?').
+    unknown = unknown_terms(question, vocab)
+    many_unknown = len(unknown) >= 2 and len(unknown) >= UNKNOWN_SHARE * len(weights)
+    return not (weak_words or len(absent) >= 2 or many_unknown)
 
 
 def _exact(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
-    """The question names something rare in the corpus and one of the best passages
-    holds all its terms: a name the embedding model does not know ('Who wrote
-    Omnigrok?') is found by its words, however far the vectors say it is."""
-    rare = any(
-        1 <= vocab.df.get(stem(w), 0) <= RARE_DF
-        for name in _names(question)
+    """The words, not the vectors, say one of the best passages is about the question:
+    it holds every rare name the question uses ('Who wrote Omnigrok?', 'papers by
+    Randall Balestriero'), or its heading holds a rare term of the question (a CV
+    section 'Teaching' for 'What teaching have I done?'). Embedding models place
+    names they do not know, and long list-like sections, far from any question."""
+    rare_names = [
+        stem(w)
+        for name in _names(question, vocab.source_words)
         for w in content_words(name)
+        if 1 <= vocab.df.get(stem(w), 0) <= RARE_DF
+    ]
+    wanted = set(question_terms(question, vocab.source_words))
+    for passage in passages[:ANSWER_PASSAGES]:
+        present = set(terms(passage))
+        if rare_names and (set(rare_names) <= present or wanted <= present):
+            return True
+    return _heading_match(question, passages, vocab)
+
+
+def _heading_match(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
+    """One of the best passages is a section whose heading names a rare term of the
+    question: the section is about what is asked, whatever else the question says."""
+    wanted = question_terms(question, vocab.source_words)
+    rare_terms = {t for t in wanted if 1 <= vocab.df.get(t, 0) <= RARE_DF}
+    return any(
+        rare_terms & set(terms(_heading(p))) for p in passages[:ANSWER_PASSAGES] if _heading(p)
     )
-    wanted = set(question_terms(question))
-    return rare and any(wanted <= set(terms(p)) for p in passages[:ANSWER_PASSAGES])
+
+
+def _heading(passage: str) -> str:
+    """The section path a profile or document chunk opens with ('Suraj Srinivas > Teaching')."""
+    for line in passage.split("\n")[:2]:
+        if " > " in line:
+            return line.split(" > ", 1)[1]
+    return ""
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
     """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?'."""
-    return [t for t in question_terms(question) if vocab.df.get(t, 0) == 0]
+    return [t for t in question_terms(question, vocab.source_words) if vocab.df.get(t, 0) == 0]

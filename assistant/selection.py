@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.request import Request
-from assistant.thresholds import Calibration, calibration_for
+from assistant.thresholds import SelectionCut, model_of, thresholds_for
 from retrieval.hybrid import Filters, Hit, HybridSearcher
 from retrieval.records import Paper
 from retrieval.text import normalize_title
@@ -79,9 +79,9 @@ class Selection:
 class Selector:
     """Chooses papers for requests over one searcher."""
 
-    def __init__(self, searcher: HybridSearcher, calibration: Calibration | None = None) -> None:
+    def __init__(self, searcher: HybridSearcher, cut: SelectionCut | None = None) -> None:
         self.searcher = searcher
-        self.calibration = calibration or calibration_for(searcher.embeddings)
+        self.cut = cut or thresholds_for(model_of(searcher.embeddings)).selection
 
     def select(
         self,
@@ -129,13 +129,13 @@ class Selector:
         judged = {
             s.paper.id: s.relevance
             for s in scored
-            if s.paper.id in extra_ids and s.direct >= self.calibration.floor
+            if s.paper.id in extra_ids and s.direct >= self.cut.floor
         }
         scored = [s for s in scored if s.paper.id not in extra_ids]
         bar = self._bar(scored)
         # The floor is on the request's own cosine: the feedback mix would lift a few weak
         # candidates that merely resemble each other.
-        floor = self.calibration.floor
+        floor = self.cut.floor
         chosen = [s.paper for s in scored if s.relevance >= bar and s.direct >= floor][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
@@ -201,8 +201,8 @@ class Selector:
             if vec is None:
                 continue
             sims = [_cosine(vec, q) for q in query_vecs]
-            relevance = max(sims) + (self.calibration.topic_bonus if paper.topic in named else 0.0)
-            margin = self.calibration.exclude_margin
+            relevance = max(sims) + (self.cut.topic_bonus if paper.topic in named else 0.0)
+            margin = self.cut.exclude_margin
             if any(_cosine(vec, x) >= relevance - margin for x in exclude_vecs):
                 excluded += 1
                 continue
@@ -212,9 +212,9 @@ class Selector:
         # 'data-free pruning') sits away from that centre. Only searched candidates
         # (the first `searched` papers) form it.
         searched_ids = [p.id for p in papers[:searched] if p.id in direct]
-        top = sorted(searched_ids, key=lambda pid: -direct[pid][0])[: self.calibration.feedback]
+        top = sorted(searched_ids, key=lambda pid: -direct[pid][0])[: self.cut.feedback]
         centre = _unit([sum(col) for col in zip(*(paper_vecs[pid] for pid in top), strict=True)]) if top else []
-        mix = self.calibration.feedback_weight if centre else 0.0
+        mix = self.cut.feedback_weight if centre else 0.0
         scored: list[Scored] = []
         for paper in papers:
             if paper.id not in direct:
@@ -223,7 +223,7 @@ class Selector:
             near_centre = _cosine(paper_vecs[paper.id], centre) if centre else 0.0
             relevance = (1 - mix) * query_relevance + mix * near_centre
             # The fused rank breaks near-ties: agreement among the queries counts.
-            score = relevance + self.calibration.rank_weight * fused[paper.id] / best_rank
+            score = relevance + self.cut.rank_weight * fused[paper.id] / best_rank
             scored.append(
                 Scored(paper, relevance, score, found[paper.id], tuple(sims), query_relevance)
             )
@@ -235,8 +235,8 @@ class Selector:
         if not scored:
             return 1.0
         ranked = sorted((s.relevance for s in scored), reverse=True)
-        reference = ranked[min(self.calibration.reference, len(ranked)) - 1]
-        return reference - self.calibration.margin
+        reference = ranked[min(self.cut.reference, len(ranked)) - 1]
+        return reference - self.cut.margin
 
 
 def _anchor(query: str, topic: str) -> str:

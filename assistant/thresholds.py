@@ -1,9 +1,13 @@
-"""Similarity thresholds, in one place, calibrated per embedding model.
+"""Every similarity threshold, in one place, per embedding model.
 
-Cosine similarities have a different scale for each embedding model: two related
-abstracts score about 0.5 with MiniLM and higher with OpenAI's models. Every cut
-that compares a similarity with a number reads it from the `Calibration` of the
-model in use.
+Cosine similarities are on a different scale for each embedding model (OpenAI's
+text-embedding-3 vectors sit lower and closer together than MiniLM's), so a threshold
+tuned for one model means something else for another. Each model the assistant knows
+gets its own row: the answering code's floors and weak-support cut, and the cut that
+chooses papers for reading lists and drafts (`SelectionCut`). A model without a row
+gets `DEFAULT`: MiniLM's answer cuts, and a selection cut that is relative only (no
+floor), since its scale is unknown. `ra eval answers` and `ra eval writing` on your
+own files are how to check or calibrate a row.
 """
 
 from __future__ import annotations
@@ -13,45 +17,80 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """Cuts for one embedding model."""
+class SelectionCut:
+    """How reading lists and drafts keep candidates (`assistant.selection`)."""
 
-    name: str
-    # Selection (reading lists, drafts): keep a paper whose relevance is within
-    # `margin` of the `reference`-th best candidate's and at least `floor`.
+    # Keep a paper whose relevance is within `margin` of the `reference`-th best
+    # candidate's, and whose cosine with the request itself is at least `floor`.
     floor: float
     margin: float
-    # How much the fused search rank adds to relevance when ordering (0..1 scaled).
-    rank_weight: float
-    # Added to the relevance of a paper a curated list files under the topic asked for.
     reference: int = 3
-    # Pseudo-relevance feedback: relevance mixes the request's cosine with the cosine to
-    # the centre of the `feedback` best candidates, with this weight on the centre.
+    # How much the fused search rank adds to relevance when ordering (0..1 scaled).
+    rank_weight: float = 0.2
+    # Pseudo-relevance feedback: relevance mixes the cosine with the request and the
+    # cosine with the centre of the `feedback` best candidates (weight on the centre).
     feedback: int = 5
     feedback_weight: float = 0.5
+    # Added to the relevance of a paper a curated list files under the topic asked for.
     topic_bonus: float = 0.05
-    # A paper leaves when its similarity to an excluded subject comes this close to
-    # its relevance to the request.
+    # A paper leaves when its similarity to an excluded subject comes this close to its
+    # relevance to the request.
     exclude_margin: float = 0.05
 
 
-# all-MiniLM-L6-v2, measured on benchmarks/data/writing_dev.jsonl and the tuning half
-# of ../shared/devsets/writing.jsonl (see benchmarks/RESULTS.md).
-MINILM = Calibration("all-MiniLM-L6-v2", floor=0.40, margin=0.20, rank_weight=0.2)
-# OpenAI text-embedding-3-*: not measured here (no network); similarities run higher
-# and closer together, so the margin is narrower. Treat as a starting point.
-OPENAI = Calibration("openai", floor=0.45, margin=0.12, rank_weight=0.2)
+@dataclass(frozen=True)
+class Thresholds:
+    """The cut-offs applied to one embedding model's similarities."""
+
+    # Below this, the nearest passage is too far from the question to answer from,
+    # unless its words say otherwise (a rare name, a section heading).
+    min_similarity: float
+    # At or above this, the passages are near enough that a few absent words do not
+    # make the question unanswerable.
+    near_similarity: float
+    # A cited sentence whose best window of the cited passage is less similar than
+    # this is marked weakly supported, `[n?]`.
+    weak_support: float
+    calibrated_on: str
+    selection: SelectionCut = SelectionCut(floor=0.0, margin=0.20)
 
 
-# Any other embedding model: its scale is unknown, so only the relative margin cuts.
-UNCALIBRATED = Calibration("uncalibrated", floor=0.0, margin=0.20, rank_weight=0.2)
+# Answers: calibrated on benchmarks/data/answers_tune.jsonl and
+# ../shared/devsets/questions.jsonl ("Answers (issue 13)" in benchmarks/RESULTS.md).
+# Selection: a grid search on the tuning half of ../shared/devsets/writing.jsonl and
+# benchmarks/data/writing_own.jsonl ("Reading lists ... (issue 12)").
+MINILM = Thresholds(
+    min_similarity=0.25,
+    near_similarity=0.40,
+    weak_support=0.35,
+    calibrated_on="all-MiniLM-L6-v2, sample corpus dev sets",
+    selection=SelectionCut(floor=0.40, margin=0.20),
+)
+BY_MODEL: dict[str, Thresholds] = {"all-minilm-l6-v2": MINILM}
+DEFAULT = Thresholds(
+    min_similarity=MINILM.min_similarity,
+    near_similarity=MINILM.near_similarity,
+    weak_support=MINILM.weak_support,
+    calibrated_on="not calibrated: MiniLM's answer cuts, a relative selection cut",
+)
+# The local models are MiniLM whichever runtime embeds with them.
+_LOCAL_CLASSES = {"OnnxEmbeddings": "all-MiniLM-L6-v2", "LocalEmbeddings": "all-MiniLM-L6-v2"}
 
 
-def calibration_for(embeddings: Any) -> Calibration:
-    """The calibration of the embedding model behind `embeddings`."""
-    name = type(embeddings).__name__.lower() if embeddings is not None else ""
-    if "openai" in name:
-        return OPENAI
-    if "local" in name or "minilm" in name or "onnx" in name:
-        return MINILM
-    return UNCALIBRATED
+def model_of(embeddings: Any) -> str | None:
+    """The name of the model behind an embeddings object, when it says or is ours."""
+    for attribute in ("model_name", "model"):
+        name = getattr(embeddings, attribute, None)
+        if isinstance(name, str):
+            return name
+    return _LOCAL_CLASSES.get(type(embeddings).__name__)
+
+
+def thresholds_for(model_name: str | None) -> Thresholds:
+    """The row for an embedding model ('all-MiniLM-L6-v2', 'local-all-minilm-l6-v2-128')."""
+    if model_name:
+        name = model_name.lower()
+        for key, row in BY_MODEL.items():
+            if key in name:
+                return row
+    return DEFAULT

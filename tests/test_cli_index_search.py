@@ -191,8 +191,13 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
         "refused",
         "citations",
         "removed_citations",
+        "grounded",
+        "uncited_sentences",
+        "unknown_references",
+        "fallback_answer",
         "usage",
     }
+    assert answer["grounded"] is True and answer["fallback_answer"] is None
     assert answer["mode"] == "extractive" and not answer["refused"] and answer["usage"] is None
     assert "sparsify neural networks" in answer["answer"]  # cv.md, Internships
     assert {"n", "paper_id", "title", "bibkey", "source", "support"} == set(answer["citations"][0])

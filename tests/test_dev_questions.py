@@ -67,3 +67,18 @@ def test_unanswerable_questions_are_well_formed() -> None:
     assert len(questions) >= 30
     assert len({q["id"] for q in questions}) == len(questions)
     assert all(q["type"] == "unanswerable" and q["question"].strip() for q in questions)
+
+
+def test_the_answer_splits_partition_the_dev_questions() -> None:
+    """answers_tune.jsonl and answers_test.jsonl (benchmarks/split_answers.py) hold every
+    dev question exactly once, every 4th of each file in the test split."""
+    tune = {q["id"] for q in _load("answers_tune.jsonl")}
+    test = {q["id"] for q in _load("answers_test.jsonl")}
+    assert not tune & test
+    for name in ("dev_questions.jsonl", "dev_unanswerable.jsonl"):
+        rows = _load(name)
+        assert {q["id"] for i, q in enumerate(rows) if i % 4 == 3} <= test
+        assert {q["id"] for i, q in enumerate(rows) if i % 4 != 3} <= tune
+    assert len(tune) + len(test) == len(_load("dev_questions.jsonl")) + len(
+        _load("dev_unanswerable.jsonl")
+    )

@@ -27,7 +27,28 @@ def vocab(*extra: str) -> Vocabulary:
 
 
 def test_source_words_do_not_count_as_the_topic() -> None:
-    assert question_terms("Which papers in the daily feed appear on the curated page?") == []
+    # words of the corpus's file names that its text hardly uses name a source
+    v = Vocabulary.build([LTH] * 3 + OTHER, files=["daily-picks.txt", "lottery-notes.md"])
+    assert v.source_words == {"daily", "picks", "notes"}  # 'lottery' is a topic here
+    question = "Which papers in the daily picks feed appear on the curated page?"
+    assert question_terms(question, v.source_words) == []
+    assert question_terms(question) == ["daily", "pick"]
+
+
+def test_sentence_openers_and_file_names_are_not_names() -> None:
+    v = Vocabulary.build([LTH, *OTHER], files=["awesome-list.txt"])
+    question = "I read the Awesome list. What does it say about lottery tickets?"
+    assert absent_names(question, [LTH], v.source_words) == []
+    assert absent_names(question, [LTH]) == ["Awesome"]  # without the file names
+
+
+def test_a_section_headed_by_the_asked_term_answers_a_wordy_question() -> None:
+    cv = "Jane Doe > Teaching\n- 2021 Teaching assistant for Deep Learning at Somewhere"
+    v = Vocabulary.build([LTH, *OTHER, cv])
+    question = "What teaching have I done over the years, and did I ever lecture back home?"
+    # far by the vectors (a list-like section), but its heading is what is asked
+    assert answerable(question, [cv], 0.18, v)
+    assert not answerable(question, [LTH], 0.18, v)
 
 
 def test_names_are_matched_across_hyphens_and_case() -> None:
@@ -98,3 +119,16 @@ def test_a_rare_name_found_word_for_word_outweighs_far_vectors() -> None:
     assert answerable("Who wrote Omnigrok?", [OMNIGROK], 0.13, vocab(OMNIGROK))
     assert not answerable("Who wrote Zorblax?", [OMNIGROK], 0.13, vocab(OMNIGROK))
     assert not answerable("Do sparse subnetworks train?", [LTH], 0.1, vocab())
+
+
+def test_similarity_thresholds_come_from_the_embedding_models_row() -> None:
+    from assistant.thresholds import DEFAULT, MINILM, Thresholds, thresholds_for
+
+    assert thresholds_for("all-MiniLM-L6-v2") is MINILM
+    assert thresholds_for("local-all-minilm-l6-v2-128") is MINILM
+    assert thresholds_for("text-embedding-3-small") is DEFAULT
+    asked = "Do sparse subnetworks of dense networks train to full accuracy?"
+    assert answerable(asked, [LTH], 0.3, vocab())
+    # a model whose similarities run higher needs a higher floor: 0.3 is then far
+    strict = Thresholds(0.5, 0.7, 0.5, "test")
+    assert not answerable(asked, [LTH], 0.3, vocab(), strict)

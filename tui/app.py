@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from retrieval.records import Paper
 
 WELCOME = """**research-assistant**: ask about the papers in your corpus and your own agenda.
-Every claim is cited to a source; the sources panel on the right opens each paper.
+Answers cite numbered sources; text that cites none is marked, and the sources panel
+on the right opens each paper.
 Type a question, or `/help` for the commands (`/list TOPIC`, `/related TOPIC`,
 `/me`, `/triage`, `/papers`, `/export`, `/history`)."""
 
@@ -334,9 +335,15 @@ class ResearchApp(WritingJobs):
             text += f"\n\nSearched for: “{answer.searched}”.\n\n" + answer.closest_markdown()
         else:
             text += "\n\n" + answer.references_markdown()
+        if answer.fallback is not None:
+            text += "\n\n---\n\n**Quoted from your corpus instead**\n\n" + (
+                highlight_citations(answer.fallback.to_markdown().split("\n", 2)[-1])
+            )
         await view.replace(text)
         entries = [
-            SourceEntry(c.n, c.source.hit.paper, c.source.title, c.source.location, c.support)
+            SourceEntry(
+                c.n, c.source.hit.paper, c.source.title, c.source.location, c.support, c.weak
+            )
             for c in answer.citations
         ] or [SourceEntry(s.n, s.hit.paper, s.title, s.location) for s in answer.sources[:5]]
         self.query_one(SourcesPanel).show(entries)
@@ -352,6 +359,10 @@ class ResearchApp(WritingJobs):
                 severity="warning",
             )
         self.last_export = ("answer", answer.to_markdown(), answer.to_bibtex())
+        if not answer.grounded:  # last: mounting awaits, and the screen may change meanwhile
+            from assistant.grounding import UNGROUNDED_BANNER
+
+            await view.show_banner(f"⚠ {UNGROUNDED_BANNER}")
         self.messages.scroll_end(animate=False)
 
     async def _failed(self, view: MessageView, sentence: str) -> None:
@@ -428,12 +439,16 @@ class ResearchApp(WritingJobs):
             )
             last = turn
         if last is not None:
+            from assistant.citations import WEAK_SUPPORT
+
             entries = []
             for c in last.citations:
                 paper = self.workspace.paper(c.get("paper_id") or "") if c.get("paper_id") else None
+                support = c.get("support")
+                weak = support is not None and support < WEAK_SUPPORT
                 entries.append(
                     SourceEntry(
-                        int(c["n"]), paper, c["title"], c.get("source", ""), c.get("support")
+                        int(c["n"]), paper, c["title"], c.get("source", ""), support, weak
                     )
                 )
             self.query_one(SourcesPanel).show(entries)

@@ -70,6 +70,12 @@ class MessageView(Vertical):
             self.query_one(".who", Label).update(title)
         await self.body.update(text)
 
+    async def show_banner(self, text: str) -> None:
+        """A warning above the body, e.g. for an answer that cites none of its sources."""
+        for old in self.query(".banner"):
+            await old.remove()
+        await self.mount(Static(text, classes="banner", markup=False), before=self.body)
+
 
 @dataclass(frozen=True)
 class SourceEntry:
@@ -78,6 +84,7 @@ class SourceEntry:
     title: str
     location: str
     support: float | None = None
+    weak: bool = False
 
 
 class SourceItem(ListItem):
@@ -92,7 +99,7 @@ class SourceItem(ListItem):
         if p is not None:
             authors = ", ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
             meta = " · ".join(x for x in (authors, str(p.year or ""), p.venue or "") if x)
-        weak = " ⚠ weak support" if e.support is not None and e.support < 0.35 else ""
+        weak = " ⚠ weak support" if e.weak else ""
         yield Label(f"[b]\\[{e.n}][/b] {escape(e.title)}", markup=True, classes="source-title")
         yield Label(f"{meta}\n{e.location}{weak}", markup=False, classes="source-meta")
 

@@ -23,6 +23,7 @@ from assistant.commands.write import (
 )
 from assistant.errors import UserError
 from assistant.export import write_text
+from assistant.grounding import UNGROUNDED_BANNER
 from assistant.library import Library
 from assistant.llm import (
     build_chat_model,
@@ -62,7 +63,7 @@ def ask(
     corpus_paths: CorpusOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Answer a question from your corpus, every claim cited to a source."""
+    """Answer a question from your corpus with numbered citations; uncited text is marked."""
     question = check_query(question)  # before loading anything or writing the history
     fmt = check_format(fmt)
     settings = ctx.obj
@@ -113,12 +114,24 @@ def ask(
     if stream and answer.mode == "llm":
         out.print("\n")
         out.rule("checked", style="dim")
+    if not answer.grounded:
+        out.print(f"[bold red]⚠ {UNGROUNDED_BANNER}[/]")
     out.print(Markdown(answer.text))
     if answer.refused:
         out.print(f"\nSearched for: “{answer.searched}”.")
         out.print(Markdown(answer.closest_markdown()))
     else:
         out.print(Markdown(answer.references_markdown()))
+    if answer.fallback is not None:
+        out.rule("quoted from your corpus", style="dim")
+        out.print(Markdown(answer.fallback.text))
+        if not answer.fallback.refused:
+            out.print(Markdown(answer.fallback.references_markdown()))
+    if answer.unknown_references:
+        err.print(
+            "[yellow]Not in your corpus (check before citing):[/] "
+            + ", ".join(answer.unknown_references)
+        )
     if answer.removed_citations:
         err.print(
             f"[yellow]Removed citations that named no retrieved source:[/] {', '.join(answer.removed_citations)}"

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.commands.eval_answers import eval_answers
 from assistant.errors import UserError
 from assistant.library import Library
 from assistant.serialize import print_json
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
     app.add_typer(eval_app, name="eval")
     eval_app.command("retrieval")(eval_retrieval)
+    eval_app.command("answers")(eval_answers)
     from assistant.commands import eval_writing
 
     eval_writing.register(eval_app)

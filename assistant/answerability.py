@@ -1,0 +1,221 @@
+"""Answerability from evidence: does the corpus hold what the question asks for?
+
+Two general checks run before any answer is written:
+
+- a question that names a paper ('Who wrote "Machine Love"?', or the title typed
+  without quotes) is matched against the catalog; a paper the corpus does not hold is
+  said to be absent (no neighbour is substituted), and when the question asks for an
+  attribute of it (authors, venue, year, key words, awards) the catalog record must
+  hold that attribute. The answer then quotes the record's field lines;
+- a 'how many N' question needs a passage line that holds a number next to N and the
+  thing the question names ('169 stars' beside the repository asked about).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.catalog import Catalog
+from retrieval.query import STOPWORDS
+from retrieval.records import Paper
+from retrieval.text import normalize_title
+
+# The attributes of a catalog record a question can ask for, and how it asks.
+# 'Who proposed X?' asks where an idea comes from, not who wrote a paper named after it.
+_ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "authors",
+        re.compile(
+            r"\b(?:authors?|co-?authors?|authored|wrote|writes?|written|whose name|who (?:are|is|were) "
+            r"(?:the )?(?:authors?|co-?authors?))\b",
+            re.I,
+        ),
+    ),
+    (
+        "venue",
+        re.compile(
+            r"\b(?:venue|published|appeared (?:at|in)|conference|journal|proceedings"
+            r"|where (?:was|were|did|is))\b",
+            re.I,
+        ),
+    ),
+    ("year", re.compile(r"\b(?:(?:what|which) year|when (?:was|were|did|is))\b", re.I)),
+    ("keywords", re.compile(r"\b(?:key ?words?|tagged|tags?)\b", re.I)),
+    ("awards", re.compile(r"\b(?:awards?|prizes?|best paper|honou?rs?)\b", re.I)),
+)
+# The words a field is named by in a refusal, and the chunk line that holds it.
+FIELD_NAMES = {
+    "authors": "authors",
+    "venue": "venue",
+    "year": "year",
+    "keywords": "key words",
+    "awards": "award",
+}
+FIELD_LINES = {
+    "authors": ("Authors: ",),
+    "venue": ("Published: ",),
+    "year": ("Published: ",),
+    "keywords": ("Keywords: ", "Topic: "),
+    "awards": ("Awards: ",),
+}
+# An opening quote follows a space or a bracket (not 'al.'s'); a closing one is not
+# followed by a letter (not "Mixup's").
+_QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“]([^\n]{3,}?)['’\"”](?![A-Za-z0-9])")
+MIN_TITLE_WORDS = 3
+_HOW_MANY = re.compile(r"\bhow many ([a-z][a-z-]+)", re.I)
+
+
+@dataclass(frozen=True)
+class NamedPaper:
+    """A paper the question names: the words it uses and the catalog record, if any."""
+
+    phrase: str
+    paper: Paper | None
+
+
+def asked_fields(question: str) -> list[str]:
+    """The record fields a question asks for: 'Who wrote X and where?' -> ['authors', 'venue']."""
+    return [name for name, pattern in _ASKS if pattern.search(question)]
+
+
+def _record_value(paper: Paper, name: str) -> object:
+    return {
+        "authors": paper.authors,
+        "venue": paper.venue,
+        "year": paper.year,
+        "keywords": paper.keywords,
+        "awards": paper.awards,
+    }[name]
+
+
+class TitleIndex:
+    """The catalog's titles, normalized, for finding the paper a question names."""
+
+    def __init__(self, catalog: Catalog, texts: Sequence[str]) -> None:
+        self.by_title: dict[str, Paper] = {}
+        for paper in catalog.papers:
+            self.by_title.setdefault(normalize_title(paper.title), paper)
+        self._text = " " + " ".join(normalize_title(t) for t in texts) + " "
+
+    def match(self, phrase: str) -> Paper | None:
+        """The paper with this title, allowing a dropped subtitle on either side."""
+        norm = normalize_title(phrase)
+        if norm in self.by_title:
+            return self.by_title[norm]
+        if len(norm.split()) < MIN_TITLE_WORDS + 1:
+            return None
+        close = [
+            (len(t), p)
+            for t, p in self.by_title.items()
+            if t.startswith(norm + " ") or norm.startswith(t + " ")
+        ]
+        return min(close, key=lambda c: c[0])[1] if close else None
+
+    def in_corpus_text(self, phrase: str) -> bool:
+        return f" {normalize_title(phrase)} " in self._text
+
+    def named(self, question: str) -> NamedPaper | None:
+        """The paper a question names in quotes, or by its full title without them."""
+        for phrase in _QUOTED.findall(question):
+            paper = self.match(phrase)
+            # A short quoted phrase names a paper only when a title says exactly that.
+            if paper is not None or len(normalize_title(phrase).split()) >= MIN_TITLE_WORDS:
+                return NamedPaper(phrase.strip(), paper)
+        norm = f" {normalize_title(question)} "
+        found = [
+            (len(t), p)
+            for t, p in self.by_title.items()
+            if len(t.split()) >= MIN_TITLE_WORDS + 1 and f" {t} " in norm
+        ]
+        if found:
+            paper = max(found, key=lambda c: c[0])[1]
+            return NamedPaper(paper.title, paper)
+        return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the evidence check decided: a refusal sentence, or the paper and fields to quote."""
+
+    refusal: str | None = None
+    paper: Paper | None = None
+    fields: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def _where(paper: Paper) -> str:
+    parts = list(dict.fromkeys(s.file for s in paper.sources))
+    if paper.year:
+        parts.append(str(paper.year))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _join(names: Sequence[str]) -> str:
+    words = [FIELD_NAMES[n] for n in dict.fromkeys(names)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
+    """Refuse when the named paper is absent, or holds none of the fields asked for."""
+    named = titles.named(question)
+    if named is None:
+        return Verdict()
+    fields = asked_fields(question)
+    if named.paper is None:
+        if not fields or not named.phrase[:1].isupper():
+            return Verdict()  # a quoted phrase, not a title: the usual search decides
+        if titles.in_corpus_text(named.phrase):
+            return Verdict(
+                refusal=f"Your corpus mentions '{named.phrase}' only inside other papers' "
+                f"text and holds no record of it, so it gives no {_join(fields)}."
+            )
+        return Verdict(refusal=f"Your corpus has no paper titled '{named.phrase}'.")
+    paper = named.paper
+    if not fields:
+        return Verdict(paper=paper)
+    missing = tuple(f for f in fields if not _record_value(paper, f))
+    if len(missing) == len(fields):
+        return Verdict(
+            refusal=f"Your corpus has '{paper.title}'{_where(paper)} but gives no {_join(missing)}."
+        )
+    return Verdict(paper=paper, fields=tuple(fields), missing=missing)
+
+
+def missing_sentence(paper: Paper, missing: Sequence[str]) -> str:
+    """'The corpus gives no venue for it.' for the fields asked about but absent."""
+    return f"*Your corpus gives no {_join(missing)} for '{paper.title}'.*" if missing else ""
+
+
+def field_lines(passage: str, fields: Sequence[str]) -> list[str]:
+    """The lines of a paper's chunk that hold the asked fields, in chunk order."""
+    prefixes = tuple(p for f in fields for p in FIELD_LINES[f])
+    return [line.strip() for line in passage.split("\n") if line.startswith(prefixes)]
+
+
+def _names(question: str) -> list[str]:
+    """Distinctive tokens: hyphenated, mixed case or with digits ('rethinking-saliency')."""
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]", question)
+    return [
+        w
+        for w in words
+        if w.lower() not in STOPWORDS
+        and ("-" in w or any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]))
+    ]
+
+
+def count_supported(question: str, passages: Sequence[str]) -> bool:
+    """A 'how many N' question needs a line with a number before N (and its names)."""
+    match = _HOW_MANY.search(question)
+    if match is None:
+        return True
+    noun = match.group(1).lower().rstrip("s")
+    names = [n.lower() for n in _names(question)]
+    number_noun = re.compile(rf"\b\d[\d,.]*\s*(?:[a-z-]+\s+)?{re.escape(noun)}", re.I)
+    for passage in passages:
+        for line in passage.split("\n"):
+            low = line.lower()
+            if number_noun.search(line) and all(n in low for n in names):
+                return True
+    return False
