@@ -368,8 +368,16 @@ def _ask_first(question: str) -> Any:
         await _settle(pilot)
         await _type(pilot, question)
         await pilot.app.workers.wait_for_complete()
-        for _ in range(5):  # let long Markdown finish mounting, even on a loaded machine
+        # Let long Markdown finish mounting, even on a loaded machine: wait until the
+        # chat's height has stopped changing for three looks in a row.
+        app = pilot.app
+        assert isinstance(app, ResearchApp)
+        heights: list[int] = []
+        for _ in range(60):
             await pilot.pause(0.1)
+            heights.append(app.messages.virtual_size.height)
+            if len(heights) >= 3 and len(set(heights[-3:])) == 1:
+                break
 
     return run
 
