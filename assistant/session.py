@@ -1,20 +1,34 @@
 """A conversation: questions in, answer events out, every turn saved as it happens.
 
 The TUI and `ra ask` both talk to a `ChatSession`. A turn row is written before the
-answer starts; it is completed with the checked answer, or marked incomplete with
-the partial text when anything interrupts it (an LLM error, Ctrl-C, Escape).
+answer starts; while the model streams, the text so far is saved every
+`PARTIAL_EVERY_S` seconds or `PARTIAL_EVERY_CHARS` characters, so a process killed
+mid-answer (kill -9, a lost terminal) loses at most that much. The turn is completed
+with the checked answer (and the model's finish_reason: a cut answer is marked
+truncated), or marked incomplete with the partial text when anything interrupts it
+(an LLM error, Ctrl-C, Escape). An incomplete or truncated turn can be continued.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import time
+from collections.abc import Callable, Generator, Iterator
 
 from assistant.ask import Asker, Done, Event, Token, Turn
 from assistant.history import HistoryStore
+from assistant.history import Turn as SavedTurn
+
+# Partial answers are written at most this often: a few small commits a second.
+PARTIAL_EVERY_S = 0.5
+PARTIAL_EVERY_CHARS = 200
 
 
 class AnswerCancelled(Exception):
     """The user cancelled the answer; its turn is saved as interrupted."""
+
+
+class NothingToContinue(Exception):
+    """The turn asked to be continued is finished (or does not exist)."""
 
 
 class ChatSession:
@@ -37,11 +51,51 @@ class ChatSession:
         answer cancelled during the citation check is kept as interrupted.
         """
         turn_id = self.store.start_turn(self.id, question)
-        partial: list[str] = []
+        events = self.asker.ask(question, tuple(self.turns))
+        yield from self._record(turn_id, question, events, "", stop)
+
+    def unfinished(self) -> SavedTurn | None:
+        """The last turn of the session when it was interrupted or cut short, else None."""
+        turns = self.store.turns(self.id)
+        last = turns[-1] if turns else None
+        return last if last is not None and (last.interrupted or last.truncated) else None
+
+    def continue_last(self, stop: Callable[[], bool] | None = None) -> Generator[Event, None, None]:
+        """Continue the last turn's cut answer where it stopped, in the same turn.
+
+        Raises NothingToContinue when the last turn is finished.
+        """
+        turn = self.unfinished()
+        if turn is None:
+            raise NothingToContinue("The last answer of this session is already complete.")
+        self.store.reopen_turn(turn.id)
+        if self.turns and turn.status == "complete":  # a truncated answer was in the context
+            self.turns.pop()
+        events = self.asker.ask(turn.question, tuple(self.turns), resume=turn.answer)
+        yield from self._record(turn.id, turn.question, events, turn.answer, stop)
+
+    def _record(
+        self,
+        turn_id: int,
+        question: str,
+        events: Iterator[Event],
+        prefix: str,
+        stop: Callable[[], bool] | None,
+    ) -> Generator[Event, None, None]:
+        partial = [prefix] if prefix else []
+        saved_at, saved_len, length = time.monotonic(), len(prefix), len(prefix)
         try:
-            for event in self.asker.ask(question, tuple(self.turns)):
+            for event in events:
                 if isinstance(event, Token):
                     partial.append(event.text)
+                    length += len(event.text)
+                    now = time.monotonic()
+                    if (
+                        now - saved_at >= PARTIAL_EVERY_S
+                        or length - saved_len >= PARTIAL_EVERY_CHARS
+                    ):
+                        self.store.append_partial(turn_id, "".join(partial))
+                        saved_at, saved_len = now, length
                 if isinstance(event, Done):
                     if stop is not None and stop():
                         raise AnswerCancelled("The answer was cancelled.")
@@ -55,6 +109,7 @@ class ChatSession:
                         citations=payload["citations"],
                         removed_citations=payload["removed_citations"],
                         usage=payload["usage"],
+                        finish_reason=answer.finish_reason,
                     )
                     self.turns.append(Turn(question, answer.text))
                 yield event
