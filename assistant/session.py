@@ -41,6 +41,21 @@ class ChatSession:
         self.turns: list[Turn] = [
             Turn(t.question, t.answer) for t in store.turns(self.id) if t.status == "complete"
         ]
+        # The turn being answered and its text so far, for `interrupt` from another thread.
+        self._running: tuple[int, list[str]] | None = None
+
+    def interrupt(self, reason: str) -> bool:
+        """Save the answer in progress, as far as it got, as interrupted; False if none.
+
+        For a process about to exit (a lost terminal, SIGTERM) whose answer thread may be
+        blocked on the network: the turn is saved from here, not from that thread.
+        """
+        running = self._running
+        if running is None:
+            return False
+        turn_id, partial = running
+        self.store.fail_turn(turn_id, partial="".join(partial), error=reason)
+        return True
 
     def ask(
         self, question: str, stop: Callable[[], bool] | None = None
@@ -84,6 +99,7 @@ class ChatSession:
     ) -> Generator[Event, None, None]:
         partial = [prefix] if prefix else []
         saved_at, saved_len, length = time.monotonic(), len(prefix), len(prefix)
+        self._running = (turn_id, partial)
         try:
             for event in events:
                 if isinstance(event, Token):
@@ -97,6 +113,7 @@ class ChatSession:
                         self.store.append_partial(turn_id, "".join(partial))
                         saved_at, saved_len = now, length
                 if isinstance(event, Done):
+                    self._running = None  # from here the turn is saved whole, or failed below
                     if stop is not None and stop():
                         raise AnswerCancelled("The answer was cancelled.")
                     answer = event.answer
@@ -116,3 +133,5 @@ class ChatSession:
         except BaseException as exc:  # also Ctrl-C and a cancelled worker: never lose the turn
             self.store.fail_turn(turn_id, partial="".join(partial), error=type(exc).__name__)
             raise
+        finally:
+            self._running = None
