@@ -298,4 +298,8 @@ def test_a_lost_terminal_or_sigterm_ends_ra_chat_and_keeps_the_answer(
             os.waitpid(pid, 0)
     turn = _last_turn(env)
     assert turn["status"] == "interrupted"
+    # Saved by ra itself as it left, not found dead at the next start.
+    assert turn["error"] == (
+        "ra was stopped (SIGTERM)" if how == "sigterm" else "the terminal was closed"
+    )
     assert turn["answer"].startswith("".join(deltas(LONG_REPLY)[:5]))
