@@ -43,6 +43,7 @@ class ChatSession:
         ]
         # The turn being answered and its text so far, for `interrupt` from another thread.
         self._running: tuple[int, list[str]] | None = None
+        self._stopped: dict[int, str] = {}  # turn id -> why `interrupt` stopped it
 
     def interrupt(self, reason: str) -> bool:
         """Save the answer in progress, as far as it got, as interrupted; False if none.
@@ -54,6 +55,7 @@ class ChatSession:
         if running is None:
             return False
         turn_id, partial = running
+        self._stopped[turn_id] = reason
         self.store.fail_turn(turn_id, partial="".join(partial), error=reason)
         return True
 
@@ -131,7 +133,10 @@ class ChatSession:
                     self.turns.append(Turn(question, answer.text))
                 yield event
         except BaseException as exc:  # also Ctrl-C and a cancelled worker: never lose the turn
-            self.store.fail_turn(turn_id, partial="".join(partial), error=type(exc).__name__)
+            # The reason `interrupt` gave, if it stopped this turn: the thread's own
+            # exception (GeneratorExit as the app closes) says less.
+            error = self._stopped.get(turn_id, type(exc).__name__)
+            self.store.fail_turn(turn_id, partial="".join(partial), error=error)
             raise
         finally:
             self._running = None

@@ -332,6 +332,7 @@ from pathlib import Path
 from assistant.errors import UserError
 from assistant.export import write_text
 disk = Path(sys.argv[1])
+print("MOUNTED", flush=True)
 target = disk / "list.md"
 target.write_text("the old list\\n")
 if sys.argv[2] == "full":  # fill the disk to the last block
@@ -367,8 +368,8 @@ def _in_tiny_filesystem(tmp_path: Path, fault: str) -> str:
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        if run.returncode == 0 and "OLD" in run.stdout:
-            return run.stdout
+        if "MOUNTED" in run.stdout:  # from here on, any failure is the test's to report
+            return run.stdout + run.stderr
     pytest.skip(f"cannot mount a tiny tmpfs here (no user or mount namespaces): {run.stderr}")
 
 
