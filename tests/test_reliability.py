@@ -376,6 +376,7 @@ def _in_tiny_filesystem(tmp_path: Path, fault: str) -> str:
 @pytest.mark.parametrize(
     ("fault", "sentence"),
     [("full", "No space left on device"), ("readonly", "Read-only file system")],
+    ids=["full", "readonly"],
 )
 def test_an_export_to_a_full_or_read_only_disk_keeps_the_old_file(
     tmp_path: Path, fault: str, sentence: str
