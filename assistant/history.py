@@ -28,19 +28,17 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from assistant.llm import TRUNCATING
+from assistant.history_records import SessionInfo, Status, Turn
 
 SCHEMA_VERSION = 2
 TITLE_CHARS = 60
 BUSY_TIMEOUT_S = 30.0
 RECOVERED_ERROR = "ra was interrupted before the answer was finished"
 
-Status = Literal["streaming", "complete", "incomplete"]
 
 # One entry per schema version: the statements that bring version n-1 up to n.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -77,76 +75,6 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
 
 class HistoryError(Exception):
     """The history database cannot be opened or written; the message says what to do."""
-
-
-@dataclass
-class SessionInfo:
-    """One chat session as the session list shows it."""
-
-    id: str
-    title: str
-    created: str  # UTC ISO-8601, e.g. "2026-11-22T17:50:31.595375+00:00"
-    updated: str  # the last question or answer
-    turns: int
-
-    @property
-    def n_turns(self) -> int:
-        return self.turns
-
-
-@dataclass
-class Turn:
-    """One question and its answer. Only status "complete" is a finished answer."""
-
-    id: int
-    session_id: str
-    question: str
-    answer: str
-    status: Status
-    mode: str | None
-    refused: bool
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    removed_citations: list[str] = field(default_factory=list)
-    usage: dict[str, Any] | None = None
-    error: str | None = None
-    created: str = ""
-    finish_reason: str | None = None
-
-    @property
-    def interrupted(self) -> bool:
-        """The answer broke off (an error, a cancel, a dead process): its text is partial."""
-        return self.status == "incomplete"
-
-    @property
-    def truncated(self) -> bool:
-        """The model finished, but cut the answer short (a token limit, a content filter)."""
-        return self.status == "complete" and self.finish_reason in TRUNCATING
-
-    @property
-    def state(self) -> str:
-        """One word for people: "complete", "truncated", "interrupted" or "streaming"."""
-        if self.interrupted:
-            return "interrupted"
-        return "truncated" if self.truncated else self.status
-
-    def to_json(self) -> dict[str, Any]:
-        """The turn as `ra history show --json` prints it."""
-        return {
-            "id": self.id,
-            "question": self.question,
-            "answer": self.answer,
-            "status": self.state,
-            "interrupted": self.interrupted,
-            "truncated": self.truncated,
-            "finish_reason": self.finish_reason,
-            "error": self.error,
-            "mode": self.mode,
-            "refused": self.refused,
-            "citations": self.citations,
-            "removed_citations": self.removed_citations,
-            "usage": self.usage,
-            "created": self.created,
-        }
 
 
 class HistoryStore:

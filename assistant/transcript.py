@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from assistant.history import SessionInfo, Turn, one_line
+from assistant.history import one_line
+from assistant.history_records import SessionInfo, Turn
 
 # What each finish_reason that cuts an answer means, in words.
 CUT_REASONS = {
