@@ -55,6 +55,7 @@ class ChatSession:
         if running is None:
             return False
         turn_id, partial = running
+        self._running = None  # saved once: a second call does not change the reason
         self._stopped[turn_id] = reason
         self.store.fail_turn(turn_id, partial="".join(partial), error=reason)
         return True
