@@ -192,8 +192,10 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
         "citations",
         "removed_citations",
         "usage",
+        "finish_reason",
     }
     assert answer["mode"] == "extractive" and not answer["refused"] and answer["usage"] is None
+    assert answer["finish_reason"] is None  # no model wrote it
     assert "sparsify neural networks" in answer["answer"]  # cv.md, Internships
     assert {"n", "paper_id", "title", "bibkey", "source", "support"} == set(answer["citations"][0])
     refused = run_cli(capsys, "ask", "What is the boiling point of ethanol?", "--json").json()
