@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.llm import Usage
+from assistant.llm import TRUNCATING, Usage
 from retrieval.hybrid import Hit
 from retrieval.records import Paper, Source
 
@@ -93,6 +93,14 @@ class Answer:
     unknown_references: list[str] = field(default_factory=list)
     # The offline quoted answer, kept for an ungrounded LLM answer.
     fallback: Answer | None = None
+    # The model's own reason for ending: "stop"; "length" or "content_filter" for an
+    # answer cut short; None offline.
+    finish_reason: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """True when the model stopped before the answer was finished (a limit, a filter)."""
+        return self.finish_reason in TRUNCATING
 
     def references_markdown(self) -> str:
         """The references of the citations actually used, numbered as in the text."""

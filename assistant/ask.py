@@ -24,7 +24,7 @@ from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement
 from assistant.grounding import CorpusReferences, ground, mark_uncited
-from assistant.llm import Usage, usage_of
+from assistant.llm import Usage, estimated_usage, rejects_stream_options, usage_of
 from assistant.origin import is_origin_question, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
@@ -34,6 +34,7 @@ from retrieval.query import check_query
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage, BaseMessageChunk
 
 MIN_EXTRACT_SCORE = 0.15
 EXTRACT_RATIO = 0.6
@@ -100,6 +101,7 @@ class Asker:
         self.embeddings = embeddings
         self.k = k
         self.thresholds = thresholds_for(model_of(embeddings))
+        self.stream_usage = True  # off once the server refused `stream_options`
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -118,8 +120,14 @@ class Asker:
         texts += [link.url for p in papers for link in p.links]
         return CorpusReferences(texts, (a for p in papers for a in p.authors))
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Iterator[Event]:
-        """Answer `question`; yields Status and Token events, then Done."""
+    def ask(
+        self, question: str, history: Sequence[Turn] = (), *, resume: str = ""
+    ) -> Iterator[Event]:
+        """Answer `question`; yields Status and Token events, then Done.
+
+        `resume` is an answer that was cut off (a length limit, a crash): the model
+        continues it instead of starting over, and Done has the whole text.
+        """
         question = check_query(question)
         usage: Usage | None = None
         standalone = question
@@ -148,10 +156,12 @@ class Asker:
             )
             return
         yield Status("writing")
-        text, gen_usage = yield from self._generate(standalone, sources)
+        text, gen_usage, reason = yield from self._generate(standalone, sources, resume)
         usage = gen_usage if usage is None else (usage + gen_usage if gen_usage else usage)
         yield Status("checking citations")
-        yield Done(self._finish(question, standalone, text, "llm", sources, passages, usage))
+        answer = self._finish(question, standalone, text, "llm", sources, passages, usage)
+        answer.finish_reason = reason
+        yield Done(answer)
 
     def _condense(self, question: str, history: Sequence[Turn]) -> tuple[str, Usage | None]:
         assert self.llm is not None
@@ -164,20 +174,25 @@ class Asker:
         return text, usage_of(getattr(message, "usage_metadata", None), self.model_name)
 
     def _generate(
-        self, question: str, sources: list[NumberedSource]
-    ) -> Generator[Event, None, tuple[str, Usage | None]]:
-        from langchain_core.messages import HumanMessage, SystemMessage
+        self, question: str, sources: list[NumberedSource], resume: str = ""
+    ) -> Generator[Event, None, tuple[str, Usage | None, str | None]]:
+        """Stream the model's answer; returns its text, usage and finish_reason."""
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         assert self.llm is not None
         system = load_prompt("answer_system").format(sentinel=INSUFFICIENT)
         user = load_prompt("answer_user").format(
             sources=format_sources([_passage(s) for s in sources]), question=question
         )
+        messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
+        if resume:
+            messages += [AIMessage(resume), HumanMessage(load_prompt("continue_answer").text)]
         parts: list[str] = []
         usage: Usage | None = None
-        finished = reported = False
-        for chunk in self.llm.stream([SystemMessage(system), HumanMessage(user)]):
-            piece = chunk.content if isinstance(chunk.content, str) else ""
+        reason: str | None = None
+        reported = False
+        for chunk in self._stream(messages):
+            piece = text_of(chunk.content)
             if piece:
                 parts.append(piece)
                 yield Token(piece)
@@ -185,15 +200,39 @@ class Asker:
             if meta:
                 usage = usage_of(meta, self.model_name)
             reported = reported or bool(chunk.response_metadata)
-            finished = finished or bool(chunk.response_metadata.get("finish_reason"))
+            reason = chunk.response_metadata.get("finish_reason") or reason
         # An OpenAI-compatible stream ends with a finish_reason; one cut off mid-answer
         # just stops. (Models that report no metadata at all, like test fakes, are
         # taken at their word.)
-        if reported and not finished:
+        if reported and not reason:
             raise AnswerInterrupted("The LLM stream ended before the answer was complete.")
-        if not "".join(parts).strip():
+        text = "".join(parts)
+        if not (resume + text).strip():
             raise EmptyAnswer("The LLM returned an empty answer.")
-        return "".join(parts), usage
+        if usage is None and reported:  # a server that ignores stream_options.include_usage
+            prompt = [str(m.content) for m in messages]
+            usage = estimated_usage(prompt, text, self.model_name)
+        return resume + text, usage, reason
+
+    def _stream(self, messages: list[BaseMessage]) -> Iterator[BaseMessageChunk]:
+        """The model's stream; a 400 before the first chunk is retried once without
+        asking for usage in the stream, which some servers refuse."""
+        assert self.llm is not None
+        started = False
+        chunks = (
+            self.llm.stream(messages)
+            if self.stream_usage
+            else self.llm.stream(messages, stream_usage=False)
+        )
+        try:
+            for chunk in chunks:
+                started = True
+                yield chunk
+        except Exception as exc:
+            if started or not self.stream_usage or not rejects_stream_options(exc):
+                raise
+            self.stream_usage = False  # this server's answer will not change: ask once
+            yield from self.llm.stream(messages, stream_usage=False)
 
     def _extractive(
         self,
@@ -346,6 +385,19 @@ class Asker:
 
 def _below(support: float | None, threshold: float) -> bool:
     return support is not None and support < threshold
+def text_of(content: object) -> str:
+    """The text of a streamed delta: a string, or the text parts of a list of content
+    blocks (some servers send `[{"type": "text", "text": "..."}]`); anything else is
+    no text. "Hi" -> "Hi"; [{"type": "text", "text": "Hi"}, {"type": "image"}] -> "Hi"."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            part if isinstance(part, str) else str(part.get("text") or "")
+            for part in content
+            if isinstance(part, str) or (isinstance(part, dict) and part.get("type") == "text")
+        )
+    return ""
 
 
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:

@@ -28,17 +28,17 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-SCHEMA_VERSION = 1
+from assistant.history_records import SessionInfo, Status, Turn
+
+SCHEMA_VERSION = 2
 TITLE_CHARS = 60
 BUSY_TIMEOUT_S = 30.0
 RECOVERED_ERROR = "ra was interrupted before the answer was finished"
 
-Status = Literal["streaming", "complete", "incomplete"]
 
 # One entry per schema version: the statements that bring version n-1 up to n.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -68,44 +68,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX turns_by_session ON turns (session_id, id)",
         "CREATE INDEX turns_by_status ON turns (status)",
     ),
+    # Why the model stopped ("stop", "length", ...): a "length" answer is complete but cut.
+    2: ("ALTER TABLE turns ADD COLUMN finish_reason TEXT",),
 }
 
 
 class HistoryError(Exception):
     """The history database cannot be opened or written; the message says what to do."""
-
-
-@dataclass
-class SessionInfo:
-    """One chat session as the session list shows it."""
-
-    id: str
-    title: str
-    created: str  # UTC ISO-8601, e.g. "2026-11-22T17:50:31.595375+00:00"
-    updated: str  # the last question or answer
-    turns: int
-
-    @property
-    def n_turns(self) -> int:
-        return self.turns
-
-
-@dataclass
-class Turn:
-    """One question and its answer. Only status "complete" is a finished answer."""
-
-    id: int
-    session_id: str
-    question: str
-    answer: str
-    status: Status
-    mode: str | None
-    refused: bool
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    removed_citations: list[str] = field(default_factory=list)
-    usage: dict[str, Any] | None = None
-    error: str | None = None
-    created: str = ""
 
 
 class HistoryStore:
@@ -218,24 +187,42 @@ class HistoryStore:
         citations: list[dict[str, Any]],
         removed_citations: list[str],
         usage: dict[str, Any] | None,
+        finish_reason: str | None = None,
     ) -> None:
-        """Store the checked answer and mark the turn "complete". KeyError if no such turn."""
+        """Store the checked answer and mark the turn "complete". KeyError if no such turn.
+
+        `finish_reason` is the model's ("stop"; "length" marks the turn truncated).
+        """
         self._end_turn(
             turn_id,
             status="complete",
             answer=answer,
             error=None,
             extra=(
-                ", mode = ?, refused = ?, citations = ?, removed_citations = ?, usage = ?",
+                ", mode = ?, refused = ?, citations = ?, removed_citations = ?, usage = ?, "
+                "finish_reason = ?",
                 (
                     mode,
                     int(refused),
                     _dumps(citations),
                     _dumps(removed_citations),
                     None if usage is None else _dumps(usage),
+                    finish_reason,
                 ),
             ),
         )
+
+    def reopen_turn(self, turn_id: int) -> None:
+        """Mark a turn "streaming" again, by this process, to continue its answer."""
+        now = _now()
+        with self._write() as db:
+            updated = db.execute(
+                "UPDATE turns SET status = 'streaming', error = NULL, pid = ?, updated = ? "
+                "WHERE id = ?",
+                (os.getpid(), now, turn_id),
+            ).rowcount
+        if not updated:
+            raise KeyError(f"no history turn {turn_id}")
 
     def fail_turn(self, turn_id: int, *, partial: str, error: str) -> None:
         """Keep the partial answer, mark the turn "incomplete" with why. KeyError if no turn."""
@@ -285,30 +272,16 @@ class HistoryStore:
         return [_turn(row) for row in rows]
 
     def to_markdown(self, session_id: str) -> str:
-        """A readable transcript: title, each question as a heading, answer, References.
+        """A readable transcript of the session (see `assistant.transcript`).
 
-        Unfinished answers are marked, e.g. `*(interrupted: the LLM stream broke off)*`,
-        so a partial text is never mistaken for a complete one. KeyError if no session.
+        KeyError if no such session.
         """
+        from assistant.transcript import session_markdown
+
         info = self.session(session_id)
         if info is None:
             raise KeyError(f"no history session {session_id!r}")
-        out = [f"# {_one_line(info.title)}", "", f"*{_stamp(info.created)}*", ""]
-        for turn in self.turns(session_id):
-            out += [f"## {_one_line(turn.question)}", ""]
-            if turn.answer.strip():
-                out += [turn.answer.strip(), ""]
-            if turn.status == "incomplete":
-                out += [f"*(interrupted: {turn.error or 'unknown error'})*", ""]
-            elif turn.status == "streaming":
-                out += ["*(interrupted: the answer was still being written)*", ""]
-            if turn.removed_citations:
-                removed = ", ".join(turn.removed_citations)
-                out += [f"*Citations removed by the check: {removed}*", ""]
-            references = [_reference(c) for c in turn.citations]
-            if references:
-                out += ["**References**", "", *(f"- {r}" for r in references), ""]
-        return "\n".join(out).rstrip() + "\n"
+        return session_markdown(info, self.turns(session_id))
 
     # -- internals ---------------------------------------------------------------------
 
@@ -443,7 +416,7 @@ def default_title(question: str) -> str:
     "What   does\\nlabel smoothing do to noisy labels in large-scale image classifiers?"
     -> "What does label smoothing do to noisy labels in large-scale…"
     """
-    text = _one_line(question)
+    text = one_line(question)
     if len(text) <= TITLE_CHARS:
         return text
     cut = text[: TITLE_CHARS - 1]
@@ -452,7 +425,8 @@ def default_title(question: str) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """Whitespace runs, newlines included, as single spaces."""
     return " ".join(text.split())
 
 
@@ -483,18 +457,5 @@ def _turn(row: sqlite3.Row) -> Turn:
         usage=None if row["usage"] is None else json.loads(row["usage"]),
         error=row["error"],
         created=row["created"],
+        finish_reason=row["finish_reason"],
     )
-
-
-def _reference(citation: dict[str, Any]) -> str:
-    """'[1] Does label smoothing mitigate label noise? [cv.md:70]' from a citation's JSON."""
-    title = str(citation.get("title") or "Untitled")
-    n = citation.get("n")
-    source = citation.get("source")
-    head = f"[{n}] " if n is not None else ""
-    tail = f" [{source}]" if source else ""
-    return f"{head}{title}{tail}"
-
-
-def _stamp(iso: str) -> str:
-    return "Started " + datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 MAX_RETRIES = 3
+# finish_reason values that mean the model stopped before its answer was finished.
+TRUNCATING = frozenset({"length", "content_filter"})
 # USD per million tokens (input, output), for the cost line; unknown models show tokens only.
 PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -34,6 +36,8 @@ class Usage:
     input_tokens: int
     output_tokens: int
     cost_usd: float | None = None
+    # True when the server reported no usage and the tokens were counted locally.
+    estimated: bool = False
 
     @property
     def total_tokens(self) -> int:
@@ -45,6 +49,7 @@ class Usage:
             "output_tokens": self.output_tokens,
             "total_tokens": self.total_tokens,
             "cost_usd": self.cost_usd,
+            "estimated": self.estimated,
         }
 
     def __add__(self, other: Usage) -> Usage:
@@ -54,7 +59,10 @@ class Usage:
             else self.cost_usd + other.cost_usd
         )
         return Usage(
-            self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens, cost
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            cost,
+            self.estimated or other.estimated,
         )
 
 
@@ -90,13 +98,49 @@ def usage_of(metadata: dict[str, Any] | None, model: str) -> Usage | None:
     """Usage from LangChain's `usage_metadata`, priced if the model is in `PRICES`."""
     if not metadata:
         return None
-    tokens_in = int(metadata.get("input_tokens") or 0)
-    tokens_out = int(metadata.get("output_tokens") or 0)
+    return priced(
+        int(metadata.get("input_tokens") or 0), int(metadata.get("output_tokens") or 0), model
+    )
+
+
+def priced(tokens_in: int, tokens_out: int, model: str, *, estimated: bool = False) -> Usage:
+    """Usage with its cost when `model` has a known price; None cost otherwise."""
     price = PRICES.get(model)
     cost = None
     if price is not None:
         cost = round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
-    return Usage(tokens_in, tokens_out, cost)
+    return Usage(tokens_in, tokens_out, cost, estimated)
+
+
+def estimated_usage(prompt: list[str], answer: str, model: str) -> Usage:
+    """Usage counted locally, for a server that reported none; marked estimated."""
+    from assistant.token_estimate import estimate_prompt_tokens, estimate_tokens
+
+    return priced(estimate_prompt_tokens(prompt), estimate_tokens(answer), model, estimated=True)
+
+
+def rejects_stream_options(exc: BaseException) -> bool:
+    """True for a 400 that may be the server refusing `stream_options` (usage in streams).
+
+    Servers word it differently ("Unrecognized request argument supplied:
+    stream_options", "extra fields not permitted", or a bare 400), so any 400 counts;
+    the caller retries once without the option, and a 400 with another cause then
+    comes back the same.
+    """
+    import openai
+
+    return isinstance(exc, openai.BadRequestError)
+
+
+def usage_line(usage: Usage) -> str:
+    """'1,234 tokens · $0.0012' or '~1,234 tokens (estimated)', as CLI and TUI show it."""
+    tokens = (
+        f"~{usage.total_tokens:,} tokens (estimated)"
+        if usage.estimated
+        else (f"{usage.total_tokens:,} tokens")
+    )
+    cost = f" · ${usage.cost_usd:.4f}" if usage.cost_usd is not None else ""
+    return tokens + cost
 
 
 def is_llm_failure(exc: BaseException) -> bool:

@@ -52,9 +52,21 @@ misses malformed replies. Faults "cut", "malformed_sse" and "empty" apply to cha
 completions only, the others to any request; `path="embeddings"` (any part of the path)
 narrows a fault further.
 
+Real wire formats: `replay(name)` queues a transcript recorded from a real server
+(tests/data/, copied byte for byte from ../shared/llm-transcripts): the next chat
+completion is answered with exactly those bytes, an SSE stream event by event, or a
+JSON body. Other shapes real servers send: `usage_on_finish` puts the usage on the
+finish chunk (no separate usage chunk), `send_usage=False` never sends usage (as
+llama.cpp, which ignores `stream_options`), `rejects={"stream_options"}` answers any
+request naming that field with a 400, as strict servers do, and `enqueue` takes a
+list of raw delta contents (None, numbers, lists of content parts) besides text.
+
+Authorization is checked as real servers do: a request without `Authorization:
+Bearer <something>` gets a 401, and with `api_key` set the token must be that key.
+`delta_delay` paces stream events; `deltas_sent` counts the content deltas written.
+
 Simplified on purpose: token counts are fixed (`usage`, default 120 in / 30 out) rather
-than counted; one model name is listed; no auth check (the Authorization header is
-recorded for tests to assert on).
+than counted; one model name is listed.
 """
 
 from __future__ import annotations
@@ -72,6 +84,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +92,7 @@ import pytest
 DEFAULT_REPLY = "This is a default answer [1]."
 MODEL = "gpt-4o-mini"
 EMBEDDING_DIM = 64
+DATA = Path(__file__).resolve().parent / "data"
 MAX_DELAY_S = 30.0  # a "timeout" fault never holds a handler longer than this
 STATUS_KINDS = {"401", "429", "500"}
 CONTENT_KINDS = {"cut", "malformed_sse", "empty"}  # only chat completions have content
@@ -121,17 +135,31 @@ class FakeOpenAI:
     """The server's script and record, shared with its handler threads."""
 
     base_url: str = ""
-    replies: list[str] = field(default_factory=list)
+    replies: list[str | list[Any] | bytes] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     usage: tuple[int, int] = (120, 30)
+    send_usage: bool = True  # False: never, even when the client asks (llama.cpp)
+    usage_on_finish: bool = False  # usage on the finish chunk instead of a chunk of its own
+    rejects: set[str] = field(default_factory=set)  # body fields answered with a 400
+    api_key: str | None = None  # None: any bearer token is accepted
+    delta_delay: float = 0.0  # seconds before each stream event
+    deltas_sent: int = 0
     stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def enqueue(self, *texts: str) -> None:
-        """Queue replies, served in order to chat completions."""
+    def enqueue(self, *replies: str | list[Any]) -> None:
+        """Queue replies, served in order to chat completions: a text (streamed a word a
+        delta) or a list of raw delta contents, sent as they are."""
         with self._lock:
-            self.replies.extend(texts)
+            self.replies.extend(replies)
+
+    def replay(self, name: str) -> bytes:
+        """Answer the next chat completion with the recorded bytes of tests/data/NAME."""
+        data = (DATA / name).read_bytes()
+        with self._lock:
+            self.replies.append(data)
+        return data
 
     def fail_next(self, kind: str, times: int = 1, **options: Any) -> None:
         """Make the next `times` matching requests fail as `kind` (see the module docstring).
@@ -157,7 +185,7 @@ class FakeOpenAI:
                     return self.faults.pop(i)
         return None
 
-    def _reply(self) -> str:
+    def _reply(self) -> str | list[Any] | bytes:
         with self._lock:
             return self.replies.pop(0) if self.replies else DEFAULT_REPLY
 
@@ -196,7 +224,7 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             fault = state._take("GET", self.path, dict(self.headers), None)
-            if fault and self._generic_fault(fault):
+            if not self._authorized() or (fault and self._generic_fault(fault)):
                 return
             if self.path.rstrip("/").endswith("/models"):
                 model = {"id": MODEL, "object": "model", "created": 0, "owned_by": "fake"}
@@ -211,16 +239,38 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = raw.decode(errors="replace")
             fault = state._take("POST", self.path, dict(self.headers), body)
-            if fault and self._generic_fault(fault):
+            if not self._authorized() or (fault and self._generic_fault(fault)):
                 return
             if not isinstance(body, dict):
                 self._error(400)
+            elif state.rejects & body.keys():
+                field_name = sorted(state.rejects & body.keys())[0]
+                message = f"Unrecognized request argument supplied: {field_name}"
+                self._json(
+                    400,
+                    {
+                        "error": {
+                            "message": message,
+                            "type": "invalid_request_error",
+                            "param": field_name,
+                            "code": None,
+                        }
+                    },
+                )
             elif self.path.endswith("/chat/completions"):
                 self._chat(body, fault)
             elif self.path.endswith("/embeddings"):
                 self._embeddings(body)
             else:
                 self._error(404)
+
+        def _authorized(self) -> bool:
+            """As real servers: no bearer token, or the wrong one, is a 401."""
+            scheme, _, token = (self.headers.get("Authorization") or "").partition(" ")
+            if scheme == "Bearer" and token and state.api_key in (None, token):
+                return True
+            self._error(401)
+            return False
 
         # -- faults that look the same on every endpoint ----------------------------
 
@@ -249,27 +299,32 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
         def _chat(self, body: dict[str, Any], fault: Fault | None) -> None:
             kind = fault.kind if fault else None
-            text = "" if kind == "empty" else state._reply()
+            reply = "" if kind == "empty" else state._reply()
             model = str(body.get("model", MODEL))
+            if isinstance(reply, bytes):
+                self._replay(reply, stream=bool(body.get("stream")))
+                return
+            text = reply if isinstance(reply, str) else ""
             if kind == "malformed_sse":
                 self._start_stream()
                 self._chunk(b"data: {this is not json\n\n")
                 self._chunk(b"data: [DONE]\n\n")
                 self._end_stream()
             elif body.get("stream"):
-                self._stream(text, model, body, fault if kind == "cut" else None)
+                pieces = deltas(reply) if isinstance(reply, str) else reply
+                self._stream(pieces, model, body, fault if kind == "cut" else None)
             else:
                 message = {"role": "assistant", "content": text, "refusal": None}
-                reply = {
+                completion = {
                     **_head(model, "chat.completion"),
                     "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                     "usage": self._usage(),
                 }
                 if kind != "cut":
-                    self._json(200, reply)
+                    self._json(200, completion)
                     return
                 # Announce the whole body, send half, hang up.
-                data = json.dumps(reply).encode()
+                data = json.dumps(completion).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -278,21 +333,43 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.close_connection = True
 
-        def _stream(self, text: str, model: str, body: dict[str, Any], cut: Fault | None) -> None:
-            with_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        def _replay(self, data: bytes, *, stream: bool) -> None:
+            """A recorded reply, byte for byte: SSE event by event, or one JSON body."""
+            if not stream:
+                self._send(200, "application/json", data)
+                return
+            self._start_stream()
+            for piece in re.findall(rb".*?\n\n|.+$", data, flags=re.DOTALL):
+                self._pace(b'"content"' in piece)
+                self._chunk(piece)
+            self._end_stream()
+
+        def _pace(self, content: bool) -> None:
+            if state.delta_delay:
+                state.stopping.wait(state.delta_delay)
+            if content:
+                with state._lock:
+                    state.deltas_sent += 1
+
+        def _stream(
+            self, pieces: list[Any], model: str, body: dict[str, Any], cut: Fault | None
+        ) -> None:
+            asked = bool((body.get("stream_options") or {}).get("include_usage"))
+            with_usage = asked and state.send_usage
             head = _head(model, "chat.completion.chunk")
 
             def event(choices: list[dict[str, Any]], **extra: Any) -> None:
                 chunk = {**head, "choices": choices, **extra}
                 if with_usage:
                     chunk.setdefault("usage", None)  # as OpenAI: null until the last chunk
+                self._pace(bool(choices and choices[0]["delta"].get("content")))
                 self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
 
             self._start_stream(eof=bool(cut and cut.eof))
             event(
                 [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]
             )
-            for i, piece in enumerate(deltas(text)):
+            for i, piece in enumerate(pieces):
                 if cut and i == cut.after:
                     if cut.eof:
                         self.wfile.flush()
@@ -300,9 +377,13 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self.close_connection = True
                     return
                 event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
-            event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
-            if with_usage:
-                event([], usage=self._usage())
+            finish = [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+            if with_usage and state.usage_on_finish:
+                event(finish, usage=self._usage())
+            else:
+                event(finish)
+                if with_usage:
+                    event([], usage=self._usage())
             self._chunk(b"data: [DONE]\n\n")
             self._end_stream()
 

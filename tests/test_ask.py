@@ -3,6 +3,7 @@ sample corpus with the real embedding model (facts checked by hand against the f
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -114,8 +115,12 @@ def test_offline_answers_contain_the_fact(
     assert answer.mode == "extractive" and not answer.refused
     assert answer.text.startswith("*Offline answer")
     assert fact.lower() in answer.text.lower()
-    # Quoted sentences are fully supported by the passage they quote: never marked [n?].
-    assert answer.citations and all(c.support == 1.0 for c in answer.citations)
+    # Full support is claimed for quotes only: every quoted sentence is in its source.
+    quotes = re.findall(r"(?:^- \*\*.+?\*\*: | )(.+?) \[(\d+)\][.!?]", answer.text, re.M)
+    assert quotes and all(c.support == 1.0 for c in answer.citations)
+    for sentence, n in quotes:
+        passage = " ".join(answer.sources[int(n) - 1].hit.chunk.text.split())
+        assert " ".join(sentence.split()) in passage, (sentence, n)
     assert "?]" not in answer.text
     if title:
         assert title in [c.source.title for c in answer.citations]

@@ -92,9 +92,13 @@ def test_embedding_support_embeds_once_per_check() -> None:
     support = embedding_support(
         fake.embed_documents, ["alpha beta. gamma delta epsilon.", "zeta eta theta."]
     )
-    scores = support([("alpha beta", 1), ("zeta eta", 2), ("unrelated words here", 1)])
-    assert fake.calls == 1 and len(scores) == 3
-    assert all(0.0 <= s <= 1.0 for s in scores)
+    scores = support(
+        [("alpha beta", 1), ("zeta eta", 2), ("unrelated words here", 1), ("zeta eta", 1)]
+    )
+    assert fake.calls == 1 and len(scores) == 4
+    # Each sentence is scored against the passage it cites, and only that one.
+    assert scores[0] > 0.5 and scores[1] > 0.5
+    assert scores[2] == 0.0 and scores[3] == 0.0  # "zeta eta" is in passage 2, not 1
 
 
 def test_uncited_claims_are_listed() -> None:

@@ -196,9 +196,11 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
         "unknown_references",
         "fallback_answer",
         "usage",
+        "finish_reason",
     }
     assert answer["grounded"] is True and answer["fallback_answer"] is None
     assert answer["mode"] == "extractive" and not answer["refused"] and answer["usage"] is None
+    assert answer["finish_reason"] is None  # no model wrote it
     assert "sparsify neural networks" in answer["answer"]  # cv.md, Internships
     assert {"n", "paper_id", "title", "bibkey", "source", "support"} == set(answer["citations"][0])
     refused = run_cli(capsys, "ask", "What is the boiling point of ethanol?", "--json").json()

@@ -329,3 +329,47 @@ def test_a_fault_can_target_one_endpoint_and_unknown_kinds_are_refused(
         client.embeddings.create(input="x", model="text-embedding-3-small")
     with pytest.raises(ValueError, match="unknown fault"):
         fake_openai.fail_next("explode")
+
+
+def _post(base_url: str, body: dict[str, object], key: str | None = "sk-x") -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(
+        f"{base_url}/chat/completions", json.dumps(body).encode(), headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.mark.parametrize(
+    ("name", "stream"),
+    [
+        ("llamacpp-stream-stop.sse", True),
+        ("llamacpp-stream-length.sse", True),
+        ("llamacpp-nonstream.json", False),
+    ],
+)
+def test_a_recorded_transcript_is_replayed_byte_for_byte(
+    fake_openai: FakeOpenAI,  # noqa: F811
+    name: str,
+    stream: bool,
+) -> None:
+    recorded = fake_openai.replay(name)
+    status, body = _post(fake_openai.base_url, {"model": "smollm2", "stream": stream})
+    assert status == 200 and body == recorded
+
+
+def test_requests_without_a_bearer_token_or_with_the_wrong_key_get_a_401(
+    fake_openai: FakeOpenAI,  # noqa: F811
+) -> None:
+    assert _post(fake_openai.base_url, {"model": "m"}, key=None)[0] == 401
+    fake_openai.api_key = "sk-right"
+    assert _post(fake_openai.base_url, {"model": "m"}, key="sk-wrong")[0] == 401
+    assert _post(fake_openai.base_url, {"model": "m"}, key="sk-right")[0] == 200

@@ -294,7 +294,7 @@ def test_reopening_keeps_everything_and_the_schema_version(tmp_path: Path) -> No
     with HistoryStore(path) as again:
         assert [t.answer for t in again.turns(session)] == ["Answer [1]."]
     versions = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall()
-    assert versions == [(1,)]
+    assert versions == [(1,), (2,)]  # each migration recorded once, none run twice
 
 
 def test_a_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:

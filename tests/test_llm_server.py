@@ -3,6 +3,7 @@ streaming with usage, retries on 429, and one clear sentence for every fault."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from tests.fake_openai import FakeOpenAI, fake_openai  # noqa: F401 - the fixtur
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 KEY = "sk-test-PLANTED-KEY-123"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +160,118 @@ def test_doctor_on_an_empty_data_dir_says_to_index(
     checks = {c["check"]: c for c in run.json()}
     assert not checks["index"]["ok"] and "run `ra index`" in checks["index"]["detail"]
     assert checks["llm"]["warning"] and "extractive" in checks["llm"]["detail"]
+
+
+# --- real servers' wire formats ------------------------------------------------------
+
+STOP_TEXT = "".join(
+    json.loads(line[6:])["choices"][0]["delta"].get("content", "")
+    for line in (DATA / "llamacpp-stream-stop.sse").read_text().splitlines()
+    if line.startswith("data: {")
+)
+
+
+@pytest.mark.slow
+def test_llamacpp_stream_without_usage_reports_estimated_usage(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.replay("llamacpp-stream-stop.sse")
+    run = run_cli(capsys, "ask", QUESTION, "--json")
+    assert run.code == 0, run.err
+    answer = run.json()
+    assert answer["finish_reason"] == "stop" and answer["answer"] == STOP_TEXT.strip()
+    usage = answer["usage"]
+    assert usage["estimated"] is True
+    assert usage["output_tokens"] > 0 and usage["input_tokens"] > usage["output_tokens"]
+    assert usage["cost_usd"] is not None  # gpt-4o-mini's price is known
+    llm_env.replay("llamacpp-stream-stop.sse")
+    run = run_cli(capsys, "ask", QUESTION)
+    assert "tokens (estimated)" in run.err
+
+
+@pytest.mark.slow
+def test_unknown_model_gets_tokens_but_no_cost(
+    llm_env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RA_LLM_MODEL", "smollm2")
+    llm_env.replay("llamacpp-stream-stop.sse")
+    usage = run_cli(capsys, "ask", QUESTION, "--json").json()["usage"]
+    assert usage["estimated"] is True and usage["total_tokens"] > 0 and usage["cost_usd"] is None
+
+
+@pytest.mark.slow
+def test_a_length_cut_answer_is_marked_truncated_in_json_cli_and_history(
+    llm_env: FakeOpenAI, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    llm_env.replay("llamacpp-stream-length.sse")
+    run = run_cli(capsys, "ask", QUESTION, "--json")
+    assert run.code == 0, run.err
+    answer = run.json()
+    assert answer["finish_reason"] == "length"
+    assert answer["answer"] == "Neural collapse is a type of unsupervised"
+    turn = run_cli(capsys, "history", "show", "--json").json()["turns"][-1]
+    assert turn["status"] == "truncated" and turn["truncated"] and not turn["interrupted"]
+    assert turn["finish_reason"] == "length"
+    assert "truncated: the model stopped at its length limit" in " ".join(
+        run_cli(capsys, "history", "show").out.split()
+    )
+    llm_env.replay("llamacpp-stream-length.sse")
+    run = run_cli(capsys, "ask", QUESTION)
+    assert run.code == 0 and "Truncated (length)" in run.err and "ra history continue" in run.err
+    # Continuing sends the cut text back as the assistant's and asks for the rest.
+    llm_env.enqueue(" learning [1].")
+    run = run_cli(capsys, "history", "continue", "--json")
+    assert run.code == 0, run.err
+    assert run.json()["answer"].startswith("Neural collapse is a type of unsupervised learning")
+    messages = llm_env.chat_requests[-1]["messages"]
+    assert messages[-2] == {
+        "role": "assistant",
+        "content": "Neural collapse is a type of unsupervised",
+    }
+    turn = run_cli(capsys, "history", "show", "--json").json()["turns"][-1]
+    assert turn["status"] == "complete" and turn["finish_reason"] == "stop"
+
+
+@pytest.mark.slow
+def test_usage_on_the_finish_chunk_is_read_as_reported(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.usage_on_finish = True
+    llm_env.enqueue("Yes [1].")
+    usage = run_cli(capsys, "ask", QUESTION, "--json").json()["usage"]
+    assert usage["input_tokens"] == 120 and usage["output_tokens"] == 30
+    assert usage["estimated"] is False
+
+
+@pytest.mark.slow
+def test_no_usage_at_all_is_estimated(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.send_usage = False
+    llm_env.enqueue("Label smoothing helps with noisy labels [1].")
+    usage = run_cli(capsys, "ask", QUESTION, "--json").json()["usage"]
+    # Label smoothing(2) helps with noisy labels [ 1 ] . : counted from the streamed text
+    assert usage["estimated"] is True and usage["output_tokens"] == 11
+
+
+@pytest.mark.slow
+def test_deltas_that_are_not_strings(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.enqueue([None, "Label smoothing ", [{"type": "text", "text": "helps"}], " [1]."])
+    run = run_cli(capsys, "ask", QUESTION, "--json")
+    assert run.code == 0, run.err
+    assert run.json()["answer"] == "Label smoothing helps [1]."
+
+
+@pytest.mark.slow
+def test_a_400_for_stream_options_is_retried_once_without_it(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.rejects = {"stream_options"}
+    llm_env.enqueue("Yes [1].")
+    run = run_cli(capsys, "ask", QUESTION, "--json")
+    assert run.code == 0, run.err
+    assert run.json()["usage"]["estimated"] is True
+    bodies = llm_env.chat_requests
+    assert len(bodies) == 2 and "stream_options" in bodies[0] and "stream_options" not in bodies[1]
+    llm_env.rejects = {"messages"}  # a 400 for another reason is not retried away
+    run = run_cli(capsys, "ask", QUESTION, "--json")
+    assert run.code == 1 and "HTTP 400" in run.err and len(llm_env.chat_requests) == 4
+
+
+@pytest.mark.slow
+def test_the_server_checks_the_key(llm_env: FakeOpenAI, capsys) -> None:  # type: ignore[no-untyped-def]
+    llm_env.api_key = "sk-the-servers-own-key"
+    run = run_cli(capsys, "ask", QUESTION)
+    assert run.code == 1 and "rejected the API key" in run.err and KEY not in run.err + run.out

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assistant.workspace import Workspace
     from retrieval.records import Paper
 
+TRUNCATED_NOTE = "Truncated: the model stopped before the answer was finished. Type /continue."
 WELCOME = """**research-assistant**: ask about the papers in your corpus and your own agenda.
 Answers cite numbered sources; text that cites none is marked, and the sources panel
 on the right opens each paper.
@@ -86,6 +87,7 @@ class ResearchApp(WritingJobs):
         self.asked = ""
         self.last_export: tuple[str, str, str] | None = None  # (name, markdown, bibtex)
         self.basket: list[Paper] = []
+        self.leaving = False
 
     # --- layout -------------------------------------------------------------------
 
@@ -106,7 +108,24 @@ class ResearchApp(WritingJobs):
     def on_mount(self) -> None:
         self.status.set(mode=self.workspace.mode)
         self.query_one("#prompt", Input).focus()
+        if not self.is_headless:  # a real terminal: leave when it goes away
+            from tui import lifeline
+
+            self.set_interval(lifeline.POLL_S, lifeline.install(self.leave))
         self.prepare()
+
+    def leave(self, reason: str, code: int) -> None:
+        """The terminal is gone or ra was told to stop: save the answer in progress
+        as interrupted and exit now, whatever the threads are doing."""
+        if self.leaving:
+            return
+        self.leaving = True
+        from tui import lifeline
+
+        if self.session is not None:
+            self.session.interrupt(reason)
+        lifeline.exit_soon(code)
+        self.exit(return_code=code)
 
     @property
     def status(self) -> StatusBar:
@@ -283,12 +302,32 @@ class ResearchApp(WritingJobs):
         self.answer_alive = True
         self.answering = self.answer(question, view)
 
+    async def command_continue(self, _arg: str = "") -> None:
+        """Continue the session's last answer where it was cut short or interrupted."""
+        if self.answer_alive:
+            self.notify("An answer is still running: wait, or press Escape to cancel it.")
+            return
+        if not self.need_index():
+            return
+        turn = self.session.unfinished() if self.session is not None else None
+        if turn is None:
+            self.notify("The last answer is complete: there is nothing to continue.")
+            return
+        self.asked = turn.question
+        await self.add_message("user", "/continue")
+        view = await self.add_message(
+            "assistant", turn.answer, title=f"Assistant · {self.workspace.mode} · continued"
+        )
+        self.answer_view = view
+        self.answer_alive = True
+        self.answering = self.answer(turn.question, view, resume=True)
+
     def _explain_or_raise(self, exc: Exception) -> None:
         sentence = self.workspace.explain(exc)
         self.notify(sentence, severity="error", timeout=15)
 
     @work(thread=True, group="answer")
-    def answer(self, question: str, view: MessageView) -> None:
+    def answer(self, question: str, view: MessageView, resume: bool = False) -> None:
         from assistant.ask import Done, Status, Token
         from assistant.session import AnswerCancelled
 
@@ -296,7 +335,8 @@ class ResearchApp(WritingJobs):
         worker = get_current_worker()
         started = False
         # The session checks for Escape again just before it saves the turn as complete.
-        events = self.session.ask(question, stop=lambda: worker.is_cancelled)
+        stop = lambda: worker.is_cancelled  # noqa: E731
+        events = self.session.continue_last(stop) if resume else self.session.ask(question, stop)
         try:
             for event in events:
                 if worker.is_cancelled:
@@ -331,6 +371,9 @@ class ResearchApp(WritingJobs):
         if not view.is_mounted:
             return
         text = highlight_citations(answer.text)
+        if answer.truncated:
+            text += f"\n\n*{TRUNCATED_NOTE}*"
+            self.notify(TRUNCATED_NOTE, severity="warning", timeout=10)
         if answer.refused:
             text += f"\n\nSearched for: “{answer.searched}”.\n\n" + answer.closest_markdown()
         else:
@@ -339,7 +382,8 @@ class ResearchApp(WritingJobs):
             text += "\n\n---\n\n**Quoted from your corpus instead**\n\n" + (
                 highlight_citations(answer.fallback.to_markdown().split("\n", 2)[-1])
             )
-        await view.replace(text)
+        title = f"Assistant · {self.workspace.mode} · truncated" if answer.truncated else None
+        await view.replace(text, title=title)
         entries = [
             SourceEntry(
                 c.n, c.source.hit.paper, c.source.title, c.source.location, c.support, c.weak
@@ -347,11 +391,9 @@ class ResearchApp(WritingJobs):
             for c in answer.citations
         ] or [SourceEntry(s.n, s.hit.paper, s.title, s.location) for s in answer.sources[:5]]
         self.query_one(SourcesPanel).show(entries)
-        usage = ""
-        if answer.usage:
-            cost = f" · ${answer.usage.cost_usd:.4f}" if answer.usage.cost_usd is not None else ""
-            usage = f"{answer.usage.total_tokens} tokens{cost}"
-        self.status.set(usage=usage, busy="")
+        from assistant.llm import usage_line
+
+        self.status.set(usage=usage_line(answer.usage) if answer.usage else "", busy="")
         if answer.removed_citations:
             self.notify(
                 "Removed citations that named no retrieved source: "
@@ -431,7 +473,7 @@ class ResearchApp(WritingJobs):
         last = None
         for turn in self.workspace.history.turns(session_id):
             await self.add_message("user", turn.question)
-            status = "" if turn.status == "complete" else f" ({turn.status})"
+            status = "" if turn.state == "complete" else f" ({turn.state})"
             await self.add_message(
                 "assistant",
                 highlight_citations(turn.answer or "*No answer.*"),
@@ -452,7 +494,10 @@ class ResearchApp(WritingJobs):
                     )
                 )
             self.query_one(SourcesPanel).show(entries)
-        self.notify("Session restored.")
+        if last is not None and (last.interrupted or last.truncated):
+            self.notify(f"Session restored; its last answer is {last.state}: type /continue.")
+        else:
+            self.notify("Session restored.")
 
     def command_model(self, _arg: str = "") -> None:
         stats = self.workspace.stats

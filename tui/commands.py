@@ -30,6 +30,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("related", "TOPIC", "draft related-work paragraphs with citations", True),
     Command("papers", "[QUERY]", "browse and filter the catalog"),
     Command("export", "[md|bib] [PATH]", "save the last answer, list or draft"),
+    Command("continue", "", "continue an answer that was cut short or interrupted"),
     Command("new", "", "start a new session"),
     Command("history", "", "reopen or delete past sessions"),
     Command("model", "", "show the model and the index"),
@@ -37,7 +38,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 # The commands that run a long job: typed while one runs, they wait their turn.
-JOBS = frozenset({"ask", "list", "me", "related", "triage"})
+JOBS = frozenset({"ask", "continue", "list", "me", "related", "triage"})
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from assistant.ask import Asker, Done, Status, Token
+from assistant.answers import Answer
+from assistant.ask import Asker, Done, Event, Status, Token
 from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.commands.write import (
     FormatOption,
@@ -31,15 +33,20 @@ from assistant.llm import (
     explain_llm_error,
     is_llm_failure,
     llm_configured,
+    usage_line,
 )
 from assistant.phrasing import route
 from assistant.reading_list import ReadingList
 from assistant.related_work import Draft
 from assistant.serialize import print_json
 from assistant.session import ChatSession
+from assistant.settings import Settings
 from assistant.triage import TriageReport
 from assistant.workspace import Routed, Workspace
 from retrieval.query import check_query
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -77,19 +84,45 @@ def ask(
             show_routed(run_llm(ctx, lambda: workspace.run(request)), fmt, out_file, json_out)
             return
     library = Library(settings, corpus_paths)
+    session, llm = open_session(settings, library, k)
+    stream = not (no_stream or json_out)
+    answer = deliver(session.ask(question), settings, llm, stream=stream, json_out=json_out)
+    show_answer(answer, fmt, out_file, stream=stream, json_out=json_out)
+
+
+def open_session(
+    settings: Settings, library: Library, k: int, session_id: str | None = None
+) -> tuple[ChatSession, BaseChatModel | None]:
+    """A chat session over the library's index, with the LLM when one is configured."""
     searcher = library.searcher()
     llm = build_chat_model(settings) if llm_configured(settings) else None
     asker = Asker(
         searcher, llm=llm, model_name=settings.llm_model, embeddings=library.embeddings, k=k
     )
-    stream = not (no_stream or json_out)
+    return ChatSession(asker, library.history, session_id), llm
+
+
+def deliver(
+    events: Iterator[Event],
+    settings: Settings,
+    llm: BaseChatModel | None,
+    *,
+    stream: bool,
+    json_out: bool,
+    prefix: str = "",
+) -> Answer:
+    """Print status and streamed tokens as they come; the checked answer at the end.
+
+    `prefix` is the text a continued answer already had, printed before its new tokens.
+    """
     if not json_out:
         err.print(f"[dim]{describe_mode(settings)}[/]")
-    session = ChatSession(asker, library.history)
+    if stream and prefix:
+        out.print(prefix, end="", markup=False, highlight=False)
     answer = None
     started = False
     try:
-        for event in session.ask(question):
+        for event in events:
             if isinstance(event, Status) and not json_out:
                 err.print(f"[dim]… {event.text}[/]")
             elif isinstance(event, Token):
@@ -105,11 +138,18 @@ def ask(
             out.print()
         raise UserError(explain_llm_error(exc, settings, started=started)) from None
     assert answer is not None
+    return answer
+
+
+def show_answer(
+    answer: Answer, fmt: str, out_file: Path | None, *, stream: bool, json_out: bool
+) -> None:
+    """The checked answer, its references, and what was removed, cut or spent."""
     if out_file is not None:
         path = write_text(out_file, answer.to_markdown() if fmt == "md" else answer.to_bibtex())
         err.print(f"Wrote {path}.")
     if json_out:
-        print_json({"task": "ask"} | answer.to_json())
+        print_json({"task": "ask"} | answer.to_json() | {"finish_reason": answer.finish_reason})
         return
     if stream and answer.mode == "llm":
         out.print("\n")
@@ -136,9 +176,13 @@ def ask(
         err.print(
             f"[yellow]Removed citations that named no retrieved source:[/] {', '.join(answer.removed_citations)}"
         )
+    if answer.truncated:
+        err.print(
+            f"[yellow]Truncated ({answer.finish_reason}): the model stopped before the answer "
+            "was finished.[/] Continue it with `ra history continue`."
+        )
     if answer.usage:
-        cost = f", ${answer.usage.cost_usd:.4f}" if answer.usage.cost_usd is not None else ""
-        err.print(f"[dim]{answer.usage.total_tokens} tokens{cost}[/]")
+        err.print(f"[dim]{usage_line(answer.usage)}[/]")
 
 
 def show_routed(routed: Routed, fmt: str, out_file: Path | None, json_out: bool) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from assistant.commands.corpus import CorpusOption
@@ -17,4 +20,18 @@ def chat(ctx: typer.Context, corpus_paths: CorpusOption = None) -> None:
     from tui.app import create_app
 
     workspace = Workspace(ctx.obj, corpus_paths)
-    create_app(workspace).run()
+    app = create_app(workspace)
+    app.run()
+    stuck = app.answer_alive and app.session is not None
+    if stuck and not app.leaving:
+        # Quit while an answer streams: its thread may be blocked on the network.
+        app.session.interrupt("ra chat closed before the answer was finished")  # type: ignore[union-attr]
+    if app.leaving or stuck:
+        # The turn is saved. Python's own shutdown would wait for that thread and for
+        # libraries' exit hooks (Chroma's take about 5 s), and a watchdog thread cannot
+        # help then: Python stops such threads while it shuts down. So end here.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)
+    if app.return_code:
+        raise typer.Exit(app.return_code)

@@ -49,15 +49,71 @@ def history(ctx: typer.Context, json_out: JsonOption = False) -> None:
     out.print(table)
 
 
-@history_app.command("show")
-def show(
-    ctx: typer.Context,
-    session_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A session id from `ra history`.")
-    ],
-) -> None:
-    """Print one session as Markdown: questions, answers, references."""
-    store = _store(ctx)
+def _session_id(store: HistoryStore, session_id: str | None) -> str:
+    """The given session, checked, or the most recent one."""
+    if session_id is None:
+        sessions = store.sessions()
+        if not sessions:
+            raise UserError("There are no sessions yet: ask something with `ra ask`.")
+        return sessions[0].id
     if store.session(session_id) is None:
         raise UserError(f"No session has the id '{session_id}': list them with `ra history`.")
+    return session_id
+
+
+SessionArg = Annotated[
+    str | None,
+    typer.Argument(metavar="[ID]", help="A session id from `ra history` (default: the latest)."),
+]
+
+
+@history_app.command("show")
+def show(ctx: typer.Context, session_id: SessionArg = None, json_out: JsonOption = False) -> None:
+    """Print one session as Markdown: questions, answers, references."""
+    store = _store(ctx)
+    session_id = _session_id(store, session_id)
+    if json_out:
+        info = store.session(session_id)
+        assert info is not None
+        turns = [t.to_json() for t in store.turns(session_id)]
+        print_json(
+            {
+                "id": info.id,
+                "title": info.title,
+                "created": info.created,
+                "updated": info.updated,
+                "turns": turns,
+            }
+        )
+        return
     out.print(Markdown(store.to_markdown(session_id)))
+
+
+@history_app.command("continue")
+def continue_(
+    ctx: typer.Context,
+    session_id: SessionArg = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=30, help="How many sources to read.")] = 8,
+    json_out: JsonOption = False,
+) -> None:
+    """Continue the last answer of a session where it was interrupted or cut short."""
+    from assistant.commands.ask import deliver, open_session, show_answer
+    from assistant.session import NothingToContinue
+
+    settings = ctx.find_root().obj
+    library = Library(settings)
+    session_id = _session_id(library.history, session_id)
+    session, llm = open_session(settings, library, k, session_id)
+    turn = session.unfinished()
+    if turn is None:
+        raise UserError(
+            "The last answer of this session is complete: there is nothing to continue."
+        )
+    try:
+        events = session.continue_last()
+        answer = deliver(
+            events, settings, llm, stream=not json_out, json_out=json_out, prefix=turn.answer
+        )
+    except NothingToContinue as exc:
+        raise UserError(str(exc)) from None
+    show_answer(answer, "md", None, stream=not json_out, json_out=json_out)
