@@ -23,7 +23,7 @@ from assistant.answerability import (
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement
-from assistant.grounding import CorpusReferences, ground, mark_uncited
+from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import Usage, estimated_usage, rejects_stream_options, usage_of
 from assistant.origin import is_origin_question, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
@@ -156,7 +156,7 @@ class Asker:
             )
             return
         yield Status("writing")
-        text, gen_usage, reason = yield from self._generate(standalone, sources, resume)
+        text, gen_usage, reason = yield from self._generate(standalone, sources, unmark(resume))
         usage = gen_usage if usage is None else (usage + gen_usage if gen_usage else usage)
         yield Status("checking citations")
         answer = self._finish(question, standalone, text, "llm", sources, passages, usage)

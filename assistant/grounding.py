@@ -98,3 +98,10 @@ def mark_uncited(text: str, uncited: Sequence[str]) -> str:
         if body and body in text:
             text = text.replace(body, body + UNCITED_MARK, 1)
     return text
+
+
+def unmark(text: str) -> str:
+    """The model's own text again, without the marks the checks added: an answer cut
+    short is continued from what the model wrote, not from our annotations.
+    'A claim *(no source)* B [1?].' -> 'A claim B [1].'"""
+    return re.sub(r"\[(\d+)\?\]", r"[\1]", text.replace(UNCITED_MARK, ""))

@@ -118,6 +118,9 @@ _CUE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
 _ENUMERATION = re.compile(r"^\s*(?:;|\(?[a-z1-9]\)|the following\b)", re.I)
 _CONTEXT_TOPIC = re.compile(r"\b(?:on|about|regarding|in)\s+([^.;:?!]{3,120})", re.I)
 MIN_SUBTOPIC_WORDS = 1
+# Requests shorter than this are topics ('label smoothing'): the rules read them whole,
+# and the model is not asked.
+LLM_READS_FROM_WORDS = 6
 
 
 def split_topics(text: str) -> list[str]:
@@ -167,8 +170,8 @@ class RequestReader:
         """The request read by the LLM when there is one and its reply validates, else
         by the rules. `task`, when given, is the task the caller already knows."""
         offline = self.read_offline(text, task)
-        if self.llm is None:
-            return offline
+        if self.llm is None or len(text.split()) < LLM_READS_FROM_WORDS:
+            return offline  # a short topic holds no constraint for a model to find
         from assistant.request_llm import read_with_llm
 
         read = read_with_llm(self.llm, text, offline)

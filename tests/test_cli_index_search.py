@@ -185,6 +185,7 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
     assert run.code == 0, run.err
     answer = run.json()
     assert set(answer) == {
+        "task",
         "question",
         "answer",
         "mode",
