@@ -78,7 +78,7 @@ def main() -> None:
         "--versus", help="another checkout's `ra`: first paints alternate with it, same load"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         env = {**os.environ, "RA_DATA_DIR": tmp, "RA_CORPUS": str(ROOT / "corpus")}
         for name in list(env):
             if name.startswith("OPENAI_") or name in ("RA_LLM_BASE_URL", "RA_CHROMA_URL"):
