@@ -370,13 +370,18 @@ def _ask_first(question: str) -> Any:
         await _settle(pilot)
         await _type(pilot, question)
         await pilot.app.workers.wait_for_complete()
-        # Let long Markdown finish mounting, even on a loaded machine: wait until the
-        # chat's height has stopped changing for three looks in a row.
+        # Let long Markdown finish mounting, even on a loaded machine: Textual parses it
+        # on a thread and mounts its blocks under the widget's lock, after the message
+        # itself is mounted. Wait for every message's Markdown to be mounted and
+        # unlocked, then for the chat's height to stop changing.
         app = pilot.app
         assert isinstance(app, ResearchApp)
         heights: list[int] = []
-        for _ in range(60):
+        for _ in range(100):
             await pilot.pause(0.1)
+            bodies = [view.body for view in _messages(app)]
+            if any(body.lock.is_locked or not body.children for body in bodies):
+                continue
             heights.append(app.messages.virtual_size.height)
             if len(heights) >= 3 and len(set(heights[-3:])) == 1:
                 break
@@ -405,7 +410,9 @@ def test_snapshot_paper_screen(indexed, tmp_path: Path, snap_compare) -> None:  
 def test_snapshot_reading_list(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=_ask_first("/list attention"))
+    # Tall enough for the whole list: where a loaded machine stopped scrolling a list
+    # longer than the screen is not what this snapshot is about.
+    assert snap_compare(app, terminal_size=(100, 90), run_before=_ask_first("/list attention"))
 
 
 def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
