@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from assistant.request import Request
 from assistant.thresholds import SelectionCut, model_of, thresholds_for
-from retrieval.hybrid import Filters, Hit, HybridSearcher
+from retrieval.hybrid import Filters, HybridSearcher
 from retrieval.records import Paper
 from retrieval.text import normalize_title
 
@@ -257,7 +257,3 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     na = math.sqrt(sum(x * x for x in a))
     nb = math.sqrt(sum(y * y for y in b))
     return dot / (na * nb) if na and nb else 0.0
-
-
-def hits_papers(hits: Sequence[Hit]) -> list[Paper]:
-    return [h.paper for h in hits if h.paper is not None]
