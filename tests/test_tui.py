@@ -410,9 +410,19 @@ def test_snapshot_paper_screen(indexed, tmp_path: Path, snap_compare) -> None:  
 def test_snapshot_reading_list(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
-    # Tall enough for the whole list: where a loaded machine stopped scrolling a list
-    # longer than the screen is not what this snapshot is about.
-    assert snap_compare(app, terminal_size=(100, 90), run_before=_ask_first("/list attention"))
+    ask = _ask_first("/list attention")
+
+    async def run(pilot: Pilot[None]) -> None:
+        await ask(pilot)
+        # Tall enough for the whole list, and scrolled to its end: where the scroll to the
+        # list's top stops (clamped by a chat shorter than the screen) depends on timing,
+        # and is not what this snapshot is about.
+        app = pilot.app
+        assert isinstance(app, ResearchApp)
+        app.messages.scroll_end(animate=False)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(100, 90), run_before=run)
 
 
 def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -271,6 +271,9 @@ class ResearchApp(WritingJobs):
         view = MessageView(role, text, title=title)
         await self.messages.mount(view)
         if top:
+            # Scroll once the whole text is mounted: scrolled while the Markdown is still
+            # mounting, the chat is shorter than it will be and the scroll stops short.
+            await view.body.update(text)
             self.call_after_refresh(self.messages.scroll_to_widget, view, top=True, animate=False)
         else:
             self.messages.scroll_end(animate=False)
