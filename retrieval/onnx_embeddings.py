@@ -66,6 +66,12 @@ def model_file(models_dir: Path, route: str) -> Path:
     return models_dir / f"all-minilm-l6-v2-{version}-{route}-e{EXPORT_VERSION}.onnx"
 
 
+# Two embedders in one process (an index run beside a question) may both find the model
+# missing; exporting at once would import transformers from two threads, which fails
+# half-way in one of them. One export at a time; the second then finds the file.
+_EXPORT_LOCK = threading.Lock()
+
+
 def export_model(models_dir: Path, route: str, max_tokens: int) -> Path:
     """Export (and for int8, quantise) the model into `models_dir`; returns its path.
 
@@ -77,11 +83,8 @@ def export_model(models_dir: Path, route: str, max_tokens: int) -> Path:
     target = model_file(models_dir, route)
     fp32 = model_file(models_dir, "fp32")
     try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-        if not fp32.exists():
-            _export_fp32(fp32, max_tokens)
-        if route == "int8" and not target.exists():
-            _quantise(fp32, target)
+        with _EXPORT_LOCK:
+            _export_missing(models_dir, route, target, fp32, max_tokens)
     except ImportError as exc:
         raise OnnxModelUnavailable(
             f"Building the ONNX embedding model needs {exc.name}: run `make install`."
@@ -92,6 +95,14 @@ def export_model(models_dir: Path, route: str, max_tokens: int) -> Path:
             "permissions or set RA_DATA_DIR to a writable directory."
         ) from None
     return target
+
+
+def _export_missing(models_dir: Path, route: str, target: Path, fp32: Path, max_tokens: int) -> None:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    if not fp32.exists():
+        _export_fp32(fp32, max_tokens)
+    if route == "int8" and not target.exists():
+        _quantise(fp32, target)
 
 
 def _export_fp32(target: Path, max_tokens: int) -> None:

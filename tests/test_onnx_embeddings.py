@@ -114,3 +114,27 @@ def test_query_with_an_exported_model_never_imports_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split() == ["384", "False", "False"]
+
+
+def test_two_threads_exporting_at_once_both_get_the_model(tmp_path: Path) -> None:
+    """An index run and a question in one process (the TUI) may both find the model
+    missing. In a fresh interpreter, two threads importing transformers at once made
+    one of them fail with 'needs transformers: run make install'."""
+    code = (
+        "import sys, threading; from pathlib import Path\n"
+        "from retrieval.onnx_embeddings import export_model\n"
+        "errors = []\n"
+        "def run():\n"
+        "    try:\n"
+        f"        export_model(Path({str(tmp_path)!r}), 'int8', 128)\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=run) for _ in range(2)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(errors)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+    assert model_file(tmp_path, "int8").exists()
