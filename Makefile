@@ -6,10 +6,10 @@ STAMP  := $(VENV)/.installed
 # torch is pinned and installed on its own first: an unpinned torch pulls a multi-GB CUDA build.
 TORCH  := torch==2.13.0
 
-.PHONY: help install chat test lint bench clean
+.PHONY: help install chat test test-fast lint bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: install ## ruff and mypy
 
 test: lint ## set up, lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: install ## the tests not marked slow (no real model, no servers): the edit-test loop
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: install ## run the benchmarks in benchmarks/ (figures go in benchmarks/RESULTS.md)
 	$(BIN)/ra index  # the answer, writing, TUI and load benchmarks read the index of corpus/

@@ -44,3 +44,17 @@ def sample_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     library = Library(Settings(data_dir=tmp_path_factory.mktemp("sample"), corpus=str(CORPUS)))
     library.index()
     return library
+
+
+@pytest.fixture(scope="session")
+def small_real_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus, data dir): the CV, the statement and the publication page, indexed once
+    per test session with the real embedding model, for the slow tests that run `ra`
+    against a real index. Tests that change the index build their own."""
+    root = tmp_path_factory.mktemp("small-real")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in ("cv.md", "research-statement.md", "google-research-bhojanapalli.txt"):
+        (corpus / name).write_bytes((CORPUS / name).read_bytes())
+    Library(Settings(data_dir=root / "data", corpus=str(corpus))).index()
+    return corpus, root / "data"

@@ -4,7 +4,6 @@ model, real embedded Chroma, a small corpus; and every bad input ends in one sen
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 from pathlib import Path
 
@@ -13,21 +12,14 @@ import pytest
 from tests.cli_runner import run_cli
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+# Every test here runs `ra` over an index built with the real model.
+pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A small corpus (CV, statement, publication page) indexed once with the real model."""
-    from assistant.library import Library
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("cli")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name in ("cv.md", "research-statement.md", "google-research-bhojanapalli.txt"):
-        shutil.copy(CORPUS / name, corpus / name)
-    Library(Settings(data_dir=root / "data", corpus=str(corpus))).index()
-    return corpus, root / "data"
+@pytest.fixture
+def indexed(small_real_index: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The CV, statement and publication page, indexed once per session with the real model."""
+    return small_real_index
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from retrieval.lexical import LexicalIndex
 from tests.fakes import WordOverlapEmbeddings
 from tests.pdf_factory import make_pdf
 
+# 10k chunks through the indexer take tens of seconds: not for the fast loop.
+pytestmark = pytest.mark.slow
+
 FILES = 4
 PER_FILE = 2500
 WORDS = [

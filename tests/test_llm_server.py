@@ -4,7 +4,6 @@ streaming with usage, retries on 429, and one clear sentence for every fault."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -18,17 +17,10 @@ KEY = "sk-test-PLANTED-KEY-123"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from assistant.library import Library
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("llm")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(CORPUS / "google-research-bhojanapalli.txt", corpus)
-    Library(Settings(data_dir=root / "data", corpus=str(corpus))).index()
-    return corpus, root / "data"
+@pytest.fixture
+def indexed(small_real_index: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A small corpus indexed once per session with the real model."""
+    return small_real_index
 
 
 @pytest.fixture

@@ -193,6 +193,7 @@ def test_bad_arguments_are_one_sentence(env: FakeOpenAI, capsys, args: list[str]
 # --- a planted key never leaks --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_api_key_appears_nowhere(env: FakeOpenAI, capsys, tmp_path: Path, indexed) -> None:  # type: ignore[no-untyped-def]
     """Everything the commands print, and every file they write (history, index,
     exports), is searched for the key after answers, faults and exports."""

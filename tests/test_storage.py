@@ -146,6 +146,7 @@ def test_missing_embedding_package_is_one_sentence(monkeypatch: pytest.MonkeyPat
         LocalEmbeddings().embed_query("anything")
 
 
+@pytest.mark.slow
 def test_missing_model_package_on_the_onnx_route_is_one_sentence(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

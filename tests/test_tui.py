@@ -437,6 +437,7 @@ def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> Non
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
 
 
+@pytest.mark.slow
 async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -> None:
     from tests.test_chroma_server import _free_port
     from tests.test_reliability import _start_chroma, _stop
