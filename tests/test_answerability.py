@@ -96,7 +96,7 @@ def asker(sample_library: Library) -> Asker:
     return Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
 
 
-def _answer(asker: Asker, question: str):  # type: ignore[no-untyped-def]
+def _answer(asker: Asker, question: str):
     return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
 
 

@@ -15,13 +15,14 @@ from assistant.ask import Asker, Done, Token, Turn
 from assistant.citations import INSUFFICIENT
 from assistant.library import Library
 from assistant.settings import Settings
+from retrieval.hybrid import HybridSearcher
 from tests.fakes import WordOverlapEmbeddings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 @pytest.fixture(scope="module")
-def small_searcher(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def small_searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
     root = tmp_path_factory.mktemp("ask")
     corpus = root / "corpus"
     corpus.mkdir()
@@ -36,13 +37,13 @@ def _fake(*replies: str) -> GenericFakeChatModel:
     return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
 
 
-def _run(asker: Asker, question: str, history: tuple[Turn, ...] = ()):  # type: ignore[no-untyped-def]
+def _run(asker: Asker, question: str, history: tuple[Turn, ...] = ()):
     events = list(asker.ask(question, history))
     assert isinstance(events[-1], Done)
     return events, events[-1].answer
 
 
-def test_llm_answer_streams_and_invalid_citations_are_removed(small_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_llm_answer_streams_and_invalid_citations_are_removed(small_searcher: HybridSearcher) -> None:
     asker = Asker(
         small_searcher, llm=_fake("Label smoothing can help with noisy labels [1]. Also [9]."), k=4
     )
@@ -57,14 +58,14 @@ def test_llm_answer_streams_and_invalid_citations_are_removed(small_searcher) ->
     assert answer.to_json()["citations"][0]["bibkey"]
 
 
-def test_llm_sentinel_is_a_refusal_with_the_closest_papers(small_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_llm_sentinel_is_a_refusal_with_the_closest_papers(small_searcher: HybridSearcher) -> None:
     asker = Asker(small_searcher, llm=_fake(INSUFFICIENT), k=4)
     _, answer = _run(asker, "what GPU did they use for label smoothing")
     assert answer.refused and answer.text == INSUFFICIENT and answer.citations == []
     assert "Closest matches" in answer.closest_markdown()
 
 
-def test_follow_up_is_rewritten_before_searching(small_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_is_rewritten_before_searching(small_searcher: HybridSearcher) -> None:
     asker = Asker(
         small_searcher,
         llm=_fake("Which venue published the label smoothing paper?", "ICML [1]."),
@@ -76,7 +77,7 @@ def test_follow_up_is_rewritten_before_searching(small_searcher) -> None:  # typ
     assert answer.standalone_question == answer.searched
 
 
-def test_empty_question_is_refused_before_any_work(small_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_empty_question_is_refused_before_any_work(small_searcher: HybridSearcher) -> None:
     from retrieval.errors import RetrievalError
 
     with pytest.raises(RetrievalError, match="empty"):

@@ -31,7 +31,7 @@ def env(indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Pa
 
 
 @pytest.mark.slow
-def test_index_json_summary_and_nothing_to_do_the_second_time(env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_index_json_summary_and_nothing_to_do_the_second_time(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "index", "--json")
     assert run.code == 0, run.err
     summary = run.json()
@@ -56,7 +56,7 @@ def test_index_json_summary_and_nothing_to_do_the_second_time(env, capsys) -> No
 
 
 @pytest.mark.slow
-def test_search_json_finds_a_paraphrase(env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_search_json_finds_a_paraphrase(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(
         capsys,
         "search",
@@ -74,7 +74,7 @@ def test_search_json_finds_a_paraphrase(env, capsys) -> None:  # type: ignore[no
 
 
 @pytest.mark.slow
-def test_search_table_and_filters(env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_search_table_and_filters(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "search", "pruning", "--year", "2015")
     assert run.code == 0 and "Data-free Parameter Pruning" in run.out
     profile = run_cli(capsys, "search", "internship", "--kind", "profile", "--json").json()
@@ -82,7 +82,7 @@ def test_search_table_and_filters(env, capsys) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.slow
-def test_eval_retrieval_reports_every_mode(env, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         json.dumps(
@@ -125,20 +125,20 @@ def test_eval_retrieval_reports_every_mode(env, capsys, tmp_path: Path) -> None:
         (["search", "pruning", "--mode", "fuzzy"], "--mode must be one of"),
     ],
 )
-def test_bad_queries_are_one_sentence(args: list[str], message: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_queries_are_one_sentence(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, *args)
     assert run.code == 1 and message in run.err and "Traceback" not in run.err
 
 
-def test_search_before_indexing_says_run_ra_index(capsys, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_search_before_indexing_says_run_ra_index(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path / "empty"))
     run = run_cli(capsys, "search", "pruning")
     assert run.code == 1 and "run `ra index` first" in run.err
 
 
 def test_index_of_a_missing_corpus_leaves_the_index_alone(
-    capsys, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path / "data"))
     run = run_cli(capsys, "index", "--corpus", str(tmp_path / "nope"))
     assert run.code == 1
@@ -146,7 +146,7 @@ def test_index_of_a_missing_corpus_leaves_the_index_alone(
     assert not (tmp_path / "data" / "chroma").exists()
 
 
-def test_unwritable_data_dir_is_one_sentence(capsys, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unwritable_data_dir_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where a directory should be")
     monkeypatch.setenv("RA_DATA_DIR", str(blocker / "data"))
@@ -154,7 +154,7 @@ def test_unwritable_data_dir_is_one_sentence(capsys, tmp_path: Path, monkeypatch
     assert run.code == 1 and "RA_DATA_DIR" in run.err and "Traceback" not in run.err
 
 
-def test_unreachable_chroma_server_is_one_sentence(capsys, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_chroma_server_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -164,7 +164,7 @@ def test_unreachable_chroma_server_is_one_sentence(capsys, tmp_path: Path, monke
     assert run.code == 1 and "Cannot reach the Chroma server" in run.err
 
 
-def test_bad_question_file_names_the_line(capsys, tmp_path: Path, env) -> None:  # type: ignore[no-untyped-def]
+def test_bad_question_file_names_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, env: tuple[Path, Path]) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "ok", "gold_titles": ["x"]}\nnot json\n')
     run = run_cli(capsys, "eval", "retrieval", str(questions))
@@ -172,7 +172,7 @@ def test_bad_question_file_names_the_line(capsys, tmp_path: Path, env) -> None: 
 
 
 @pytest.mark.slow
-def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_ask_offline_json_and_refusal(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "ask", "What did I work on during my internship at Qualcomm?", "--json")
     assert run.code == 0, run.err
     answer = run.json()
@@ -203,8 +203,8 @@ def test_ask_offline_json_and_refusal(env, capsys) -> None:  # type: ignore[no-u
 
 
 def test_empty_question_is_refused_before_anything_is_saved(
-    capsys, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path))
     run = run_cli(capsys, "ask", "   ")
     assert run.code == 1 and "The query is empty" in run.err

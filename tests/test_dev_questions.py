@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.catalog import build_catalog
+from retrieval.catalog import Catalog, build_catalog
 from retrieval.text import normalize_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def _load(name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def catalog():  # type: ignore[no-untyped-def]
+def catalog() -> Catalog:
     return build_catalog([ROOT / "corpus"])
 
 
@@ -43,7 +43,7 @@ def test_questions_are_well_formed_and_cover_every_type() -> None:
         assert q["gold_titles"] or q.get("gold_sections"), q["id"]
 
 
-def test_every_gold_title_and_section_is_in_the_catalog(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_every_gold_title_and_section_is_in_the_catalog(catalog: Catalog) -> None:
     titles = {normalize_title(p.title) for p in catalog.papers}
     headings = {normalize_title(part) for s in catalog.sections for part in s.heading_path}
     for q in _load("dev_questions.jsonl"):

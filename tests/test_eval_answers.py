@@ -53,8 +53,8 @@ def sample_env(sample_library: Library, monkeypatch: pytest.MonkeyPatch) -> None
 
 @pytest.mark.slow
 def test_eval_answers_json_reports_per_type_and_per_question(
-    sample_env, tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text("\n".join(json.dumps(q) for q in QUESTIONS) + "\n")
     run = run_cli(capsys, "eval", "answers", str(path), "--json")
@@ -75,7 +75,7 @@ def test_eval_answers_json_reports_per_type_and_per_question(
     assert table.code == 0 and "unanswerable refused 100%" in " ".join(table.out.split())
 
 
-def test_a_bad_line_is_one_sentence_naming_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_line_is_one_sentence_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text('{"question": "fine"}\n{"no question": 1}\n')
     run = run_cli(capsys, "eval", "answers", str(path))

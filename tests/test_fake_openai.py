@@ -13,12 +13,14 @@ import math
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
 from langchain_core.exceptions import ModelError
 from langchain_core.messages import AIMessageChunk
 from langchain_openai import ChatOpenAI, OpenAIEmbeddings
+from pydantic import SecretStr
 
 from tests.fake_openai import (
     DEFAULT_REPLY,
@@ -33,14 +35,14 @@ from tests.fake_openai import (
 REPLY = "Label smoothing helps with noisy labels [1]."
 
 
-def chat(server: FakeOpenAI, *, retries: int = 0, timeout: float = 5.0, **kw: object) -> ChatOpenAI:
+def chat(server: FakeOpenAI, *, retries: int = 0, timeout: float = 5.0, **kw: Any) -> ChatOpenAI:
     return ChatOpenAI(
         base_url=server.base_url,
-        api_key="test-key",  # type: ignore[arg-type]
+        api_key=SecretStr("test-key"),
         model="gpt-4o-mini",
         max_retries=retries,
         timeout=timeout,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
@@ -213,7 +215,7 @@ def test_a_dropped_connection_is_a_connection_error_and_retried(
 def test_nothing_listening_is_a_connection_error() -> None:
     llm = ChatOpenAI(
         base_url=closed_port_url(),
-        api_key="test-key",  # type: ignore[arg-type]
+        api_key=SecretStr("test-key"),
         max_retries=0,
         timeout=2,
     )
@@ -294,7 +296,7 @@ def test_an_empty_completion_is_not_an_error(fake_openai: FakeOpenAI) -> None:  
 def test_embeddings_are_the_hashed_words_of_the_text(fake_openai: FakeOpenAI) -> None:  # noqa: F811
     embeddings = OpenAIEmbeddings(
         base_url=fake_openai.base_url,
-        api_key="test-key",  # type: ignore[arg-type]
+        api_key=SecretStr("test-key"),
         model="text-embedding-3-small",
         check_embedding_ctx_length=False,  # else it downloads a tiktoken encoding
     )

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import UserError
+from assistant.request import RequestReader
 from retrieval.catalog import build_catalog
 from retrieval.errors import RetrievalError
 from retrieval.loaders import LoadedFile, load_corpus, load_file
@@ -776,7 +777,7 @@ request_pieces = st.lists(
 
 
 @pytest.fixture(scope="module")
-def request_reader():  # type: ignore[no-untyped-def]
+def request_reader() -> RequestReader:
     from assistant.catalog_terms import CatalogTerms
     from assistant.request import RequestReader
 
@@ -785,7 +786,7 @@ def request_reader():  # type: ignore[no-untyped-def]
 
 @fuzz(200)
 @given(pieces=request_pieces)
-def test_the_request_reader_survives_anything_typed(request_reader, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_reader_survives_anything_typed(request_reader: RequestReader, pieces: list[str]) -> None:
     """Any text up to the query limit reads into a valid request, quickly."""
     text = "".join(pieces)[:MAX_QUERY_CHARS]
     with _within(5, "the request reader"):
@@ -794,7 +795,7 @@ def test_the_request_reader_survives_anything_typed(request_reader, pieces: list
     assert all(q.strip() for q in request.queries)
 
 
-def test_the_request_reader_on_a_long_request_full_of_quotes(request_reader) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_reader_on_a_long_request_full_of_quotes(request_reader: RequestReader) -> None:
     text = ("I'm sure it's 'the' one, isn't it? skip the 'odd' ones, only from the " * 40)[
         :MAX_QUERY_CHARS
     ]

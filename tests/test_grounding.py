@@ -144,7 +144,7 @@ def llamacpp_env(
 
 
 @pytest.mark.slow
-def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "ask", QUESTION, "--json")
     assert run.code == 0, run.err
     answer = run.json()
@@ -159,7 +159,7 @@ def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env, capsys) -> 
 
 
 @pytest.mark.slow
-def test_cli_shows_the_banner_and_the_quoted_answer(llamacpp_env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_shows_the_banner_and_the_quoted_answer(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "ask", QUESTION)
     assert run.code == 0, run.err
     flat = " ".join(run.out.split())
@@ -172,7 +172,7 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
     llamacpp: str, tmp_path: Path
 ) -> None:
     """Pilot: the llama.cpp answer arrives through ChatOpenAI and is bannered."""
-    from textual.widgets import Static
+    from textual.widgets import Input, Static
 
     from assistant.library import Library
     from assistant.llm import build_chat_model
@@ -197,9 +197,9 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
                 break
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-        prompt = app.query_one("#prompt")
+        prompt = app.query_one("#prompt", Input)
         prompt.focus()
-        prompt.value = QUESTION  # type: ignore[attr-defined]
+        prompt.value = QUESTION
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
@@ -214,7 +214,7 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
 
 
 @pytest.mark.slow
-def test_an_llm_is_not_asked_about_a_paper_the_corpus_lacks(llamacpp_env, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_llm_is_not_asked_about_a_paper_the_corpus_lacks(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     question = "Who are the authors of 'Attention Is All You Need'?"
     run = run_cli(capsys, "ask", question, "--json")
     assert run.code == 0, run.err

@@ -139,7 +139,7 @@ def test_session_saves_a_failed_answer_as_incomplete(tmp_path: Path) -> None:
     from assistant.session import ChatSession
 
     class Broken(GenericFakeChatModel):
-        def _stream(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        def _stream(self, *args, **kwargs):
             yield from list(super()._stream(*args, **kwargs))[:3]
             raise ConnectionError("stream cut")
 
@@ -182,7 +182,7 @@ def test_session_saves_a_failed_answer_as_incomplete(tmp_path: Path) -> None:
     )
 
 
-def test_history_cli(capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_history_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path))
     store = HistoryStore(tmp_path / "history.sqlite")
     session = store.new_session()

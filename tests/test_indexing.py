@@ -12,7 +12,7 @@ import pytest
 from assistant.library import Library
 from assistant.settings import Settings
 from retrieval.errors import IndexBusy, IndexMissing
-from retrieval.hybrid import Filters
+from retrieval.hybrid import Filters, HybridSearcher
 from retrieval.indexer import index_lock
 from retrieval.manifest import load_manifest
 from tests.fakes import WordOverlapEmbeddings
@@ -114,13 +114,13 @@ def test_a_second_indexer_is_refused_with_a_sentence(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_searcher(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def sample_searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
     library, _ = _library(tmp_path_factory.mktemp("sample"), CORPUS)
     library.index()
     return library.searcher()
 
 
-def test_hybrid_finds_a_paper_named_by_its_title_first(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_hybrid_finds_a_paper_named_by_its_title_first(sample_searcher: HybridSearcher) -> None:
     hits = sample_searcher.search(
         "what does Are Transformers universal approximators of sequence-to-sequence functions? show"
     )
@@ -130,13 +130,13 @@ def test_hybrid_finds_a_paper_named_by_its_title_first(sample_searcher) -> None:
     )
 
 
-def test_hybrid_collapses_to_one_hit_per_paper(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_hybrid_collapses_to_one_hit_per_paper(sample_searcher: HybridSearcher) -> None:
     hits = sample_searcher.search("pruning sparse neural networks", k=20)
     keys = [h.key for h in hits]
     assert len(keys) == len(set(keys))
 
 
-def test_filters_hold_for_every_hit(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_filters_hold_for_every_hit(sample_searcher: HybridSearcher) -> None:
     hits = sample_searcher.search("generalization", k=10, filters=Filters(topic="Neural Collapse"))
     assert hits and all(h.chunk.topic == "Neural Collapse" for h in hits)
     hits = sample_searcher.search(
@@ -151,21 +151,21 @@ def test_filters_hold_for_every_hit(sample_searcher) -> None:  # type: ignore[no
     assert hits and all(any("google" in s.file for s in h.paper.sources) for h in hits if h.paper)
 
 
-def test_naming_a_topic_boosts_it(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_naming_a_topic_boosts_it(sample_searcher: HybridSearcher) -> None:
     plain = sample_searcher.search("papers about imbalanced training", k=10)
     boosted = sample_searcher.search("neural collapse papers about imbalanced training", k=10)
     share = lambda hits: sum(h.chunk.topic == "Neural Collapse" for h in hits)  # noqa: E731
     assert share(boosted) > share(plain)
 
 
-def test_modes_differ_and_bm25_needs_no_model(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_modes_differ_and_bm25_needs_no_model(sample_searcher: HybridSearcher) -> None:
     bm25 = sample_searcher.search("grokking", k=5, mode="bm25")
     assert bm25 and all(h.dense_rank is None for h in bm25)
     dense = sample_searcher.search("grokking", k=5, mode="dense")
     assert dense and all(h.lexical_rank is None for h in dense)
 
 
-def test_langchain_retriever_returns_documents_a_chain_can_cite(sample_searcher) -> None:  # type: ignore[no-untyped-def]
+def test_langchain_retriever_returns_documents_a_chain_can_cite(sample_searcher: HybridSearcher) -> None:
     from retrieval.retriever import PaperRetriever
 
     retriever = PaperRetriever(searcher=sample_searcher, k=3)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.loaders import iter_files, load_corpus
+from retrieval.loaders import LoadResult, iter_files, load_corpus
 from retrieval.records import Skipped
 
 GOOD_MD = "# Notes\n\nSharpness-aware minimization finds flat minima.\n"
 
 
-def _reasons(result: object) -> dict[str, str]:
-    return {s.file: s.reason for s in result.skipped}  # type: ignore[attr-defined]
+def _reasons(result: LoadResult) -> dict[str, str]:
+    return {s.file: s.reason for s in result.skipped}
 
 
 def test_every_kind_of_bad_file_is_skipped_and_good_files_still_load(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from retrieval.catalog import build_catalog
 from retrieval.chunking import catalog_chunks
@@ -68,8 +69,8 @@ def _dense_recall(vectors: np.ndarray, queries: np.ndarray) -> float:
     return float(np.mean(recalls))
 
 
-def _embed(model: object, texts: list[str]) -> np.ndarray:
-    return np.asarray(model.embed_documents(texts))  # type: ignore[attr-defined]
+def _embed(model: Embeddings, texts: list[str]) -> np.ndarray:
+    return np.asarray(model.embed_documents(texts))
 
 
 def test_int8_recall_matches_fp32_on_the_fixture() -> None:

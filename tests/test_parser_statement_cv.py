@@ -13,7 +13,7 @@ import pytest
 
 from retrieval.parsers import ParseError, cv, research_statement
 from retrieval.parsers.research_statement import parse_reference, resolve
-from retrieval.records import paper_id
+from retrieval.records import ParseResult, paper_id
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 STATEMENT = CORPUS / "research-statement.md"
@@ -21,12 +21,12 @@ CV = CORPUS / "cv.md"
 
 
 @pytest.fixture(scope="module")
-def statement():  # type: ignore[no-untyped-def]
+def statement() -> ParseResult:
     return research_statement.parse(STATEMENT.read_text(encoding="utf-8"), STATEMENT.name)
 
 
 @pytest.fixture(scope="module")
-def cv_result():  # type: ignore[no-untyped-def]
+def cv_result() -> ParseResult:
     return cv.parse(CV.read_text(encoding="utf-8"), CV.name)
 
 
@@ -39,7 +39,7 @@ def test_detection_by_content() -> None:
     assert not cv.detect(STATEMENT.read_text(encoding="utf-8"), Path("cv.md"))
 
 
-def test_statement_references_field_by_field(statement) -> None:  # type: ignore[no-untyped-def]
+def test_statement_references_field_by_field(statement: ParseResult) -> None:
     papers = {p.title: p for p in statement.papers}
     assert len(papers) == 20
     bai = papers["Deep equilibrium models"]
@@ -69,7 +69,7 @@ def test_statement_references_field_by_field(statement) -> None:  # type: ignore
     assert babu.authors[-1] == "R. Venkatesh Babu" and babu.sources[0].line == 66
 
 
-def test_statement_sections_have_heading_paths(statement) -> None:  # type: ignore[no-untyped-def]
+def test_statement_sections_have_heading_paths(statement: ParseResult) -> None:
     headings = [s.heading_path for s in statement.sections]
     assert (
         "Prior Work",
@@ -85,7 +85,7 @@ def test_statement_sections_have_heading_paths(statement) -> None:  # type: igno
     assert intro.text.startswith("Modern progress in machine learning")
 
 
-def test_statement_in_text_citations_resolve(statement) -> None:  # type: ignore[no-untyped-def]
+def test_statement_in_text_citations_resolve(statement: ParseResult) -> None:
     by_heading = {s.heading_path[-1]: s for s in statement.sections}
     pruning = by_heading["Model Pruning with Limited Data"]
     assert pruning.cites == (
@@ -116,13 +116,13 @@ def test_statement_in_text_citations_resolve(statement) -> None:  # type: ignore
         ("no citation here", None),
     ],
 )
-def test_citation_resolver(statement, citation: str, title: str | None) -> None:  # type: ignore[no-untyped-def]
-    refs = [
+def test_citation_resolver(statement: ParseResult, citation: str, title: str | None) -> None:
+    parsed = [
         parse_reference(line.strip()[2:], "s.md", n)
         for n, line in enumerate(STATEMENT.read_text(encoding="utf-8").splitlines(), 1)
         if line.startswith("- ") and "(" in line
     ]
-    refs = [r for r in refs if r is not None]
+    refs = [r for r in parsed if r is not None]
     found = resolve(citation, refs)
     if citation == "(Lipton, 2018)":
         assert found is not None and found.title.startswith("The mythos of model interpretability")
@@ -136,7 +136,7 @@ def test_reference_without_year_is_skipped() -> None:
     assert parse_reference("Someone, A. Untitled work. *Venue*.", "s.md", 1) is None
 
 
-def test_cv_publications_field_by_field(cv_result) -> None:  # type: ignore[no-untyped-def]
+def test_cv_publications_field_by_field(cv_result: ParseResult) -> None:
     papers = {p.title: p for p in cv_result.papers}
     assert len(papers) == 10
     curvature = papers["Efficient Training of Low-Curvature Neural Networks"]
@@ -176,7 +176,7 @@ def test_cv_publications_field_by_field(cv_result) -> None:  # type: ignore[no-u
     assert datafree.sources[0].line == 85
 
 
-def test_cv_profile_sections(cv_result) -> None:  # type: ignore[no-untyped-def]
+def test_cv_profile_sections(cv_result: ParseResult) -> None:
     sections = {s.heading_path[-1]: s for s in cv_result.sections}
     for name in (
         "Summary",

@@ -56,7 +56,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def env(indexed, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:  # type: ignore[no-untyped-def]  # noqa: F811
+def env(indexed: tuple[Path, Path], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:  # noqa: F811
     corpus, data = indexed
     monkeypatch.setenv("RA_CORPUS", str(corpus))
     monkeypatch.setenv("RA_DATA_DIR", str(data))
@@ -80,8 +80,8 @@ def env(indexed, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Fa
     ],
 )
 def test_more_llm_faults_end_in_one_sentence(
-    env: FakeOpenAI, capsys, kind: str, times: int, message: str
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], kind: str, times: int, message: str
+) -> None:
     env.fail_next(kind, times=times)
     run = run_cli(capsys, "ask", QUESTION)
     assert run.code == 1, run.out
@@ -91,8 +91,8 @@ def test_more_llm_faults_end_in_one_sentence(
 
 
 def test_nothing_listening_is_one_sentence(
-    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_LLM_BASE_URL", closed_port_url())
     run = run_cli(capsys, "ask", QUESTION)
     assert run.code == 1 and "cannot reach the llm" in run.err.lower()
@@ -100,8 +100,8 @@ def test_nothing_listening_is_one_sentence(
 
 
 def test_a_malformed_llm_url_is_one_sentence_without_the_key(
-    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_LLM_BASE_URL", "http://[::1")
     for args in (("ask", QUESTION), ("chat",), ("reading-list", "smoothing")):
         run = run_cli(capsys, *args)
@@ -113,8 +113,8 @@ def test_a_malformed_llm_url_is_one_sentence_without_the_key(
 
 
 def test_injected_instructions_reach_the_model_only_inside_a_source_fence(
-    env: FakeOpenAI, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     env.enqueue("Label smoothing helps with noisy labels [1].")
     run = run_cli(capsys, "ask", QUESTION, "--json")
     assert run.code == 0, run.err
@@ -130,8 +130,8 @@ def test_injected_instructions_reach_the_model_only_inside_a_source_fence(
 
 
 def test_offline_answers_quote_but_never_obey(
-    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("RA_LLM_BASE_URL")
     monkeypatch.delenv("OPENAI_API_KEY")
     # The question matches the hostile abstract, so its instruction is among the sources.
@@ -149,8 +149,8 @@ def test_offline_answers_quote_but_never_obey(
 
 
 def test_related_work_with_a_hostile_abstract_cites_only_retrieved_papers(
-    env: FakeOpenAI, capsys, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     env.enqueue(r"Label smoothing was studied \citep{mallory2024label}. PWNED \citep{evil2099}.")
     bib = tmp_path / "refs.bib"
     run = run_cli(capsys, "related-work", "--topic", "label smoothing", "--bib", str(bib), "--json")
@@ -183,7 +183,7 @@ def test_related_work_with_a_hostile_abstract_cites_only_retrieved_papers(
         ["paper", "no-such-key"],
     ],
 )
-def test_bad_arguments_are_one_sentence(env: FakeOpenAI, capsys, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_are_one_sentence(env: FakeOpenAI, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     run = run_cli(capsys, *args)
     assert run.code == 1, (args, run.out)
     assert "Traceback" not in run.out + run.err
@@ -194,7 +194,7 @@ def test_bad_arguments_are_one_sentence(env: FakeOpenAI, capsys, args: list[str]
 
 
 @pytest.mark.slow
-def test_the_api_key_appears_nowhere(env: FakeOpenAI, capsys, tmp_path: Path, indexed) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_key_appears_nowhere(env: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path, indexed: tuple[Path, Path]) -> None:
     """Everything the commands print, and every file they write (history, index,
     exports), is searched for the key after answers, faults and exports."""
     outputs: list[str] = []
@@ -394,8 +394,8 @@ def test_an_export_to_a_full_or_read_only_disk_keeps_the_old_file(
 
 
 def test_an_export_to_a_directory_or_a_locked_folder_keeps_what_was_there(
-    tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from assistant.errors import UserError
     from assistant.export import write_text
 

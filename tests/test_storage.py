@@ -6,8 +6,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_openai import OpenAIEmbeddings
 
 from retrieval.embeddings import EmbeddingsUnavailable, embeddings_id, make_embeddings
 from retrieval.lexical import LexicalIndex, LexicalIndexError, stem, tokenize
@@ -15,7 +17,7 @@ from retrieval.records import Chunk
 from retrieval.vectorstore import ChunkStore
 
 
-def _chunk(i: int, text: str, **kw: object) -> Chunk:
+def _chunk(i: int, text: str, **kw: Any) -> Chunk:
     return Chunk(
         id=f"c{i}",
         text=text,
@@ -24,7 +26,7 @@ def _chunk(i: int, text: str, **kw: object) -> Chunk:
         line=i,
         title=f"T{i}",
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_store_round_trips_every_field_and_filters(tmp_path: Path) -> None:
@@ -112,7 +114,7 @@ def test_openai_embeddings_need_a_key_or_endpoint_and_make_no_call() -> None:
     with pytest.raises(EmbeddingsUnavailable, match="OPENAI_API_KEY"):
         make_embeddings("openai", None, None, None)
     model = make_embeddings("openai", None, "http://127.0.0.1:9/v1", "k")
-    assert model.check_embedding_ctx_length is False  # type: ignore[attr-defined]
+    assert isinstance(model, OpenAIEmbeddings) and model.check_embedding_ctx_length is False
     with pytest.raises(EmbeddingsUnavailable, match="local, openai"):
         make_embeddings("word2vec", None, None, None)
 

@@ -11,11 +11,14 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatResult
 from pydantic import Field
 
 from assistant.errors import UserError
@@ -30,7 +33,7 @@ from assistant.export import (
 from assistant.grouping import group_papers
 from assistant.library import Library
 from assistant.profile import build_profile
-from assistant.reading_list import ReadingLister
+from assistant.reading_list import ReadingList, ReadingLister
 from assistant.related_work import (
     Drafter,
     cite_keys,
@@ -40,7 +43,7 @@ from assistant.related_work import (
 from assistant.request import read_offline
 from assistant.selection import Selector
 from assistant.triage import triage
-from retrieval.catalog import build_catalog
+from retrieval.catalog import Catalog, build_catalog
 from retrieval.records import Paper, Source
 from tests.cli_runner import run_cli
 
@@ -48,8 +51,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DATA_PRUNING = {"sorscher2022beyond", "ayed2023data"}
 
 
-def _paper(title: str, abstract: str = "", **kw: object) -> Paper:
-    return Paper(title=title, abstract=abstract, **kw)  # type: ignore[arg-type]
+def _paper(title: str, abstract: str = "", **kw: Any) -> Paper:
+    return Paper(title=title, abstract=abstract, **kw)
 
 
 def _fake(*replies: str) -> GenericFakeChatModel:
@@ -57,7 +60,7 @@ def _fake(*replies: str) -> GenericFakeChatModel:
 
 
 @pytest.fixture(scope="module")
-def sample_catalog():  # type: ignore[no-untyped-def]
+def sample_catalog() -> Catalog:
     return build_catalog([CORPUS])
 
 
@@ -73,7 +76,7 @@ def test_groups_are_two_to_five_and_chronological() -> None:
     assert 2 <= len(groups) <= 5
     assert sum(len(g.papers) for g in groups) == len(papers)
     for group in groups:
-        years = [p.year for p in group.papers]
+        years = [p.year or 0 for p in group.papers]
         assert years == sorted(years)
     assert any(g.name == "Pruning at Initialization" for g in groups)
 
@@ -154,7 +157,7 @@ def test_markdown_style_renders_author_year() -> None:
 # --- the profile ---------------------------------------------------------------------
 
 
-def test_profile_of_the_sample_corpus(sample_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_profile_of_the_sample_corpus(sample_catalog: Catalog) -> None:
     profile = build_profile(sample_catalog)
     assert profile.names == ("Suraj Srinivas",)
     assert set(profile.files) == {"cv.md", "research-statement.md"}
@@ -179,7 +182,7 @@ def test_profile_of_the_sample_corpus(sample_catalog) -> None:  # type: ignore[n
     assert all(any("Srinivas" in a for a in p.authors) for p in profile.own_papers)
 
 
-def test_profile_globs_choose_the_documents(sample_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_profile_globs_choose_the_documents(sample_catalog: Catalog) -> None:
     only_cv = build_profile(sample_catalog, "cv.md")
     assert only_cv.files == ("cv.md",) and not only_cv.themes and only_cv.own_papers
     nothing = build_profile(sample_catalog, "no-such-*.md")
@@ -266,7 +269,13 @@ class RecordingFake(GenericFakeChatModel):
 
     seen: list[str] = Field(default_factory=list)
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         self.seen.append("\n".join(str(m.content) for m in messages))
         return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
@@ -391,8 +400,8 @@ def test_triage_ranks_the_feed_by_the_agenda(sample_library: Library) -> None:
 
 @pytest.mark.slow
 def test_cli_writing_commands(
-    sample_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(sample_library.settings.data_dir))
     monkeypatch.setenv("RA_CORPUS", str(CORPUS))
     bib = tmp_path / "refs.bib"
@@ -519,7 +528,7 @@ def test_exports_get_the_usual_file_mode(tmp_path: Path) -> None:
         os.umask(os_umask)
 
 
-def test_triage_source_names_match_whole_file_names(sample_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_triage_source_names_match_whole_file_names(sample_catalog: Catalog) -> None:
     from assistant.triage import feed_file
 
     assert feed_file(sample_catalog, "cv.md") == "cv.md"
@@ -560,8 +569,8 @@ def _cli_env(sample_library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.slow
 def test_a_sentence_long_reading_list_request_is_not_empty(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _cli_env(sample_library, monkeypatch)
     run = run_cli(capsys, "reading-list", LTH_REQUEST, "--json")
     assert run.code == 0, run.err
@@ -579,8 +588,8 @@ def test_a_sentence_long_reading_list_request_is_not_empty(
 
 @pytest.mark.slow
 def test_a_related_work_request_finds_the_researchers_own_paper(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _cli_env(sample_library, monkeypatch)
     topic = (
         "a paper on training low-curvature networks to improve adversarial robustness "
@@ -599,8 +608,8 @@ def test_a_related_work_request_finds_the_researchers_own_paper(
 
 @pytest.mark.slow
 def test_ra_ask_routes_a_reading_list_request(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _cli_env(sample_library, monkeypatch)
     routed = run_cli(capsys, "ask", "Give me a reading list on grokking", "--json")
     direct = run_cli(capsys, "reading-list", "grokking", "--json")
@@ -618,12 +627,12 @@ def test_ra_ask_routes_a_reading_list_request(
     assert question.json()["task"] == "ask" and question.json()["citations"]
 
 
-def _list(sample_library: Library, text: str):  # type: ignore[no-untyped-def]
+def _list(sample_library: Library, text: str):
     searcher = sample_library.searcher()
     return ReadingLister(searcher, sample_library.profile(searcher.catalog)).build(text)
 
 
-def _topics(result) -> set[str | None]:  # type: ignore[no-untyped-def]
+def _topics(result: ReadingList) -> set[str | None]:
     return {p.topic for p in result.papers}
 
 
@@ -667,8 +676,8 @@ def test_for_me_ties_papers_to_the_agenda(sample_library: Library) -> None:
 
 @pytest.mark.slow
 def test_an_empty_result_explains_itself(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _cli_env(sample_library, monkeypatch)
     run = run_cli(capsys, "reading-list", "sourdough fermentation in medieval bakeries", "--json")
     assert run.code == 0, run.err
@@ -692,8 +701,8 @@ def test_headings_only_when_asked(sample_library: Library) -> None:
 
 @pytest.mark.slow
 def test_eval_writing_reports_coverage_and_off_topic(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     _cli_env(sample_library, monkeypatch)
     items = [
         {
@@ -724,7 +733,7 @@ def test_eval_writing_reports_coverage_and_off_topic(
     first, second = report["items"]
     assert set(first) == {"id", "kind", "coverage", "off_topic", "included"}
     assert len(first["included"]) == 3  # the request's own count
-    found = sum(t in first["included"] for t in items[0]["gold_titles"])  # type: ignore[operator]
+    found = sum(t in first["included"] for t in items[0]["gold_titles"])
     assert first["coverage"] == round(found / 3, 3) and first["off_topic"] == 0
     assert second["coverage"] == 0.0 and second["included"] == []
     assert report["reading_list"]["coverage"] == first["coverage"]
