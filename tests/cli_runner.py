@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import main
+from shell.cli import main
 
 
 @dataclass

@@ -339,7 +339,7 @@ async def test_unknown_command_and_theme_toggle(indexed, tmp_path: Path) -> None
 
 def test_core_packages_do_not_import_textual() -> None:
     code = (
-        "import sys, assistant.workspace, assistant.cli, retrieval.hybrid, prompts; "
+        "import sys, assistant.workspace, shell.cli, retrieval.hybrid, prompts; "
         "bad = [m for m in ('textual',) if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.doctor import env_summary, run_checks
 from assistant.library import Library
 from assistant.serialize import print_json
+from shell.commands.corpus import CorpusOption, JsonOption
 
 out = Console(soft_wrap=True)
 

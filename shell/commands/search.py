@@ -10,14 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.eval_answers import eval_answers
 from assistant.errors import UserError
 from assistant.library import Library
 from assistant.serialize import print_json
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.hybrid import MODES, Filters, Hit, Mode
 from retrieval.query import check_query, snippet
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.commands.eval_answers import eval_answers
 
 out = Console()
 eval_app = typer.Typer(help="Measure the assistant on your own questions.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
     eval_app.command("retrieval")(eval_retrieval)
     eval_app.command("answers")(eval_answers)
-    from assistant.commands import eval_writing
+    from shell.commands import eval_writing
 
     eval_writing.register(eval_app)
 

@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from assistant.commands.corpus import JsonOption
 from assistant.errors import UserError
 from assistant.history import HistoryStore
 from assistant.library import Library
 from assistant.serialize import print_json
+from shell.commands.corpus import JsonOption
 
 out = Console()
 history_app = typer.Typer(
@@ -97,8 +97,8 @@ def continue_(
     json_out: JsonOption = False,
 ) -> None:
     """Continue the last answer of a session where it was interrupted or cut short."""
-    from assistant.commands.ask import deliver, open_session, show_answer
     from assistant.session import NothingToContinue
+    from shell.commands.ask import deliver, open_session, show_answer
 
     settings = ctx.find_root().obj
     library = Library(settings)

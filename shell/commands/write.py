@@ -12,7 +12,6 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.export import write_text
 from assistant.library import Library
@@ -23,6 +22,7 @@ from assistant.llm import (
 )
 from assistant.serialize import print_json
 from assistant.workspace import Workspace
+from shell.commands.corpus import CorpusOption, JsonOption
 
 if TYPE_CHECKING:
     from assistant.profile import Profile

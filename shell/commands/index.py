@@ -15,11 +15,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assistant.commands.corpus import CorpusOption, JsonOption, report_skipped
 from assistant.library import Library
 from assistant.serialize import print_json
 from retrieval.indexer import IndexSummary
 from retrieval.indexer import Progress as IndexProgress
+from shell.commands.corpus import CorpusOption, JsonOption, report_skipped
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)

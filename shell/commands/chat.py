@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from assistant.commands.corpus import CorpusOption
+from shell.commands.corpus import CorpusOption
 
 
 def register(app: typer.Typer) -> None:

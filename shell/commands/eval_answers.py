@@ -12,7 +12,6 @@ from rich.table import Table
 from assistant.answer_evaluation import evaluate_answers, load_answer_questions
 from assistant.answers import Answer
 from assistant.ask import Asker, Done
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.library import Library
 from assistant.llm import (
@@ -23,6 +22,7 @@ from assistant.llm import (
     llm_configured,
 )
 from assistant.serialize import print_json
+from shell.commands.corpus import CorpusOption, JsonOption
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)

@@ -12,17 +12,6 @@ from rich.markdown import Markdown
 
 from assistant.answers import Answer
 from assistant.ask import Asker, Done, Event, Status, Token
-from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.write import (
-    FormatOption,
-    OutOption,
-    check_format,
-    run_llm,
-    show_draft,
-    show_profile,
-    show_reading_list,
-    show_triage,
-)
 from assistant.errors import UserError
 from assistant.export import write_text
 from assistant.grounding import UNGROUNDED_BANNER
@@ -33,7 +22,6 @@ from assistant.llm import (
     explain_llm_error,
     is_llm_failure,
     llm_configured,
-    usage_line,
 )
 from assistant.phrasing import route
 from assistant.reading_list import ReadingList
@@ -42,8 +30,20 @@ from assistant.serialize import print_json
 from assistant.session import ChatSession
 from assistant.settings import Settings
 from assistant.triage import TriageReport
+from assistant.usage import usage_line
 from assistant.workspace import Routed, Workspace
 from retrieval.query import check_query
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.commands.write import (
+    FormatOption,
+    OutOption,
+    check_format,
+    run_llm,
+    show_draft,
+    show_profile,
+    show_reading_list,
+    show_triage,
+)
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.serialize import print_json
 from assistant.workspace import Workspace
 from assistant.writing_eval import evaluate_item, load_items, summarize
+from shell.commands.corpus import CorpusOption, JsonOption
 
 out = Console()
 
