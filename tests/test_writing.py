@@ -529,7 +529,7 @@ def test_triage_source_names_match_whole_file_names(sample_catalog) -> None:  # 
 
 
 def test_an_empty_llm_draft_is_an_error_not_an_empty_draft(word_library: Library) -> None:
-    from assistant.ask import EmptyAnswer
+    from assistant.errors import EmptyAnswer
 
     searcher = word_library.searcher()
     drafter = Drafter(searcher, word_library.profile(searcher.catalog), llm=_fake("  "))
