@@ -337,15 +337,6 @@ async def test_unknown_command_and_theme_toggle(indexed, tmp_path: Path) -> None
         assert app.theme != before
 
 
-def test_core_packages_do_not_import_textual() -> None:
-    code = (
-        "import sys, assistant.workspace, shell.cli, retrieval.hybrid, prompts; "
-        "bad = [m for m in ('textual',) if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_the_tui_does_not_import_heavy_libraries_to_paint() -> None:
     code = (
         "import sys, tui.app; "
