@@ -26,6 +26,7 @@ from shell.commands import history as history_commands
 from shell.commands import index as index_commands
 from shell.commands import search as search_commands
 from shell.commands import write as write_commands
+from shell.wiring import COLLABORATORS, Collaborators
 
 app = typer.Typer(
     name="ra",
@@ -62,13 +63,18 @@ def load_settings() -> Settings:
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
+    # `main` hands its collaborators in as the context object; commands find them in
+    # the shared `meta` (shell.wiring), and the object becomes the settings.
+    given = ctx.obj if isinstance(ctx.obj, Collaborators) else Collaborators()
+    ctx.meta[COLLABORATORS] = given
     ctx.obj = load_settings()
 
 
-def main() -> None:
-    """Entry point of the `ra` console script."""
+def main(collaborators: Collaborators | None = None) -> None:
+    """Entry point of the `ra` console script; `collaborators` replace what the
+    settings would build (tests pass fake embeddings or a fake LLM)."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=collaborators)
     except (UserError, RetrievalError, HistoryError) as exc:
         err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)

@@ -21,9 +21,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _library(tmp_path: Path, corpus: Path) -> tuple[Library, WordOverlapEmbeddings]:
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
     fake = WordOverlapEmbeddings()
-    library.__dict__["embeddings"] = fake  # replaces the cached local model
+    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)), embeddings=fake)
     return library, fake
 
 

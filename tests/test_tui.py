@@ -48,8 +48,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
     """A small corpus indexed once; each test copies nothing and reuses it read-mostly."""
     root = tmp_path_factory.mktemp("tui")
     settings = Settings(data_dir=root / "data", corpus=str(_corpus(root)))
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     library.index()
     return settings, root
 
@@ -58,8 +57,7 @@ def _workspace(settings: Settings, llm: Any = None, data_dir: Path | None = None
     if data_dir is not None:
         shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
         settings = settings.model_copy(update={"data_dir": data_dir})
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     return Workspace(settings, llm=llm, library=library)
 
 
@@ -441,8 +439,7 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
     )
     server = _start_chroma(store, port)
     try:
-        library = Library(settings)
-        library.__dict__["embeddings"] = WordOverlapEmbeddings()
+        library = Library(settings, embeddings=WordOverlapEmbeddings())
         library.index()
         workspace = _workspace(settings, _fake(*[ANSWER] * 6))  # follow-ups are condensed too
         app = create_app(workspace)
@@ -523,8 +520,7 @@ class GatedWorkspace(Workspace):
 def _gated(settings: Settings, llm: Any, data_dir: Path) -> GatedWorkspace:
     shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
     settings = settings.model_copy(update={"data_dir": data_dir})
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     return GatedWorkspace(settings, llm=llm, library=library)
 
 

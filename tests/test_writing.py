@@ -195,8 +195,10 @@ def word_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     from assistant.settings import Settings
     from tests.fakes import WordOverlapEmbeddings
 
-    library = Library(Settings(data_dir=tmp_path_factory.mktemp("words"), corpus=str(CORPUS)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path_factory.mktemp("words"), corpus=str(CORPUS)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     return library
 
@@ -287,8 +289,10 @@ def test_planted_instruction_reaches_the_model_only_as_fenced_data(tmp_path: Pat
         "@article{good2020, title={Prevalence of Neural Collapse}, author={Vardan Papyan},"
         " year={2020}, journal={PNAS}, abstract={Neural collapse in the terminal phase.}}\n"
     )
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     searcher = library.searcher()
     reply = '{"themes": [{"name": "Core", "papers": [{"key": "good2020", "why": "w", "summary": "s"}]}]}'
