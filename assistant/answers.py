@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.llm import TRUNCATING, Usage
+from assistant.usage import TRUNCATING, Usage
 from retrieval.hybrid import Hit
 from retrieval.records import Paper, Source
 

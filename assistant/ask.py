@@ -22,11 +22,13 @@ from assistant.answerability import (
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
+from assistant.errors import AnswerInterrupted, EmptyAnswer
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
-from assistant.llm import Usage, estimated_usage, rejects_stream_options, usage_of
+from assistant.llm import rejects_stream_options
 from assistant.origin import is_origin_question, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
+from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
@@ -43,14 +45,6 @@ OFFLINE_NOTE = (
     "*Offline answer: sentences quoted from your corpus, not written by a model "
     "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
 )
-
-
-class AnswerInterrupted(Exception):
-    """The model's stream stopped before it said it was done; the answer is partial."""
-
-
-class EmptyAnswer(AnswerInterrupted):
-    """The model finished without saying anything."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.history_records import SessionInfo, Status, Turn
+from assistant.history_records import SessionInfo, Status, Turn, one_line
 
 SCHEMA_VERSION = 2
 TITLE_CHARS = 60
@@ -423,11 +423,6 @@ def default_title(question: str) -> str:
     if " " in cut:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"
-
-
-def one_line(text: str) -> str:
-    """Whitespace runs, newlines included, as single spaces."""
-    return " ".join(text.split())
 
 
 def _session_info(row: sqlite3.Row) -> SessionInfo:

@@ -10,9 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.llm import TRUNCATING
+from assistant.usage import TRUNCATING
 
 Status = Literal["streaming", "complete", "incomplete"]
+
+
+def one_line(text: str) -> str:
+    """Whitespace runs, newlines included, as single spaces."""
+    return " ".join(text.split())
 
 
 @dataclass

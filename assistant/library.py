@@ -43,11 +43,24 @@ def researcher_names(catalog: Catalog, globs: str | None = None) -> list[str]:
 
 
 class Library:
-    """Lazily opened retrieval services for one settings object."""
+    """Lazily opened retrieval services for one settings object.
 
-    def __init__(self, settings: Settings, corpus: Sequence[Path] | None = None) -> None:
+    `embeddings` and `store` replace the ones the settings name (tests pass fakes; a
+    caller holding an open store shares it); left out, they are built on first use.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        corpus: Sequence[Path] | None = None,
+        *,
+        embeddings: Embeddings | None = None,
+        store: ChunkStore | None = None,
+    ) -> None:
         self.settings = settings
         self.roots = list(corpus) if corpus else settings.corpus_paths()
+        self._embeddings = embeddings
+        self._store = store
 
     @cached_property
     def embeddings_id(self) -> str:
@@ -59,18 +72,26 @@ class Library:
     def layout(self) -> IndexLayout:
         return IndexLayout(self.settings.data_dir, self.embeddings_id)
 
-    @cached_property
+    @property
     def embeddings(self) -> Embeddings:
-        from retrieval.embeddings import make_embeddings
+        """The embedding model: the one passed in, else the settings' (built once)."""
+        if self._embeddings is None:
+            from retrieval.embeddings import make_embeddings
 
-        s = self.settings
-        key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
-        models = s.models_dir or s.data_dir / "models"
-        return make_embeddings(s.embeddings, s.embeddings_model, s.llm_base_url, key, models)
+            s = self.settings
+            key = s.openai_api_key.get_secret_value() if s.openai_api_key else None
+            models = s.models_dir or s.data_dir / "models"
+            self._embeddings = make_embeddings(
+                s.embeddings, s.embeddings_model, s.llm_base_url, key, models
+            )
+        return self._embeddings
 
     def open_store(self) -> ChunkStore:
+        """The vector store: the one passed in, else Chroma as the settings say."""
         from retrieval.vectorstore import ChunkStore
 
+        if self._store is not None:
+            return self._store
         if self.settings.chroma_url:
             return ChunkStore.open(self.layout.collection, url=self.settings.chroma_url)
         return ChunkStore.open(self.layout.collection, path=self.layout.chroma)

@@ -8,62 +8,15 @@ and no base URL the assistant runs offline and this module is never imported by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistant.errors import AnswerInterrupted, EmptyAnswer
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 MAX_RETRIES = 3
-# finish_reason values that mean the model stopped before its answer was finished.
-TRUNCATING = frozenset({"length", "content_filter"})
-# USD per million tokens (input, output), for the cost line; unknown models show tokens only.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-}
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Tokens one answer used, and its cost when the model's price is known."""
-
-    input_tokens: int
-    output_tokens: int
-    cost_usd: float | None = None
-    # True when the server reported no usage and the tokens were counted locally.
-    estimated: bool = False
-
-    @property
-    def total_tokens(self) -> int:
-        return self.input_tokens + self.output_tokens
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "total_tokens": self.total_tokens,
-            "cost_usd": self.cost_usd,
-            "estimated": self.estimated,
-        }
-
-    def __add__(self, other: Usage) -> Usage:
-        cost = (
-            None
-            if self.cost_usd is None or other.cost_usd is None
-            else self.cost_usd + other.cost_usd
-        )
-        return Usage(
-            self.input_tokens + other.input_tokens,
-            self.output_tokens + other.output_tokens,
-            cost,
-            self.estimated or other.estimated,
-        )
 
 
 def llm_configured(settings: Settings) -> bool:
@@ -94,31 +47,6 @@ def build_chat_model(settings: Settings, *, max_retries: int = MAX_RETRIES) -> B
     )
 
 
-def usage_of(metadata: dict[str, Any] | None, model: str) -> Usage | None:
-    """Usage from LangChain's `usage_metadata`, priced if the model is in `PRICES`."""
-    if not metadata:
-        return None
-    return priced(
-        int(metadata.get("input_tokens") or 0), int(metadata.get("output_tokens") or 0), model
-    )
-
-
-def priced(tokens_in: int, tokens_out: int, model: str, *, estimated: bool = False) -> Usage:
-    """Usage with its cost when `model` has a known price; None cost otherwise."""
-    price = PRICES.get(model)
-    cost = None
-    if price is not None:
-        cost = round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
-    return Usage(tokens_in, tokens_out, cost, estimated)
-
-
-def estimated_usage(prompt: list[str], answer: str, model: str) -> Usage:
-    """Usage counted locally, for a server that reported none; marked estimated."""
-    from assistant.token_estimate import estimate_prompt_tokens, estimate_tokens
-
-    return priced(estimate_prompt_tokens(prompt), estimate_tokens(answer), model, estimated=True)
-
-
 def rejects_stream_options(exc: BaseException) -> bool:
     """True for a 400 that may be the server refusing `stream_options` (usage in streams).
 
@@ -132,23 +60,10 @@ def rejects_stream_options(exc: BaseException) -> bool:
     return isinstance(exc, openai.BadRequestError)
 
 
-def usage_line(usage: Usage) -> str:
-    """'1,234 tokens · $0.0012' or '~1,234 tokens (estimated)', as CLI and TUI show it."""
-    tokens = (
-        f"~{usage.total_tokens:,} tokens (estimated)"
-        if usage.estimated
-        else (f"{usage.total_tokens:,} tokens")
-    )
-    cost = f" · ${usage.cost_usd:.4f}" if usage.cost_usd is not None else ""
-    return tokens + cost
-
-
 def is_llm_failure(exc: BaseException) -> bool:
     """True for the errors an LLM endpoint causes (HTTP, protocol, malformed replies)."""
     import httpx
     import openai
-
-    from assistant.ask import AnswerInterrupted
 
     return isinstance(exc, openai.OpenAIError | httpx.HTTPError | ValueError | AnswerInterrupted)
 
@@ -160,8 +75,6 @@ def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool =
     that broke off, not a server that cannot be reached.
     """
     import openai
-
-    from assistant.ask import EmptyAnswer
 
     where = settings.llm_base_url or "the OpenAI API"
     if isinstance(exc, EmptyAnswer):

@@ -25,10 +25,10 @@ from assistant.grouping import (
     stems,
     summary_sentences,
 )
-from assistant.llm import Usage, usage_of
 from assistant.profile import Profile, Theme
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selection, Selector
+from assistant.usage import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import HybridSearcher
 from retrieval.query import content_words

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
 from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.grouping import Group, group_papers, paper_text
-from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
+from assistant.usage import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.catalog import surname
 from retrieval.hybrid import HybridSearcher
@@ -333,7 +333,7 @@ class Drafter:
         text = str(message.content).strip()
         parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         if not parts:
-            from assistant.ask import EmptyAnswer
+            from assistant.errors import EmptyAnswer
 
             raise EmptyAnswer("The LLM returned an empty draft.")
         return Draft(topic, "llm", "latex", parts, [], usage=usage)

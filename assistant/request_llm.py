@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.request import Audience, Request, Task
+from assistant.phrasing import Audience, Task
 from prompts import load_prompt
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+    from assistant.request import Request
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
 
@@ -45,7 +47,8 @@ def read_with_llm(llm: BaseChatModel, text: str, offline: Request) -> Request | 
     try:
         reading = LlmReading.model_validate(json.loads(_FENCE.sub("", reply)))
         queries = [q for q in reading.queries if q.strip()][:6] or offline.queries
-        return Request.model_validate(
+        # The offline reading's own class: this module runs inside `assistant.request`.
+        return type(offline).model_validate(
             {
                 **offline.model_dump(),
                 **reading.model_dump(exclude={"queries"}),

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from assistant.history import one_line
-from assistant.history_records import SessionInfo, Turn
+from assistant.history_records import SessionInfo, Turn, one_line
 
 # What each finish_reason that cuts an answer means, in words.
 CUT_REASONS = {

@@ -27,12 +27,16 @@ from retrieval.errors import RetrievalError
 from retrieval.records import Paper
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.ask import Asker
     from assistant.reading_list import ReadingList
     from assistant.related_work import Draft, Style
     from assistant.triage import TriageReport
+    from retrieval.catalog import Catalog
     from retrieval.hybrid import HybridSearcher
+    from retrieval.vectorstore import ChunkStore
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -61,10 +65,12 @@ class IndexStats:
 
 
 class Workspace:
-    """The researcher's library, chat sessions and writing jobs, for one settings object.
+    """The researcher's library, chat sessions and writing jobs, for one settings object:
+    the one place that wires them, for the command line and the terminal UI alike.
 
-    `llm` overrides the configured model (tests pass a fake chat model); `library`
-    lets tests hand in one with fake embeddings.
+    Every collaborator may be passed in instead of built from the settings: `llm` (a
+    fake chat model in tests), `embeddings` and `store` (handed to the `Library`), or a
+    whole `library`.
     """
 
     def __init__(
@@ -73,10 +79,12 @@ class Workspace:
         corpus: list[Path] | None = None,
         *,
         llm: BaseChatModel | None = None,
+        embeddings: Embeddings | None = None,
+        store: ChunkStore | None = None,
         library: Library | None = None,
     ) -> None:
         self.settings = settings
-        self.library = library or Library(settings, corpus)
+        self.library = library or Library(settings, corpus, embeddings=embeddings, store=store)
         self._llm = llm
         self._llm_built = llm is not None
         self._searcher: HybridSearcher | None = None
@@ -130,10 +138,15 @@ class Workspace:
             raise UserError("The index is still being prepared: wait for it to finish.")
         return self._searcher
 
+    def catalog(self) -> Catalog:
+        """The open index's catalog; before one is open, the corpus as it is now (what
+        `ra profile` and `ra triage` read: they never need the index)."""
+        return self._searcher.catalog if self._searcher is not None else self.library.catalog()
+
     @property
     def profile(self) -> Profile:
         if self._profile is None:
-            self._profile = self.library.profile(self.searcher.catalog)
+            self._profile = self.library.profile(self.catalog())
         return self._profile
 
     # --- chat ------------------------------------------------------------------------
@@ -142,16 +155,21 @@ class Workspace:
     def history(self) -> HistoryStore:
         return self.library.history
 
-    def session(self, session_id: str | None = None) -> ChatSession:
-        """A new chat session, or an earlier one resumed with its turns."""
+    def asker(self, k: int = 8) -> Asker:
+        """The question answerer over the open index, reading `k` sources per question."""
         from assistant.ask import Asker
 
-        asker = Asker(
+        return Asker(
             self.searcher,
             llm=self.llm,
             model_name=self.settings.llm_model,
             embeddings=self.library.embeddings,
+            k=k,
         )
+
+    def session(self, session_id: str | None = None, *, k: int = 8) -> ChatSession:
+        """A new chat session, or an earlier one resumed with its turns."""
+        asker = self.asker(k)
         return ChatSession(asker, self.history, session_id)
 
     def explain(self, exc: BaseException, *, started: bool = False) -> str:
@@ -230,7 +248,7 @@ class Workspace:
         from assistant.triage import TriageReport, triage
 
         file, ranked = triage(
-            self.searcher.catalog, self.profile, self.library.embeddings, source=source, n=n
+            self.catalog(), self.profile, self.library.embeddings, source=source, n=n
         )
         return TriageReport(file, ranked)
 

@@ -41,7 +41,7 @@ def main() -> None:
     for key in ("OPENAI_API_KEY", "RA_LLM_BASE_URL", "RA_LLM_MODEL"):
         os.environ.pop(key, None)  # offline answers only
     if not args.no_index:
-        index = [sys.executable, "-c", "from assistant.cli import main; main()", "index"]
+        index = [sys.executable, "-c", "from shell.cli import main; main()", "index"]
         # Exit code 2 means some files were skipped (a gold file beside the PDFs): fine.
         if subprocess.run(index, cwd=ROOT).returncode not in (0, 2):
             raise SystemExit("indexing failed")

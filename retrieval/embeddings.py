@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.errors import RetrievalError
+from retrieval.errors import EmbeddingsUnavailable
 
 if TYPE_CHECKING:  # langchain_core costs 0.2 s to import: not for commands that only need ids
     from langchain_core.embeddings import Embeddings
@@ -24,10 +24,6 @@ OPENAI_DEFAULT = "text-embedding-3-small"
 # MiniLM was trained on 128-token inputs. On the dev set, 128 instead of the default
 # 256 embeds 21% faster and does not lose recall (hybrid recall@10 0.917 -> 0.927).
 LOCAL_MAX_TOKENS = 128
-
-
-class EmbeddingsUnavailable(RetrievalError):
-    """The embedding model cannot be loaded."""
 
 
 # Local models by name (RA_EMBEDDINGS_MODEL), each an ONNX route. The fp32 route gives

@@ -14,3 +14,7 @@ class IndexBusy(RetrievalError):
 
 class IndexMissing(RetrievalError):
     """There is no complete index to search yet."""
+
+
+class EmbeddingsUnavailable(RetrievalError):
+    """The embedding model cannot be loaded."""

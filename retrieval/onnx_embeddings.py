@@ -27,7 +27,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embeddings import EmbeddingsUnavailable
+from retrieval.errors import EmbeddingsUnavailable
 
 ROUTES = ("int8", "fp32")
 # Bump when the export changes (graph, opset, quantisation): files of another version

@@ -12,7 +12,8 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embeddings import LOCAL_MAX_TOKENS, LOCAL_MODEL, EmbeddingsUnavailable
+from retrieval.embeddings import LOCAL_MAX_TOKENS, LOCAL_MODEL
+from retrieval.errors import EmbeddingsUnavailable
 
 # Measured on 2 cores over the sample corpus's chunks: batches of 4-16 take 15.6 s,
 # 64 take 19.9 s, 128 take 23.9 s (padding to the longest text in a batch costs).

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from assistant.cli import main
+from shell.cli import main
+from shell.wiring import Collaborators
+
+# What `run_cli` hands `main` when the call names none (set by `handing`).
+_HANDED: ContextVar[Collaborators | None] = ContextVar("handed", default=None)
 
 
 @dataclass
@@ -22,13 +29,25 @@ class Run:
         return json.loads(self.out)
 
 
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
+@contextmanager
+def handing(collaborators: Collaborators) -> Iterator[None]:
+    """Every `run_cli` inside the block hands `main` these (fake embeddings, a fake LLM)."""
+    token = _HANDED.set(collaborators)
+    try:
+        yield
+    finally:
+        _HANDED.reset(token)
+
+
+def run_cli(
+    capsys: pytest.CaptureFixture[str], *args: str, collaborators: Collaborators | None = None
+) -> Run:
     """`ra ARGS...` through `main()`, so exit codes and error sentences are the real ones."""
     capsys.readouterr()
     argv = sys.argv
     sys.argv = ["ra", *args]
     try:
-        main()
+        main(collaborators or _HANDED.get())
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -27,8 +27,10 @@ def small_searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "google-research-bhojanapalli.txt", corpus)
-    library = Library(Settings(data_dir=root / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=root / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     return library.searcher()
 

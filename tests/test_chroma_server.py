@@ -64,8 +64,7 @@ def test_index_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Pat
     corpus.mkdir()
     shutil.copy(CORPUS / "google-research-bhojanapalli.txt", corpus)
     settings = Settings(data_dir=tmp_path / "data", corpus=str(corpus), chroma_url=chroma_url)
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     summary = library.index()
     assert summary.embedded == summary.chunks == 11  # 10 publications and the bio
     assert library.open_store().count() == 11
@@ -75,9 +74,9 @@ def test_index_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Pat
 
     # A second machine with an empty data dir finds everything already on the server.
     other = Library(
-        Settings(data_dir=tmp_path / "other", corpus=str(corpus), chroma_url=chroma_url)
+        Settings(data_dir=tmp_path / "other", corpus=str(corpus), chroma_url=chroma_url),
+        embeddings=WordOverlapEmbeddings(),
     )
-    other.__dict__["embeddings"] = WordOverlapEmbeddings()
     assert other.index().embedded == 0
 
 

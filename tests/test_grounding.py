@@ -188,8 +188,7 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
     settings = Settings(
         data_dir=tmp_path / "data", corpus=str(corpus), llm_base_url=llamacpp, llm_timeout=5
     )
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     app = create_app(Workspace(settings, llm=build_chat_model(settings), library=library))
     async with app.run_test(size=(100, 40)) as pilot:
         for _ in range(400):

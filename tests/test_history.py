@@ -148,8 +148,10 @@ def test_session_saves_a_failed_answer_as_incomplete(tmp_path: Path) -> None:
     from tests.fakes import WordOverlapEmbeddings
 
     corpus = Path(__file__).resolve().parent.parent / "corpus" / "google-research-bhojanapalli.txt"
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     store = HistoryStore(tmp_path / "h.sqlite")
     good = ChatSession(
@@ -338,8 +340,10 @@ def test_an_answer_cancelled_before_it_is_saved_stays_interrupted(tmp_path: Path
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "page.txt").write_text((CORPUS / "google-research-bhojanapalli.txt").read_text())
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     llm = GenericFakeChatModel(messages=iter([AIMessage(content="Smoothing helps [1].")]))
     session = ChatSession(Asker(library.searcher(), llm=llm), library.history)

@@ -71,9 +71,8 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, WordOver
     corpus = root / "corpus"
     corpus.mkdir()
     _write_library(corpus)
-    library = Library(Settings(data_dir=root / "data", corpus=str(corpus)))
     fake = WordOverlapEmbeddings()
-    library.__dict__["embeddings"] = fake
+    library = Library(Settings(data_dir=root / "data", corpus=str(corpus)), embeddings=fake)
     summary = library.index()
     assert summary.chunks == FILES * PER_FILE == summary.embedded
     return library, fake

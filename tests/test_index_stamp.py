@@ -25,8 +25,10 @@ def library(tmp_path: Path) -> Library:
     corpus.mkdir()
     for name in ("cv.md", "google-research-bhojanapalli.txt"):
         shutil.copy(CORPUS / name, corpus / name)
-    lib = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
-    lib.__dict__["embeddings"] = WordOverlapEmbeddings()
+    lib = Library(
+        Settings(data_dir=tmp_path / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     lib.index()
     return lib
 

@@ -21,9 +21,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _library(tmp_path: Path, corpus: Path) -> tuple[Library, WordOverlapEmbeddings]:
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
     fake = WordOverlapEmbeddings()
-    library.__dict__["embeddings"] = fake  # replaces the cached local model
+    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)), embeddings=fake)
     return library, fake
 
 
@@ -179,3 +178,18 @@ def test_langchain_retriever_returns_documents_a_chain_can_cite(sample_searcher:
     assert docs[0].page_content.startswith("Does label smoothing mitigate label noise?")
     topic = PaperRetriever(searcher=sample_searcher, k=5, filters=Filters(topic="Neural Collapse"))
     assert all(d.metadata["kind"] == "paper" for d in topic.invoke("imbalanced classes"))
+
+
+def test_a_store_passed_in_is_the_one_indexed_and_searched(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    from retrieval.vectorstore import ChunkStore
+
+    store = ChunkStore.open("handed-in", path=tmp_path / "elsewhere")
+    settings = Settings(data_dir=tmp_path / "data", corpus=str(small_corpus))
+    library = Library(settings, embeddings=WordOverlapEmbeddings(), store=store)
+    summary = library.index()
+    assert store.count() == summary.chunks > 0
+    assert not library.layout.chroma.exists()  # the settings' own store was never opened
+    searcher = library.searcher()
+    assert searcher.store is store and searcher.search("label smoothing", k=3)

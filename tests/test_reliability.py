@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ import pytest
 from assistant.library import Library
 from assistant.settings import Settings
 from retrieval.vectorstore import StoreUnavailable
-from tests.cli_runner import run_cli
+from shell.wiring import Collaborators
+from tests.cli_runner import handing, run_cli
 from tests.fake_openai import FakeOpenAI, closed_port_url, fake_openai  # noqa: F401 - fixture
 from tests.fakes import WordOverlapEmbeddings
 from tests.test_chroma_server import CHROMA, _free_port
@@ -49,14 +51,16 @@ def _small_corpus(root: Path, *, hostile: bool = False) -> Path:
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("reliability")
     corpus = _small_corpus(root, hostile=True)
-    library = Library(Settings(data_dir=root / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=root / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     return corpus, root / "data"
 
 
 @pytest.fixture
-def env(indexed: tuple[Path, Path], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:  # noqa: F811
+def env(indexed: tuple[Path, Path], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:  # noqa: F811
     corpus, data = indexed
     monkeypatch.setenv("RA_CORPUS", str(corpus))
     monkeypatch.setenv("RA_DATA_DIR", str(data))
@@ -64,8 +68,8 @@ def env(indexed: tuple[Path, Path], fake_openai: FakeOpenAI, monkeypatch: pytest
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("RA_LLM_TIMEOUT", "2")
     # The index was built with word-overlap vectors; answer with the same model.
-    monkeypatch.setattr(Library, "embeddings", property(lambda self: WordOverlapEmbeddings()))
-    return fake_openai
+    with handing(Collaborators(embeddings=WordOverlapEmbeddings())):
+        yield fake_openai
 
 
 # --- the LLM endpoint misbehaves ------------------------------------------------------
@@ -285,8 +289,7 @@ def test_chroma_server_stopped_mid_query_and_mid_index(tmp_path: Path) -> None:
     )
 
     def library(embeddings: WordOverlapEmbeddings | None = None) -> Library:
-        lib = Library(settings)
-        lib.__dict__["embeddings"] = embeddings or WordOverlapEmbeddings()
+        lib = Library(settings, embeddings=embeddings or WordOverlapEmbeddings())
         return lib
 
     server = _start_chroma(store, port)
@@ -310,8 +313,7 @@ def test_chroma_server_stopped_mid_query_and_mid_index(tmp_path: Path) -> None:
         assert library().index().embedded == 0
         after = library().searcher()
         fresh_settings = Settings(data_dir=tmp_path / "fresh", corpus=str(corpus))
-        fresh = Library(fresh_settings)
-        fresh.__dict__["embeddings"] = WordOverlapEmbeddings()
+        fresh = Library(fresh_settings, embeddings=WordOverlapEmbeddings())
         fresh_summary = fresh.index()
         assert after.store is not None and after.store.count() == fresh_summary.chunks
         for query in ("label smoothing", "grokking", "double descent"):
@@ -430,8 +432,7 @@ def test_answering_while_indexing_corrupts_nothing(tmp_path: Path) -> None:
 
     corpus = _small_corpus(tmp_path)
     settings = Settings(data_dir=tmp_path / "data", corpus=str(corpus))
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     replies = iter([AIMessage(content="Label smoothing helps [1].")] * 100)
     workspace = Workspace(settings, llm=GenericFakeChatModel(messages=replies), library=library)
     workspace.prepare()
@@ -472,7 +473,7 @@ def test_two_hundred_questions_in_one_session_are_all_kept(env: FakeOpenAI) -> N
     from assistant.ask import Done
     from assistant.workspace import Workspace
 
-    workspace = Workspace(Settings())
+    workspace = Workspace(Settings(), embeddings=WordOverlapEmbeddings())
     workspace.prepare()
     session = workspace.session()
     for i in range(10):  # warm up: imports, caches, the HTTP pool
@@ -498,7 +499,7 @@ def test_nothing_from_the_corpus_is_executed() -> None:
     banned = re.compile(
         r"(?<![.\w])(?:eval|exec|compile)\(|os\.system|subprocess|pickle|marshal|yaml\.load"
     )
-    for package in ("retrieval", "assistant", "prompts", "tui"):
+    for package in ("retrieval", "assistant", "prompts", "tui", "shell"):
         for path in (ROOT / package).rglob("*.py"):
             hits = [line for line in path.read_text().splitlines() if banned.search(line)]
             assert not hits, (path, hits)

@@ -121,7 +121,7 @@ def test_openai_embeddings_need_a_key_or_endpoint_and_make_no_call() -> None:
 
 def test_importing_retrieval_does_not_import_torch() -> None:
     code = (
-        "import sys; import retrieval.embeddings, retrieval.indexer, retrieval.hybrid, assistant.cli;"
+        "import sys; import retrieval.embeddings, retrieval.indexer, retrieval.hybrid, shell.cli;"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'chromadb', 'textual') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -48,8 +48,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
     """A small corpus indexed once; each test copies nothing and reuses it read-mostly."""
     root = tmp_path_factory.mktemp("tui")
     settings = Settings(data_dir=root / "data", corpus=str(_corpus(root)))
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     library.index()
     return settings, root
 
@@ -58,8 +57,7 @@ def _workspace(settings: Settings, llm: Any = None, data_dir: Path | None = None
     if data_dir is not None:
         shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
         settings = settings.model_copy(update={"data_dir": data_dir})
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     return Workspace(settings, llm=llm, library=library)
 
 
@@ -337,15 +335,6 @@ async def test_unknown_command_and_theme_toggle(indexed, tmp_path: Path) -> None
         assert app.theme != before
 
 
-def test_core_packages_do_not_import_textual() -> None:
-    code = (
-        "import sys, assistant.workspace, assistant.cli, retrieval.hybrid, prompts; "
-        "bad = [m for m in ('textual',) if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_the_tui_does_not_import_heavy_libraries_to_paint() -> None:
     code = (
         "import sys, tui.app; "
@@ -451,8 +440,7 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
     )
     server = _start_chroma(store, port)
     try:
-        library = Library(settings)
-        library.__dict__["embeddings"] = WordOverlapEmbeddings()
+        library = Library(settings, embeddings=WordOverlapEmbeddings())
         library.index()
         workspace = _workspace(settings, _fake(*[ANSWER] * 6))  # follow-ups are condensed too
         app = create_app(workspace)
@@ -533,8 +521,7 @@ class GatedWorkspace(Workspace):
 def _gated(settings: Settings, llm: Any, data_dir: Path) -> GatedWorkspace:
     shutil.copytree(settings.data_dir, data_dir, dirs_exist_ok=True)
     settings = settings.model_copy(update={"data_dir": data_dir})
-    library = Library(settings)
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(settings, embeddings=WordOverlapEmbeddings())
     return GatedWorkspace(settings, llm=llm, library=library)
 
 

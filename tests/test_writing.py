@@ -198,8 +198,10 @@ def word_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     from assistant.settings import Settings
     from tests.fakes import WordOverlapEmbeddings
 
-    library = Library(Settings(data_dir=tmp_path_factory.mktemp("words"), corpus=str(CORPUS)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path_factory.mktemp("words"), corpus=str(CORPUS)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     return library
 
@@ -296,8 +298,10 @@ def test_planted_instruction_reaches_the_model_only_as_fenced_data(tmp_path: Pat
         "@article{good2020, title={Prevalence of Neural Collapse}, author={Vardan Papyan},"
         " year={2020}, journal={PNAS}, abstract={Neural collapse in the terminal phase.}}\n"
     )
-    library = Library(Settings(data_dir=tmp_path / "data", corpus=str(corpus)))
-    library.__dict__["embeddings"] = WordOverlapEmbeddings()
+    library = Library(
+        Settings(data_dir=tmp_path / "data", corpus=str(corpus)),
+        embeddings=WordOverlapEmbeddings(),
+    )
     library.index()
     searcher = library.searcher()
     reply = '{"themes": [{"name": "Core", "papers": [{"key": "good2020", "why": "w", "summary": "s"}]}]}'
@@ -538,7 +542,7 @@ def test_triage_source_names_match_whole_file_names(sample_catalog: Catalog) -> 
 
 
 def test_an_empty_llm_draft_is_an_error_not_an_empty_draft(word_library: Library) -> None:
-    from assistant.ask import EmptyAnswer
+    from assistant.errors import EmptyAnswer
 
     searcher = word_library.searcher()
     drafter = Drafter(searcher, word_library.profile(searcher.catalog), llm=_fake("  "))

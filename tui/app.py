@@ -394,7 +394,7 @@ class ResearchApp(WritingJobs):
             for c in answer.citations
         ] or [SourceEntry(s.n, s.hit.paper, s.title, s.location) for s in answer.sources[:5]]
         self.query_one(SourcesPanel).show(entries)
-        from assistant.llm import usage_line
+        from assistant.usage import usage_line
 
         self.status.set(usage=usage_line(answer.usage) if answer.usage else "", busy="")
         if answer.removed_citations:

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.serialize import print_json
-from assistant.workspace import Workspace
 from assistant.writing_eval import evaluate_item, load_items, summarize
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.wiring import workspace_for
 
 out = Console()
 
@@ -30,7 +30,7 @@ def eval_writing(
 ) -> None:
     """Run each request as `ra reading-list` / `ra related-work` would, and score it."""
     items = load_items(file)
-    workspace = Workspace(ctx.obj, corpus_paths)
+    workspace = workspace_for(ctx, corpus_paths)
     workspace.open()
     results = [evaluate_item(workspace, item) for item in items]
     report = summarize(results)

@@ -11,18 +11,16 @@ from rich.table import Table
 
 from assistant.answer_evaluation import evaluate_answers, load_answer_questions
 from assistant.answers import Answer
-from assistant.ask import Asker, Done
-from assistant.commands.corpus import CorpusOption, JsonOption
+from assistant.ask import Done
 from assistant.errors import UserError
-from assistant.library import Library
 from assistant.llm import (
-    build_chat_model,
     describe_mode,
     explain_llm_error,
     is_llm_failure,
-    llm_configured,
 )
 from assistant.serialize import print_json
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.wiring import workspace_for
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -40,16 +38,9 @@ def eval_answers(
 ) -> None:
     """Refusals, facts found and valid citations of `ra ask` on your questions, per type."""
     questions = load_answer_questions(file)
-    settings = ctx.obj
-    library = Library(settings, corpus_paths)
-    llm = build_chat_model(settings) if llm_configured(settings) else None
-    asker = Asker(
-        library.searcher(),
-        llm=llm,
-        model_name=settings.llm_model,
-        embeddings=library.embeddings,
-        k=k,
-    )
+    workspace = workspace_for(ctx, corpus_paths)
+    workspace.open()
+    settings, llm, asker = workspace.settings, workspace.llm, workspace.asker(k)
     if not json_out:
         err.print(f"[dim]{describe_mode(settings)}; {len(questions)} questions[/]")
 

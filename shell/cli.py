@@ -1,6 +1,6 @@
 """The `ra` command line: a thin shell over the library.
 
-Each command lives in `assistant/commands/`; this module builds the typer app,
+Each command lives in `shell/commands/`; this module builds the typer app,
 reads the settings once, and turns user errors into one sentence and exit code 1.
 Exit codes: 0 ok, 1 user error, 2 partial success (something was skipped).
 """
@@ -14,18 +14,19 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.commands import ask as ask_commands
-from assistant.commands import chat as chat_commands
-from assistant.commands import corpus as corpus_commands
-from assistant.commands import doctor as doctor_commands
-from assistant.commands import history as history_commands
-from assistant.commands import index as index_commands
-from assistant.commands import search as search_commands
-from assistant.commands import write as write_commands
 from assistant.errors import UserError
 from assistant.history import HistoryError
 from assistant.settings import Settings
 from retrieval.errors import RetrievalError
+from shell.commands import ask as ask_commands
+from shell.commands import chat as chat_commands
+from shell.commands import corpus as corpus_commands
+from shell.commands import doctor as doctor_commands
+from shell.commands import history as history_commands
+from shell.commands import index as index_commands
+from shell.commands import search as search_commands
+from shell.commands import write as write_commands
+from shell.wiring import COLLABORATORS, Collaborators
 
 app = typer.Typer(
     name="ra",
@@ -62,13 +63,18 @@ def load_settings() -> Settings:
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
+    # `main` hands its collaborators in as the context object; commands find them in
+    # the shared `meta` (shell.wiring), and the object becomes the settings.
+    given = ctx.obj if isinstance(ctx.obj, Collaborators) else Collaborators()
+    ctx.meta[COLLABORATORS] = given
     ctx.obj = load_settings()
 
 
-def main() -> None:
-    """Entry point of the `ra` console script."""
+def main(collaborators: Collaborators | None = None) -> None:
+    """Entry point of the `ra` console script; `collaborators` replace what the
+    settings would build (tests pass fake embeddings or a fake LLM)."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=collaborators)
     except (UserError, RetrievalError, HistoryError) as exc:
         err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)

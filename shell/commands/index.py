@@ -15,11 +15,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assistant.commands.corpus import CorpusOption, JsonOption, report_skipped
 from assistant.library import Library
 from assistant.serialize import print_json
 from retrieval.indexer import IndexSummary
 from retrieval.indexer import Progress as IndexProgress
+from shell.commands.corpus import CorpusOption, JsonOption, report_skipped
+from shell.wiring import workspace_for
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -58,7 +59,7 @@ def index(
     json_out: JsonOption = False,
 ) -> None:
     """Index the corpus for search: only new or changed files are embedded."""
-    library = Library(ctx.obj, corpus_paths)
+    library = workspace_for(ctx, corpus_paths).library
     others = library.layout.other_models()
     if others and not library.layout.manifest.exists() and not json_out:
         err.print(

@@ -6,10 +6,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.doctor import env_summary, run_checks
-from assistant.library import Library
 from assistant.serialize import print_json
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.wiring import workspace_for
 
 out = Console(soft_wrap=True)
 
@@ -22,7 +22,7 @@ def doctor(
     ctx: typer.Context, corpus_paths: CorpusOption = None, json_out: JsonOption = False
 ) -> None:
     """Check every part ra needs; each line is OK or says what to fix."""
-    checks = run_checks(Library(ctx.obj, corpus_paths))
+    checks = run_checks(workspace_for(ctx, corpus_paths).library)
     if json_out:
         print_json(
             [

@@ -11,9 +11,22 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from assistant.answers import Answer
-from assistant.ask import Asker, Done, Event, Status, Token
-from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.write import (
+from assistant.ask import Done, Event, Status, Token
+from assistant.errors import UserError
+from assistant.export import write_text
+from assistant.grounding import UNGROUNDED_BANNER
+from assistant.llm import describe_mode, explain_llm_error, is_llm_failure
+from assistant.phrasing import route
+from assistant.reading_list import ReadingList
+from assistant.related_work import Draft
+from assistant.serialize import print_json
+from assistant.settings import Settings
+from assistant.triage import TriageReport
+from assistant.usage import usage_line
+from assistant.workspace import Routed
+from retrieval.query import check_query
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.commands.write import (
     FormatOption,
     OutOption,
     check_format,
@@ -23,27 +36,7 @@ from assistant.commands.write import (
     show_reading_list,
     show_triage,
 )
-from assistant.errors import UserError
-from assistant.export import write_text
-from assistant.grounding import UNGROUNDED_BANNER
-from assistant.library import Library
-from assistant.llm import (
-    build_chat_model,
-    describe_mode,
-    explain_llm_error,
-    is_llm_failure,
-    llm_configured,
-    usage_line,
-)
-from assistant.phrasing import route
-from assistant.reading_list import ReadingList
-from assistant.related_work import Draft
-from assistant.serialize import print_json
-from assistant.session import ChatSession
-from assistant.settings import Settings
-from assistant.triage import TriageReport
-from assistant.workspace import Routed, Workspace
-from retrieval.query import check_query
+from shell.wiring import workspace_for
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -73,33 +66,21 @@ def ask(
     """Answer a question from your corpus with numbered citations; uncited text is marked."""
     question = check_query(question)  # before loading anything or writing the history
     fmt = check_format(fmt)
-    settings = ctx.obj
+    workspace = workspace_for(ctx, corpus_paths)
+    workspace.open()
     if route(question) != "ask":
-        workspace = Workspace(settings, corpus_paths)
-        workspace.open()
         request = run_llm(ctx, lambda: workspace.read(question))
         if request.task != "ask":
             if not json_out:
                 err.print(f"[dim]{workspace.mode} · {request.task.replace('_', ' ')}[/]")
             show_routed(run_llm(ctx, lambda: workspace.run(request)), fmt, out_file, json_out)
             return
-    library = Library(settings, corpus_paths)
-    session, llm = open_session(settings, library, k)
+    session = workspace.session(k=k)
     stream = not (no_stream or json_out)
-    answer = deliver(session.ask(question), settings, llm, stream=stream, json_out=json_out)
-    show_answer(answer, fmt, out_file, stream=stream, json_out=json_out)
-
-
-def open_session(
-    settings: Settings, library: Library, k: int, session_id: str | None = None
-) -> tuple[ChatSession, BaseChatModel | None]:
-    """A chat session over the library's index, with the LLM when one is configured."""
-    searcher = library.searcher()
-    llm = build_chat_model(settings) if llm_configured(settings) else None
-    asker = Asker(
-        searcher, llm=llm, model_name=settings.llm_model, embeddings=library.embeddings, k=k
+    answer = deliver(
+        session.ask(question), workspace.settings, workspace.llm, stream=stream, json_out=json_out
     )
-    return ChatSession(asker, library.history, session_id), llm
+    show_answer(answer, fmt, out_file, stream=stream, json_out=json_out)
 
 
 def deliver(

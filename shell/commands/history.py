@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from assistant.commands.corpus import JsonOption
 from assistant.errors import UserError
 from assistant.history import HistoryStore
-from assistant.library import Library
 from assistant.serialize import print_json
+from shell.commands.corpus import JsonOption
+from shell.wiring import workspace_for
 
 out = Console()
 history_app = typer.Typer(
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _store(ctx: typer.Context) -> HistoryStore:
-    return Library(ctx.find_root().obj).history
+    return workspace_for(ctx).history
 
 
 @history_app.callback()
@@ -97,13 +97,14 @@ def continue_(
     json_out: JsonOption = False,
 ) -> None:
     """Continue the last answer of a session where it was interrupted or cut short."""
-    from assistant.commands.ask import deliver, open_session, show_answer
     from assistant.session import NothingToContinue
+    from shell.commands.ask import deliver, show_answer
 
-    settings = ctx.find_root().obj
-    library = Library(settings)
-    session_id = _session_id(library.history, session_id)
-    session, llm = open_session(settings, library, k, session_id)
+    workspace = workspace_for(ctx)
+    settings = workspace.settings
+    session_id = _session_id(workspace.history, session_id)
+    workspace.open()
+    session, llm = workspace.session(session_id, k=k), workspace.llm
     turn = session.unfinished()
     if turn is None:
         raise UserError(

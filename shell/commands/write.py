@@ -12,10 +12,8 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
 from assistant.errors import UserError
 from assistant.export import write_text
-from assistant.library import Library
 from assistant.llm import (
     explain_llm_error,
     is_llm_failure,
@@ -23,6 +21,8 @@ from assistant.llm import (
 )
 from assistant.serialize import print_json
 from assistant.workspace import Workspace
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.wiring import workspace_for
 
 if TYPE_CHECKING:
     from assistant.profile import Profile
@@ -72,7 +72,7 @@ def emit(markdown: str, bib: str, fmt: str, out_file: Path | None) -> None:
 
 def _open(ctx: typer.Context, corpus_paths: list[Path] | None, quiet: bool) -> Workspace:
     """The workspace over the existing index (no indexing), the mode said on stderr."""
-    workspace = Workspace(ctx.obj, corpus_paths)
+    workspace = workspace_for(ctx, corpus_paths)
     workspace.open()
     if not quiet:
         err.print(f"[dim]{workspace.mode}[/]")
@@ -93,7 +93,7 @@ def profile(
     ctx: typer.Context, corpus_paths: CorpusOption = None, json_out: JsonOption = False
 ) -> None:
     """Show the researcher profile: the agenda's themes and your own papers."""
-    show_profile(Library(ctx.obj, corpus_paths).profile(), json_out)
+    show_profile(workspace_for(ctx, corpus_paths).profile, json_out)
 
 
 def show_profile(prof: Profile, json_out: bool, task: str | None = None) -> None:
@@ -262,13 +262,7 @@ def triage(
     json_out: JsonOption = False,
 ) -> None:
     """Rank the papers of a feed by relevance to your agenda (never re-indexes)."""
-    from assistant.triage import TriageReport
-    from assistant.triage import triage as rank
-
-    library = Library(ctx.obj, corpus_paths)
-    catalog = library.catalog()
-    file, ranked = rank(catalog, library.profile(catalog), library.embeddings, source=source, n=n)
-    show_triage(TriageReport(file, ranked), json_out)
+    show_triage(workspace_for(ctx, corpus_paths).triage(source, n), json_out)
 
 
 def show_triage(report: TriageReport, json_out: bool, task: str | None = None) -> None:

@@ -10,14 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.commands.corpus import CorpusOption, JsonOption
-from assistant.commands.eval_answers import eval_answers
 from assistant.errors import UserError
-from assistant.library import Library
 from assistant.serialize import print_json
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.hybrid import MODES, Filters, Hit, Mode
 from retrieval.query import check_query, snippet
+from shell.commands.corpus import CorpusOption, JsonOption
+from shell.commands.eval_answers import eval_answers
+from shell.wiring import workspace_for
 
 out = Console()
 eval_app = typer.Typer(help="Measure the assistant on your own questions.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
     eval_app.command("retrieval")(eval_retrieval)
     eval_app.command("answers")(eval_answers)
-    from assistant.commands import eval_writing
+    from shell.commands import eval_writing
 
     eval_writing.register(eval_app)
 
@@ -67,7 +67,7 @@ def search(
     """Search the index: dense and BM25 fused, one hit per paper."""
     query = check_query(query)
     chosen: Mode = _mode(mode, MODES)  # type: ignore[assignment]
-    searcher = Library(ctx.obj, corpus_paths).searcher()
+    searcher = workspace_for(ctx, corpus_paths).library.searcher()
     filters = Filters(topic=topic, year_min=year, year_max=year, kind=kind)
     hits = searcher.search(query, k=k, mode=chosen, filters=filters)
     rows = [hit_json(rank, hit, query) for rank, hit in enumerate(hits, 1)]
@@ -110,7 +110,8 @@ def eval_retrieval(
     chosen = _mode(mode, (*MODES, "all"))
     questions = load_questions(file)
     modes: list[Mode] = list(MODES) if chosen == "all" else [chosen]  # type: ignore[list-item]
-    report = evaluate(Library(ctx.obj, corpus_paths).searcher(), questions, modes, k=k)
+    searcher = workspace_for(ctx, corpus_paths).library.searcher()
+    report = evaluate(searcher, questions, modes, k=k)
     if json_out:
         print_json(report)
         return

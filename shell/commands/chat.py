@@ -7,7 +7,8 @@ import sys
 
 import typer
 
-from assistant.commands.corpus import CorpusOption
+from shell.commands.corpus import CorpusOption
+from shell.wiring import workspace_for
 
 
 def register(app: typer.Typer) -> None:
@@ -16,10 +17,9 @@ def register(app: typer.Typer) -> None:
 
 def chat(ctx: typer.Context, corpus_paths: CorpusOption = None) -> None:
     """Open the terminal UI: chat, sources, reading lists, drafts and history."""
-    from assistant.workspace import Workspace
     from tui.app import create_app
 
-    workspace = Workspace(ctx.obj, corpus_paths)
+    workspace = workspace_for(ctx, corpus_paths)
     app = create_app(workspace)
     app.run()
     stuck = app.answer_alive and app.session is not None
