@@ -101,6 +101,11 @@ _COUNT = re.compile(
 _COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
 _YEAR = r"((?:19|20)\d\d)"
 _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Comparatives, the negated ones first: 'nothing older than 2019' is 2019 or later.
+    (re.compile(rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "min"),
+    (re.compile(rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "max"),
+    (re.compile(rf"\b(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "min_after"),
+    (re.compile(rf"\b(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "max_before"),
     (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b", re.I), "range"),
     (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b{_YEAR}\s*(?:\+|onwards?)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
     (re.compile(rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b", re.I), "max"),
@@ -175,33 +180,41 @@ def read_years(text: str, today: datetime.date | None = None) -> tuple[int | Non
         rest = cut_match(text, match)
         if kind == "range":
             return min(years), max(years), rest
-        if kind == "min":
-            after = re.search(r"\bafter|post\b", match.group(0), re.I) is not None
+        if kind in ("min", "min_after"):
+            after = kind == "min_after" or re.search(r"\bafter|post\b", match.group(0), re.I) is not None
             return years[0] + (1 if after else 0), None, rest
-        if kind == "max":
-            before = re.search(r"\b(?:before|prior to|pre)\b", match.group(0), re.I) is not None
+        if kind in ("max", "max_before"):
+            before = kind == "max_before" or re.search(r"\b(?:before|prior to|pre)\b", match.group(0), re.I) is not None
             return None, years[0] - (1 if before else 0), rest
         return years[0], years[0], rest
     return None, None, text
 
 
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+
+
 def cut_match(text: str, match: re.Match[str]) -> str:
-    return (text[: match.start()] + " " + text[match.end() :]).strip()
+    """`text` without the match; brackets it leaves empty go too ('a list (5 papers) on X')."""
+    return _EMPTY_BRACKETS.sub(" ", text[: match.start()] + " " + text[match.end() :]).strip()
 
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
 _TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "stuff", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+    ["ones", "one", "papers", "paper", "things", "stuff", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+)
+# ... and at its start: 'anything about transformers' -> 'transformers'.
+_LEADING = frozenset(
+    ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "work", "works", "about", "on", "regarding", "concerning"]
 )
 PURPOSE = re.compile(r"\s+for (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
 
 
 def clean_phrase(phrase: str) -> str:
     """'the neuroscience / human-vs-machine vision ones' -> 'neuroscience / human-vs-machine vision'."""
-    words = phrase.strip(" ,:-").split()
+    words = phrase.strip(" ,:-.?!").split()
     while words and words[-1].lower() in _TRAILING:
         words.pop()
-    while words and words[0].lower() in {"the", "any", "all", "those", "these", "of"}:
+    while words and words[0].lower() in _LEADING:
         words.pop(0)
     return " ".join(words)
 

@@ -97,6 +97,7 @@ class Request(BaseModel):
 _TASK_WORDS = re.compile(
     r"\b(?:(?:can|could|would|will) you|please|pls|plz|kindly|i'?d like|i would like|i want|i need|we need|help me"
     r"|give me|put together|pull together|make me|build me|write me|draft me|show me|find me|send me|get me"
+    r"|recommend|suggest|compile|curate"
     r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|literature review|survey|syllabus)"
     r"|(?:a |one |two |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
     r"|what should (?:i|we|she|he|they) read|what to read|papers? (?:i|we) should read|from (?:this|the|my) corpus"
@@ -116,6 +117,14 @@ _DOCUMENT_WORDS = re.compile(
 )
 _CUE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
 _ENUMERATION = re.compile(r"^\s*(?:;|\(?[a-z1-9]\)|the following\b)", re.I)
+_REPEATED_COMMAS = re.compile(r"\s*,(?:\s*,)+")
+_ORPHANS = re.compile(r"(?:\s*[,;]\s*(?:and|or)?)+(?=\s*(?:[.?!]|$))|(?<=[.?!])\s*,", re.I)
+_FIRST_PERSON = re.compile(r"\s*(?:i|i'm|i am|we|we're|we are|my|our)\b", re.I)
+# 'a seminar on X', 'our project about X': what the speaker's work is on.
+_FRAMED_TOPIC = re.compile(
+    r"\b(?:a|an|the|my|our|this|some)\s+(?:[\w-]+\s+){0,2}?(?:on|about|regarding|concerning)\s+([^.;:?!]{3,120})",
+    re.I,
+)
 _CONTEXT_TOPIC = re.compile(r"\b(?:on|about|regarding|in)\s+([^.;:?!]{3,120})", re.I)
 MIN_SUBTOPIC_WORDS = 1
 # Requests shorter than this are topics ('label smoothing'): the rules read them whole,
@@ -226,6 +235,12 @@ class RequestReader:
             found = cue(sentence, task)
             if found is not None:
                 after = sentence[found.end() :]
+                # 'What should I read to get up to speed on X': a second way of naming
+                # the task before any topic word is part of the task, not the topic.
+                while (again := cue(after, task)) and not content_count(
+                    _TASK_WORDS.sub(" ", after[: again.start()])
+                ):
+                    after = after[again.end() :]
                 before = sentence[: found.start()]
                 main = after if content_count(_TASK_WORDS.sub(" ", after)) else before
                 others = sentences[i + 1 :]
@@ -236,6 +251,11 @@ class RequestReader:
                 break
         else:
             main, others = sentences[0], sentences[1:]
+        # 'I am preparing a seminar on X. Can you recommend ...?', 'I work in a lab on X;
+        # what should I read?': a first-person sentence of context names the topic.
+        framed = _FIRST_PERSON.match(main) and _FRAMED_TOPIC.search(main)
+        if framed:
+            main = PURPOSE.sub("", framed.group(1))
         main = _TASK_WORDS.sub(" ", main)
         main = _DOCUMENT_WORDS.sub(lambda m: " " + m.group(1), main)
         main = _LEAD.sub("", " ".join(main.split()))
@@ -265,6 +285,12 @@ class RequestReader:
         """The topic first, then the whole request, its sub-topics and the abstract's
         sentences; acronyms the corpus defines are written out beside themselves."""
         whole = _LEAD.sub("", " ".join(_TASK_WORDS.sub(" ", rest).split()))
+        # Commas and 'and's left where constraints were cut out: 'X. , , and' -> 'X.'
+        whole = _ORPHANS.sub("", _REPEATED_COMMAS.sub(",", whole))
+        # ... and sentences that were all constraint: 'Only things published since 2020.'
+        whole = " ".join(
+            s for s in _CUE_SPLIT.split(whole) if content_count(clean_phrase(s).strip(" ?.!"))
+        )
         queries = [topic, whole, *subtopics]
         if abstract:
             from retrieval.text import split_sentences

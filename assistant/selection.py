@@ -18,7 +18,8 @@ than to the request).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.request import Request
@@ -136,7 +137,15 @@ class Selector:
         # The floor is on the request's own cosine: the feedback mix would lift a few weak
         # candidates that merely resemble each other.
         floor = self.cut.floor
-        chosen = [s.paper for s in scored if s.relevance >= bar and s.direct >= floor][:limit]
+        # A paper whose title or keywords name the topic outright needs no floor: a short
+        # topic ('mode connectivity') gets low cosines from a small model even with the
+        # papers that are about it, and the exact phrase is evidence enough.
+        naming = _names(request.topic)
+        chosen = [
+            s.paper
+            for s in scored
+            if s.relevance >= bar and (s.direct >= floor or naming(s.paper))
+        ][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
 
@@ -237,6 +246,20 @@ class Selector:
         ranked = sorted((s.relevance for s in scored), reverse=True)
         reference = ranked[min(self.cut.reference, len(ranked)) - 1]
         return reference - self.cut.margin
+
+
+def _names(topic: str) -> Callable[[Paper], bool]:
+    """Whether a paper's title or one of its keywords contains the topic as a phrase."""
+    phrase = normalize_title(topic)
+    if len(phrase) < 4:
+        return lambda paper: False
+    pattern = re.compile(rf"(?:^| ){re.escape(phrase)}(?: |$)")
+
+    def naming(paper: Paper) -> bool:
+        fields = (paper.title, *paper.keywords)
+        return any(pattern.search(normalize_title(f)) for f in fields)
+
+    return naming
 
 
 def _anchor(query: str, topic: str) -> str:

@@ -129,6 +129,10 @@ TODAY = datetime.date(2026, 11, 29)
         ("published in 2021", (2021, 2021)),
         ("from the last 3 years", (2023, None)),
         ("the ResNet paper", (None, None)),
+        ("nothing older than 2019, please", (2019, None)),
+        ("only papers newer than 2020", (2021, None)),
+        ("classics older than 2010", (None, 2009)),
+        ("not more recent than 2015", (None, 2015)),
     ],
 )
 def test_years(text: str, years: tuple[int | None, int | None]) -> None:
@@ -280,3 +284,38 @@ def test_request_is_a_plain_model() -> None:
     assert Request.model_validate(request.model_dump()) == request
     with pytest.raises(ValueError):
         Request(task="reading_list", text="x", n=0)
+
+
+def test_context_sentences_and_the_leftovers_of_cut_constraints(reader: RequestReader) -> None:
+    """What is left once constraints are cut out is the topic, and nothing else: no
+    empty brackets, no 'only things', no second way of asking for the task."""
+    speed = reader.read_offline(
+        "What should I read to get up to speed on mode connectivity? Only things published since 2020."
+    )
+    assert speed.task == "reading_list" and speed.topic == "mode connectivity"
+    assert speed.year_min == 2020
+    assert not any("things" in q or "Only" in q for q in speed.queries)
+
+    brackets = reader.read_offline(
+        "Could you put together a short reading list (about six papers) on sharpness and flat "
+        "minima for a first-year student? Leave out anything about transformers."
+    )
+    assert brackets.topic == "sharpness and flat minima" and brackets.n == 6
+    assert brackets.exclude == ["transformers"] and brackets.audience == "newcomer"
+
+    seminar = reader.read_offline(
+        "I am preparing a seminar on implicit bias of gradient descent. Can you recommend 8 "
+        "papers, nothing older than 2019, and skip the ones on linear regression?"
+    )
+    assert seminar.task == "reading_list" and seminar.topic == "implicit bias of gradient descent"
+    assert (seminar.n, seminar.year_min, seminar.exclude) == (8, 2019, ["linear regression"])
+    assert not any(q.endswith((",", "and")) or "recommend" in q for q in seminar.queries)
+
+    lab = reader.read_offline("I work in a lab on pruning; what should I read?")
+    assert lab.topic == "pruning"
+    # A first-person sentence whose 'on' is no topic keeps its words.
+    wrong = reader.read_offline(
+        "My classifier is confidently wrong on inputs far from the training data. "
+        "I want a reading list that covers calibration."
+    )
+    assert "inputs far from" not in wrong.topic

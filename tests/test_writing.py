@@ -631,7 +631,7 @@ def test_ra_ask_routes_a_reading_list_request(
     assert question.json()["task"] == "ask" and question.json()["citations"]
 
 
-def _list(sample_library: Library, text: str):
+def _list(sample_library: Library, text: str) -> ReadingList:
     searcher = sample_library.searcher()
     return ReadingLister(searcher, sample_library.profile(searcher.catalog)).build(text)
 
@@ -746,3 +746,19 @@ def test_eval_writing_reports_coverage_and_off_topic(
     bad.write_text('{"id": "x", "kind": "poem", "request": "r"}\n')
     run = run_cli(capsys, "eval", "writing", str(bad))
     assert run.code == 1 and "bad.jsonl:1 is not a writing request" in run.err
+
+
+@pytest.mark.slow
+def test_a_short_topic_that_titles_name_is_not_empty(sample_library: Library) -> None:
+    """MiniLM gives 'mode connectivity' cosines under the floor even with the papers
+    titled by it (0.37 at best); the phrase in a title or keyword is evidence enough."""
+    result = _list(sample_library, "reading list on mode connectivity")
+    named = [
+        p
+        for p in result.papers
+        if any("mode connectivity" in f.lower() for f in (p.title, *p.keywords))
+    ]
+    assert len(named) >= 4
+    # awesome-deep-phenomena.txt:74 and the feed's 'Linear Mode Connectivity and the LTH'
+    titles = {p.title for p in result.papers}
+    assert "Rethink Model Re-Basin and the Linear Mode Connectivity" in titles
