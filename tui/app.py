@@ -58,6 +58,19 @@ class ResearchApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return self.chat
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: they can hold the API key.
+
+        The one private Textual name used, on purpose: Textual 8 has no public hook for
+        how a crash is reported, and its default shows every frame's locals. The report
+        itself goes through the public `panic`.
+        """
+        import rich
+        from rich.traceback import Traceback
+
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
+
     def on_mount(self) -> None:
         if not self.is_headless:  # a real terminal: leave when it goes away
             from tui import lifeline
