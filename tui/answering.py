@@ -36,10 +36,6 @@ class AnswerJob:
         """True until the answer thread has saved its turn (also after a cancel)."""
         return self.chat.jobs.is_running("answer")
 
-    @property
-    def running(self) -> bool:
-        return self.worker is not None and self.worker.is_running
-
     async def start(self, question: str, *, resume: bool = False, shown: str = "") -> None:
         """Show the question and an empty answer, and stream the answer into it; `resume`
         continues the session's unfinished answer, whose text `shown` already holds."""

@@ -111,17 +111,20 @@ class ChatScreen(Screen[None]):
         call(self.index_ready, stats.papers, stats.chunks)
 
     def show_progress(self, stage: str, done: int, total: int) -> None:
+        """Indexing progress: the bar while embedding, the stage in the status bar."""
         if stage == "embedding" and total:
             self.progress.display = True
             self.progress.update(total=total, progress=done)
         self.status.set(busy=f"indexing: {stage} {done}/{total}" if total else f"{stage}…")
 
     def index_ready(self, papers: int, chunks: int) -> None:
+        """The index is open: say its size and run the first queued request."""
         self.progress.display = False
         self.status.set(index=f"{papers} papers · {chunks} chunks", busy="")
         self.run_next()
 
     def index_failed(self, sentence: str) -> None:
+        """The index could not be opened: say why; the next request tries again."""
         self.jobs.index_failed(sentence)
         self.progress.display = False
         self.status.set(index="index: not available", busy="")
@@ -138,6 +141,7 @@ class ChatScreen(Screen[None]):
 
     @on(Input.Submitted, "#prompt")
     async def submitted(self, event: Input.Submitted) -> None:
+        """Enter in the input: run the request, or queue it (see `JobQueue.verdict`)."""
         text = event.value.strip()
         if not text:
             return
@@ -220,6 +224,7 @@ class ChatScreen(Screen[None]):
     # --- the commands ----------------------------------------------------------------------
 
     async def command_ask(self, question: str) -> None:
+        """A question (or a request in words that names another task)."""
         task = route(question)
         if task != "ask":  # 'give me a reading list on X' runs the list, as /list would
             await self.add_message("user", question)
@@ -307,6 +312,7 @@ class ChatScreen(Screen[None]):
 
     @on(SourceOpened)
     def open_source(self, event: SourceOpened) -> None:
+        """A source chosen in the panel: open its paper, or say it is a passage."""
         entry: SourceEntry = event.entry
         if entry.paper is None:
             self.notify(f"{entry.title} is a passage of {entry.location}, not a paper.")

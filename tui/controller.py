@@ -78,7 +78,7 @@ class JobQueue(Generic[H]):
         return Verdict.RUN
 
     def wait(self, text: str, handle: H) -> None:
-        """Queue a request; after RETRY_INDEX the index error is cleared (it is retried)."""
+        """Queue a request until its turn; `handle` comes back with it from `next`."""
         self.pending.append(Queued(text, handle))
 
     def retry_index(self) -> str | None:
@@ -87,6 +87,7 @@ class JobQueue(Generic[H]):
         return error
 
     def index_failed(self, sentence: str) -> None:
+        """Opening the index failed; `sentence` says why, until it is retried."""
         self.index_error = sentence
 
     def next(self) -> Queued[H] | None:
@@ -114,4 +115,5 @@ class JobQueue(Generic[H]):
         self.running.discard(kind)
 
     def is_running(self, kind: Kind) -> bool:
+        """True while a job of `kind` runs."""
         return kind in self.running
