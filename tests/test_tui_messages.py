@@ -1,5 +1,7 @@
-"""The command palette (ctrl+p) reads the one command table and reaches the chat by a
-message: commands without words run at once, the others wait in the input."""
+"""Messages up, calls down, with a workspace stub and no index: the command palette
+(ctrl+p) reaches the chat by a message (commands without words run at once, the
+others wait in the input); a paper screen's "add to reading list" and the catalog
+table's chosen row are messages the app turns into calls."""
 
 from __future__ import annotations
 
@@ -8,7 +10,16 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from retrieval.records import Paper, Source
 from tui.app import ResearchApp
+from tui.screens import PaperScreen, PapersScreen
+
+PAPER = Paper(
+    title="Low-rank bottleneck",
+    authors=("S. Bhojanapalli",),
+    year=2020,
+    sources=(Source("g.txt", 3),),
+)
 
 
 class IdleWorkspace:
@@ -28,6 +39,12 @@ class IdleWorkspace:
 
     def explain(self, exc: Exception, **kwargs: Any) -> str:
         return "No index in this test: build one with ra index."
+
+    def bibtex(self, paper: Paper) -> str:
+        return f"@article{{{paper.bibkey},\n  title = {{{paper.title}}}\n}}\n"
+
+    def papers(self, query: str) -> list[Paper]:
+        return [PAPER]
 
 
 async def _choose(pilot: Pilot[None], typed: str) -> None:
@@ -72,3 +89,21 @@ async def test_a_request_after_a_failed_index_waits_and_retries_it(tmp_path: Pat
         assert workspace.prepared == 2  # the request asked for the index again
         assert [m.title for m in app.chat.query("MessageView")][-1] == "You · queued"
         assert [q.text for q in app.chat.jobs.pending] == ["What is grokking?"]
+
+
+async def test_a_chosen_row_opens_the_paper_and_add_fills_the_reading_list(tmp_path: Path) -> None:
+    app = ResearchApp(IdleWorkspace(tmp_path))  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.push_screen(PapersScreen(app.workspace, ""))
+        await pilot.pause(0.1)
+        await pilot.press("enter", "enter")  # from the filter to the table; open the row
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PaperScreen) and app.screen.paper is PAPER
+        await pilot.press("a")
+        await pilot.press("a")  # twice: listed once
+        await pilot.pause(0.1)
+        assert app.chat.writing.basket == [PAPER]
+        assert app.chat.writing.last_export is not None
+        name, markdown, bib = app.chat.writing.last_export
+        assert name == "my-reading-list" and PAPER.title in markdown
+        assert bib.count("@") == 1
