@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import render
 from assistant.usage import TRUNCATING, Usage
 from retrieval.hybrid import Hit
 from retrieval.records import Paper, Source
@@ -37,18 +38,6 @@ class NumberedSource:
             return self.hit.paper.sources[0].short()
         c = self.hit.chunk
         return Source(c.file, c.line, c.page).short()
-
-    def reference(self) -> str:
-        """A reference line: authors (year). Title. Venue. [source file:line]"""
-        paper = self.hit.paper
-        if paper is None:
-            owner = f"{self.hit.chunk.authors[0]}, " if self.hit.chunk.authors else ""
-            return f"{owner}“{self.hit.chunk.title}” [{self.location}]"
-        authors = ", ".join(paper.authors[:4]) + (" et al." if len(paper.authors) > 4 else "")
-        parts = [f"{authors} ({paper.year})" if paper.year else authors, paper.title]
-        if paper.venue:
-            parts.append(f"*{paper.venue}*")
-        return ". ".join(p for p in parts if p) + f". [{self.location}]"
 
 
 @dataclass(frozen=True)
@@ -104,15 +93,11 @@ class Answer:
 
     def references_markdown(self) -> str:
         """The references of the citations actually used, numbered as in the text."""
-        if not self.citations:
-            return ""
-        lines = [f"[{c.n}] {c.source.reference()}" for c in self.citations]
-        return "**References**\n\n" + "\n".join(f"- {line}" for line in lines)
+        return render.answer_references(self)
 
     def closest_markdown(self, limit: int = 5) -> str:
         """For a refusal: the closest papers found, so the user sees what was searched."""
-        rows = [f"- {s.title} [{s.location}]" for s in self.sources[:limit]]
-        return "**Closest matches in your corpus**\n\n" + "\n".join(rows) if rows else ""
+        return render.closest_matches(self, limit)
 
     @property
     def cited_papers(self) -> list[Paper]:
@@ -121,12 +106,7 @@ class Answer:
 
     def to_markdown(self) -> str:
         """The answer as a document: the question, the text, its references."""
-        body = self.text
-        if self.refused:
-            body += f"\n\nSearched for: “{self.searched}”.\n\n" + self.closest_markdown()
-        else:
-            body += "\n\n" + self.references_markdown()
-        return f"# {self.question}\n\n{body.rstrip()}\n"
+        return render.answer_document(self)
 
     def to_bibtex(self) -> str:
         from assistant.export import bibtex

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from assistant.errors import UserError
+from assistant.render import paper_reference
 from retrieval.records import Paper
 
 _CONFERENCE = re.compile(
@@ -86,18 +87,8 @@ def _bib_author(name: str) -> str:
     return latex_escape(name)
 
 
-def reference_line(paper: Paper) -> str:
-    """'Authors (year). Title. *Venue*. [file:line]' for Markdown reference lists."""
-    authors = ", ".join(paper.authors[:4]) + (" et al." if len(paper.authors) > 4 else "")
-    parts = [f"{authors} ({paper.year})" if paper.year else authors, paper.title]
-    if paper.venue:
-        parts.append(f"*{paper.venue}*")
-    where = f" [{paper.sources[0].short()}]" if paper.sources else ""
-    return ". ".join(p for p in parts if p) + "." + where
-
-
 def references_markdown(papers: Iterable[Paper]) -> str:
-    lines = [f"- `{p.bibkey}`: {reference_line(p)}" for p in papers]
+    lines = [f"- `{p.bibkey}`: {paper_reference(p)}" for p in papers]
     return "## References\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.history_records import SessionInfo, Turn, one_line
+from assistant.render import reference_line, references_block
 
 # What each finish_reason that cuts an answer means, in words.
 CUT_REASONS = {
@@ -44,20 +45,17 @@ def session_markdown(info: SessionInfo, turns: list[Turn]) -> str:
         if turn.removed_citations:
             removed = ", ".join(turn.removed_citations)
             out += [f"*Citations removed by the check: {removed}*", ""]
-        references = [_reference(c) for c in turn.citations]
+        references = references_block(_reference(c) for c in turn.citations)
         if references:
-            out += ["**References**", "", *(f"- {r}" for r in references), ""]
+            out += [references, ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _reference(citation: dict[str, Any]) -> str:
-    """'[1] Does label smoothing mitigate label noise? [cv.md:70]' from a citation's JSON."""
-    title = str(citation.get("title") or "Untitled")
+def _reference(citation: dict[str, Any]) -> tuple[int | None, str]:
+    """(1, 'Does label smoothing mitigate label noise? [cv.md:70]') from a citation's JSON."""
     n = citation.get("n")
-    source = citation.get("source")
-    head = f"[{n}] " if n is not None else ""
-    tail = f" [{source}]" if source else ""
-    return f"{head}{title}{tail}"
+    title = str(citation.get("title") or "Untitled")
+    return (None if n is None else int(n)), reference_line(title, str(citation.get("source") or ""))
 
 
 def _stamp(iso: str) -> str:

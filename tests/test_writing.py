@@ -26,7 +26,6 @@ from assistant.export import (
     bibtex,
     bibtex_entry,
     entry_type,
-    reference_line,
     resolve_output,
     write_text,
 )
@@ -40,6 +39,7 @@ from assistant.related_work import (
     keep_known_keys,
     render_markdown,
 )
+from assistant.render import paper_reference as reference_line
 from assistant.request import read_offline
 from assistant.selection import Selector
 from assistant.triage import triage

@@ -1,50 +1,61 @@
-"""The slash commands: parsing what was typed, completion, and the command palette."""
+"""The slash commands: the one table of them, and parsing what was typed.
+
+Free of Textual, so the job queue (`tui.controller`) and its tests can read it. The
+completion and the command palette built from this table live in `tui.palette`; the
+help screen renders it with `help_markdown`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
-
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.suggester import Suggester
-
-if TYPE_CHECKING:
-    from tui.app import ResearchApp
 
 
 @dataclass(frozen=True)
 class Command:
+    """A slash command: its usage, its help line, and how the chat treats it."""
+
     name: str
     args: str
     help: str
     needs_arg: bool = False
+    # A long job (an answer, a list, a draft): typed while one runs, it waits its turn.
+    job: bool = False
+    # Typed before the index is open, it waits for the index (help and model do not).
+    needs_index: bool = True
+
+    @property
+    def usage(self) -> str:
+        """'/list TOPIC', '/new'."""
+        return f"/{self.name} {self.args}".strip()
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("ask", "QUESTION", "ask about your corpus (the default without a slash)", True),
-    Command("list", "TOPIC", "a reading list on a topic", True),
-    Command("me", "[TOPIC]", "a reading list for your own agenda"),
-    Command("triage", "[FILE]", "rank a feed (default: the daily feed) by your agenda"),
-    Command("related", "TOPIC", "draft related-work paragraphs with citations", True),
+    Command("ask", "QUESTION", "ask about your corpus (the default without a slash)", True, True),
+    Command("list", "TOPIC", "a reading list on a topic", True, True),
+    Command("me", "[TOPIC]", "a reading list for your own agenda", job=True),
+    Command("triage", "[FILE]", "rank a feed (default: the daily feed) by your agenda", job=True),
+    Command("related", "TOPIC", "draft related-work paragraphs with citations", True, True),
     Command("papers", "[QUERY]", "browse and filter the catalog"),
     Command("export", "[md|bib] [PATH]", "save the last answer, list or draft"),
-    Command("continue", "", "continue an answer that was cut short or interrupted"),
+    Command("continue", "", "continue an answer that was cut short or interrupted", job=True),
     Command("new", "", "start a new session"),
     Command("history", "", "reopen or delete past sessions"),
-    Command("model", "", "show the model and the index"),
-    Command("help", "", "keys and commands"),
+    Command("model", "", "show the model and the index", needs_index=False),
+    Command("help", "", "keys and commands", needs_index=False),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
-# The commands that run a long job: typed while one runs, they wait their turn.
-JOBS = frozenset({"ask", "continue", "list", "me", "related", "triage"})
 
 
 @dataclass(frozen=True)
 class Parsed:
+    """A typed line read as a command: '/list lottery tickets' -> list, 'lottery tickets'."""
+
     name: str
     arg: str
+
+    @property
+    def command(self) -> Command:
+        return BY_NAME[self.name]
 
 
 class CommandError(ValueError):
@@ -66,46 +77,15 @@ def parse(text: str) -> Parsed:
     return Parsed(name, arg.strip())
 
 
-def help_markdown() -> str:
-    lines = ["## Commands", "", "| command | what it does |", "| --- | --- |"]
-    for c in COMMANDS:
-        usage = f"/{c.name} {c.args}".strip()
-        lines.append(f"| `{usage}` | {c.help} |")
-    return "\n".join(lines)
-
-
-class SlashSuggester(Suggester):
-    """Completes '/li' to '/list ' as you type (accept with the right arrow)."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=False)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not value.startswith("/") or " " in value:
-            return None
-        for command in COMMANDS:
-            if f"/{command.name}".startswith(value.lower()) and len(value) > 1:
-                return f"/{command.name} "
+def completion(value: str) -> str | None:
+    """'/li' -> '/list ': the command a partly typed slash word names, or None."""
+    if not value.startswith("/") or " " in value or len(value) < 2:
         return None
+    return next((f"/{c.name} " for c in COMMANDS if f"/{c.name}".startswith(value.lower())), None)
 
 
-class SlashCommands(Provider):
-    """Every slash command in the command palette (ctrl+p)."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app: ResearchApp = self.app  # type: ignore[assignment]
-        return [
-            (f"/{c.name} {c.args}".strip(), c.help, partial(app.palette_command, c.name))
-            for c in COMMANDS
-        ]
-
-    async def discover(self) -> Hits:
-        for title, help_text, run in self._commands():
-            yield DiscoveryHit(title, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, run in self._commands():
-            score = matcher.match(f"{title} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), run, help=help_text)
+def help_markdown() -> str:
+    """The commands as a Markdown table, for the help screen."""
+    lines = ["## Commands", "", "| command | what it does |", "| --- | --- |"]
+    lines += [f"| `{c.usage}` | {c.help} |" for c in COMMANDS]
+    return "\n".join(lines)

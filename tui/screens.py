@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Markdown
 
 from tui.commands import help_markdown
+from tui.messages import AddToReadingList, PaperChosen
 
 if TYPE_CHECKING:
     from assistant.history import SessionInfo
@@ -91,7 +92,7 @@ class PaperScreen(Screen[None]):
 
     @on(Button.Pressed, "#add")
     def action_add(self) -> None:
-        self.app.reading_basket_add(self.paper)  # type: ignore[attr-defined]
+        self.post_message(AddToReadingList(self.paper))
 
     @on(Button.Pressed, "#copy")
     def action_copy(self) -> None:
@@ -162,7 +163,7 @@ class PapersScreen(Screen[None]):
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.shown):
-            self.app.push_screen(PaperScreen(self.workspace, self.shown[event.cursor_row]))
+            self.post_message(PaperChosen(self.shown[event.cursor_row]))
 
 
 class HistoryScreen(Screen["str | None"]):

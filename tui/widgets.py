@@ -3,34 +3,21 @@ status bar. They render what they are given and post messages up; no logic here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Markdown, Static
-from textual.widgets._markdown import MarkdownStream
+from textual.widgets.markdown import MarkdownStream
+
+from tui.messages import SourceOpened
 
 if TYPE_CHECKING:
     from retrieval.records import Paper
 
-# '[3]' and '[3?]' (weakly supported) outside code, for highlighting.
-_CITATION = re.compile(r"(?<![\w`*])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)(\?)?\](?!\()")
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-
-def highlight_citations(text: str) -> str:
-    """'A [1]. B [2?].' -> 'A **[1]**. B **[2?]** ⚠' in Markdown."""
-
-    def mark(m: re.Match[str]) -> str:
-        weak = m.group(2) == "?"
-        return f"**[{m.group(1)}{'?' if weak else ''}]**" + (" ⚠" if weak else "")
-
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
-    return "".join(p if i % 2 else _CITATION.sub(mark, p) for i, p in enumerate(parts))
 
 
 class MessageView(Vertical):
@@ -105,12 +92,7 @@ class SourceItem(ListItem):
 
 
 class SourcesPanel(Vertical):
-    """The papers cited by the current answer; Enter or a click opens one."""
-
-    class Opened(Message):
-        def __init__(self, entry: SourceEntry) -> None:
-            super().__init__()
-            self.entry = entry
+    """The papers cited by the current answer; Enter or a click posts `SourceOpened`."""
 
     def compose(self) -> ComposeResult:
         yield Label("Sources", classes="panel-title")
@@ -129,7 +111,7 @@ class SourcesPanel(Vertical):
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         if isinstance(event.item, SourceItem):
-            self.post_message(self.Opened(event.item.entry))
+            self.post_message(SourceOpened(event.item.entry))
 
 
 class StatusBar(Static):

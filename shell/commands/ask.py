@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
+from assistant import render
 from assistant.answers import Answer
 from assistant.ask import Done, Event, Status, Token
 from assistant.errors import UserError
@@ -138,16 +139,10 @@ def show_answer(
     if not answer.grounded:
         out.print(f"[bold red]⚠ {UNGROUNDED_BANNER}[/]")
     out.print(Markdown(answer.text))
-    if answer.refused:
-        out.print(f"\nSearched for: “{answer.searched}”.")
-        out.print(Markdown(answer.closest_markdown()))
-    else:
-        out.print(Markdown(answer.references_markdown()))
+    out.print(Markdown(render.answer_sources(answer)))
     if answer.fallback is not None:
         out.rule("quoted from your corpus", style="dim")
-        out.print(Markdown(answer.fallback.text))
-        if not answer.fallback.refused:
-            out.print(Markdown(answer.fallback.references_markdown()))
+        out.print(Markdown(render.answer_body(answer.fallback)))
     if answer.unknown_references:
         err.print(
             "[yellow]Not in your corpus (check before citing):[/] "
