@@ -51,7 +51,7 @@ PAPER = Paper(
         ),
     ],
 )
-def test_reference_line_forms(kwargs: dict, line: str) -> None:  # type: ignore[type-arg]
+def test_reference_line_forms(kwargs: dict, line: str) -> None:
     assert render.reference_line(**kwargs) == line
 
 
@@ -85,7 +85,7 @@ def _answer(**fields: object) -> Answer:
         "sources": sources,
         "citations": [Citation(1, sources[0], 0.8), Citation(2, sources[1], 0.2, weak=True)],
     }
-    return Answer(**(base | fields))  # type: ignore[arg-type]
+    return Answer(**(base | fields))
 
 
 def test_an_answer_reads_the_same_in_the_chat_and_as_a_document() -> None:

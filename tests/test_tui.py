@@ -95,7 +95,7 @@ async def _type(pilot: Pilot[None], text: str) -> None:
     app = pilot.app
     prompt = app.query_one("#prompt")
     prompt.focus()
-    prompt.value = text  # type: ignore[attr-defined]
+    prompt.value = text
     await pilot.press("enter")
 
 
@@ -118,11 +118,11 @@ def _record_notifications(app: ResearchApp) -> list[tuple[str, str]]:
         seen.append((message, str(kwargs.get("severity", "information"))))
         original(message, **kwargs)
 
-    app.notify = notify  # type: ignore[method-assign]
+    app.notify = notify
     return seen
 
 
-async def test_ask_streams_an_answer_and_shows_its_sources(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_ask_streams_an_answer_and_shows_its_sources(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
     streamed: list[str] = []
@@ -134,11 +134,11 @@ async def test_ask_streams_an_answer_and_shows_its_sources(indexed, tmp_path: Pa
             streamed.append(text)
             await original_append(self, text)
 
-        MessageView.append = spy  # type: ignore[method-assign]
+        MessageView.append = spy
         try:
             await _type_and_wait(pilot, "What limits multi-head attention?")
         finally:
-            MessageView.append = original_append  # type: ignore[method-assign]
+            MessageView.append = original_append
         assert len(streamed) > 3  # token by token, not one block
         final = _messages(app)[-1].raw
         assert "**[1]**" in final and "[9]" not in final  # cite-checked text replaced the raw
@@ -157,7 +157,7 @@ async def test_ask_streams_an_answer_and_shows_its_sources(indexed, tmp_path: Pa
         assert not isinstance(app.screen, PaperScreen)
 
 
-async def test_offline_answer_and_status_bar(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_offline_answer_and_status_bar(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
@@ -168,7 +168,7 @@ async def test_offline_answer_and_status_bar(indexed, tmp_path: Path) -> None:  
         assert "Offline answer" in _messages(app)[-1].raw
 
 
-async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_list_related_and_export(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, None, tmp_path / "data")
     app = create_app(workspace)
@@ -195,7 +195,7 @@ async def test_list_related_and_export(indexed, tmp_path: Path) -> None:  # type
         assert (workspace.export_dir / "related-work-draft.md").exists()
 
 
-async def test_me_and_triage_fill_the_sources_panel(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_me_and_triage_fill_the_sources_panel(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, None, tmp_path / "data")
     app = create_app(workspace)
@@ -220,7 +220,7 @@ async def test_me_and_triage_fill_the_sources_panel(indexed, tmp_path: Path) -> 
         assert bib.count("@") == len(items)
 
 
-async def test_escape_cancels_and_puts_the_question_back(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_escape_cancels_and_puts_the_question_back(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 40)
     slow = SlowFake(messages=iter([AIMessage(content=long_answer)]))
@@ -234,16 +234,16 @@ async def test_escape_cancels_and_puts_the_question_back(indexed, tmp_path: Path
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
-        assert app.query_one("#prompt").value == "Why is attention low rank?"  # type: ignore[attr-defined]
+        assert app.query_one("#prompt").value == "Why is attention low rank?"
         assert "Cancelled" in _messages(app)[-1].raw
-        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        turns = workspace.history.turns(app.session.id)
         assert [t.state for t in turns] == ["interrupted"]  # never saved as complete
         assert turns[-1].answer.startswith("Attention heads")  # with the text it had
 
 
 async def test_llm_error_is_a_notification_and_the_app_stays_usable(
-    indexed, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, FailingFake(messages=iter([])), tmp_path / "data")
     app = create_app(workspace)
@@ -254,7 +254,7 @@ async def test_llm_error_is_a_notification_and_the_app_stays_usable(
         errors = [m for m, severity in notes if severity == "error"]
         assert len(errors) == 1 and "Traceback" not in errors[0]
         assert errors[0].endswith(".")
-        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        turns = workspace.history.turns(app.session.id)
         assert [t.state for t in turns] == ["interrupted"]
         # still usable: a command works afterwards
         await _type(pilot, "/help")
@@ -262,7 +262,7 @@ async def test_llm_error_is_a_notification_and_the_app_stays_usable(
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_history_resumes_a_session_with_its_sources(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_history_resumes_a_session_with_its_sources(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
     app = create_app(workspace)
@@ -270,7 +270,7 @@ async def test_history_resumes_a_session_with_its_sources(indexed, tmp_path: Pat
         await _ready(pilot, app)
         await _type(pilot, "What limits multi-head attention?")
         await app.workers.wait_for_complete()
-        first = app.session.id  # type: ignore[union-attr]
+        first = app.session.id
         await _type(pilot, "/new")
         await pilot.pause(0.1)
         assert len(_messages(app)) == 1
@@ -286,7 +286,7 @@ async def test_history_resumes_a_session_with_its_sources(indexed, tmp_path: Pat
         assert list(app.query(SourceItem))  # the sources of the last answer are back
 
 
-async def test_questions_typed_before_the_index_is_ready_wait(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_questions_typed_before_the_index_is_ready_wait(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
     app = create_app(workspace)
@@ -303,7 +303,7 @@ async def test_questions_typed_before_the_index_is_ready_wait(indexed, tmp_path:
         assert "You · queued" not in [m.title for m in _messages(app)]
 
 
-async def test_papers_table_filters_and_opens(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_papers_table_filters_and_opens(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
@@ -321,7 +321,7 @@ async def test_papers_table_filters_and_opens(indexed, tmp_path: Path) -> None: 
         assert isinstance(app.screen, PaperScreen)
 
 
-async def test_unknown_command_and_theme_toggle(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_command_and_theme_toggle(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -349,8 +349,8 @@ def test_the_tui_does_not_import_heavy_libraries_to_paint() -> None:
 
 
 async def _settle(pilot: Pilot[None]) -> None:
-    await _ready(pilot, pilot.app)  # type: ignore[arg-type]
-    pilot.app.query_one("#prompt").cursor_blink = False  # type: ignore[attr-defined]  # a blink is not a regression
+    await _ready(pilot, pilot.app)
+    pilot.app.query_one("#prompt").cursor_blink = False  # a blink is not a regression
     await pilot.pause(0.1)
 
 
@@ -378,13 +378,13 @@ def _ask_first(question: str) -> Any:
     return run
 
 
-def test_snapshot_chat_with_an_answer(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_chat_with_an_answer(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
     assert snap_compare(app, terminal_size=SIZE, run_before=_ask_first("What limits attention?"))
 
 
-def test_snapshot_paper_screen(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_paper_screen(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
 
@@ -396,7 +396,7 @@ def test_snapshot_paper_screen(indexed, tmp_path: Path, snap_compare) -> None:  
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
 
 
-def test_snapshot_reading_list(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_reading_list(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     ask = _ask_first("/list attention")
@@ -414,7 +414,7 @@ def test_snapshot_reading_list(indexed, tmp_path: Path, snap_compare) -> None:  
     assert snap_compare(app, terminal_size=(100, 90), run_before=run)
 
 
-def test_snapshot_help_at_80_by_24(indexed, tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_help_at_80_by_24(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
 
@@ -458,17 +458,17 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
             server = _start_chroma(store, port)  # back, on the same data
             await _type_and_wait(pilot, "What limits multi-head attention?")
             assert "**[1]**" in _messages(app)[-1].raw
-            turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+            turns = workspace.history.turns(app.session.id)
             assert [t.state for t in turns] == ["complete", "interrupted", "complete"]
     finally:
         _stop(server)
 
 
 async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
-    indexed,
+    indexed: tuple[Settings, Path],
     tmp_path: Path,
     fake_openai: FakeOpenAI,  # noqa: F811
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from assistant.llm import build_chat_model
 
     settings, _ = indexed
@@ -490,14 +490,14 @@ async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
         # llama.cpp sends no usage: the tokens are counted here, said to be estimated,
         # and with no known price for this model there is no cost.
         assert "tokens (estimated)" in app.status.usage and "$" not in app.status.usage
-        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        turns = workspace.history.turns(app.session.id)
         assert [t.state for t in turns] == ["truncated"]
         fake_openai.enqueue(" learning technique [1].")
         await _type_and_wait(pilot, "/continue")
         view = _messages(app)[-1]
         assert view.raw.startswith("Neural collapse is a type of unsupervised learning")
         assert "Truncated" not in view.raw
-        turns = workspace.history.turns(app.session.id)  # type: ignore[union-attr]
+        turns = workspace.history.turns(app.session.id)
         assert [t.state for t in turns] == ["complete"]
         await _type_and_wait(pilot, "/continue")
         assert any("nothing to continue" in m for m, _ in notes)
@@ -526,8 +526,8 @@ def _gated(settings: Settings, llm: Any, data_dir: Path) -> GatedWorkspace:
 
 
 async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_order(
-    indexed, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     workspace = _gated(settings, _fake(*[ANSWER] * 5), tmp_path / "data")  # + a condensing call
     app = create_app(workspace)
@@ -559,7 +559,7 @@ async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_orde
         assert "You · queued" not in [v.title for v in _messages(app)]
 
 
-async def test_a_question_typed_during_an_answer_waits_its_turn(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_question_typed_during_an_answer_waits_its_turn(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 8)
     slow = SlowFake(
@@ -592,7 +592,7 @@ async def test_a_question_typed_during_an_answer_waits_its_turn(indexed, tmp_pat
         assert [v.title for v in _messages(app) if v.role == "user"] == ["You", "You"]
 
 
-async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_resuming_a_session_while_an_answer_streams(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 60)
     slow = SlowFake(
@@ -604,7 +604,7 @@ async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Pat
         await _ready(pilot, app)
         await _type(pilot, "First?")
         await app.workers.wait_for_complete()
-        first = app.session.id  # type: ignore[union-attr]
+        first = app.session.id
         await _type(pilot, "/new")
         await _type(pilot, "Second, a long one?")
         await pilot.pause(0.3)
@@ -620,7 +620,7 @@ async def test_resuming_a_session_while_an_answer_streams(indexed, tmp_path: Pat
         assert [t.state for t in workspace.history.turns(second.id)] == ["interrupted"]
 
 
-async def test_a_request_in_words_runs_its_task(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_request_in_words_runs_its_task(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
     """'Give me a reading list on X' typed in the chat runs the list, as /list X does."""
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))

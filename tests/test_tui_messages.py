@@ -57,7 +57,7 @@ async def _choose(pilot: Pilot[None], typed: str) -> None:
 
 
 async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
-    app = ResearchApp(IdleWorkspace(tmp_path))  # type: ignore[arg-type]
+    app = ResearchApp(IdleWorkspace(tmp_path))
     notes: list[str] = []
     original = app.notify
 
@@ -65,7 +65,7 @@ async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
         notes.append(message)
         original(message, **kwargs)
 
-    app.notify = notify  # type: ignore[method-assign]
+    app.notify = notify
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause(0.1)
         await _choose(pilot, "/model")
@@ -77,7 +77,7 @@ async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
 
 async def test_a_request_after_a_failed_index_waits_and_retries_it(tmp_path: Path) -> None:
     workspace = IdleWorkspace(tmp_path)
-    app = ResearchApp(workspace)  # type: ignore[arg-type]
+    app = ResearchApp(workspace)
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
@@ -92,7 +92,7 @@ async def test_a_request_after_a_failed_index_waits_and_retries_it(tmp_path: Pat
 
 
 async def test_a_chosen_row_opens_the_paper_and_add_fills_the_reading_list(tmp_path: Path) -> None:
-    app = ResearchApp(IdleWorkspace(tmp_path))  # type: ignore[arg-type]
+    app = ResearchApp(IdleWorkspace(tmp_path))
     async with app.run_test(size=(100, 32)) as pilot:
         await app.push_screen(PapersScreen(app.workspace, ""))
         await pilot.pause(0.1)

@@ -86,7 +86,7 @@ async def test_sources_panel_lists_entries_and_posts_the_one_opened() -> None:
         panel.query_one(ListView).focus()
         await pilot.press("down", "enter")  # the first is selected already: down is the second
         await pilot.pause()
-        assert [e.n for e in pilot.app.opened] == [2]  # type: ignore[attr-defined]
+        assert [e.n for e in pilot.app.opened] == [2]
         panel.show([])
         await pilot.pause()
         assert not list(panel.query(SourceItem))
