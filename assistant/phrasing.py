@@ -32,9 +32,10 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
     (
         "related_work",
         re.compile(
-            r"\brelated[- ]work\b|\bliterature review\b|\bbackground section\b"
+            r"\brelated[- ]work\b|\blit(?:erature)? review\b|\bbackground section\b"
             r"|\b(?:draft|write|compose|prepare)\b[^.?!]{0,60}\b(?:paragraphs?|section|survey)\b"
-            r"|\bposition (?:my|our) (?:paper|work)\b",
+            r"|\bposition (?:my|our|the) (?:[\w-]+ ){0,2}?(?:paper|work|submission|manuscript)\b"
+            r"|\b(?:prior|previous|existing) work (?:section|paragraphs?)\b",
             re.I,
         ),
     ),
@@ -42,12 +43,14 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
         "reading_list",
         re.compile(
             r"\breading[- ]?list\b|\bsyllabus\b|\bwhat to read\b|\bread(?:ing)? up on\b"
-            r"|\b(?:should|must|could|can|do) (?:i|we|she|he|they|you|(?:my |our |the |a )?(?:[a-z-]+ )?(?:students?|group|team|lab|class)) (?:start )?(?:read|study)\b"
+            r"|\b(?:should|must|could|can|do) (?:i|we|she|he|they|you|(?:my |our |the |a )?(?:[a-z-]+ )?(?:students?|group|team|lab|class)) (?:start (?:with|by reading)|begin with|(?:start )?(?:read|study))\b"
+            r"|\b(?:i|we) (?:should|must|need to|ought to) (?:read|study)\b"
             r"|\b(?:papers?|things) (?:i|we) should read\b|\bpapers? to read\b|\bmust[- ]reads?\b"
             r"|\bget (?:me |us |her |him |them )?up to speed\b"
-            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want)\b"
+            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want|compile|point me to)\b"
             r"(?: [a-z0-9~-]+){0,5}? (?:papers|readings|references)\b"
-            r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b",
+            r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b"
+            r"|\b(?:key|essential|seminal|foundational|classic|must-read|core) (?:papers|readings|references)\b",
             re.I,
         ),
     ),
@@ -57,7 +60,8 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
             r"\btriage\b|\bwhat'?s new\b|\bwhat is new\b|\banything new\b"
             r"|\bnew (?:papers|arrivals|entries|items)\b[^.?!]{0,40}\b(?:for me|my|relevant|worth)\b"
             r"|\b(?:today'?s|this week'?s|latest|recent) (?:papers|feed|arxiv|entries)\b[^.?!]{0,40}\b(?:for me|my|relevant|worth|should i)\b"
-            r"|\b(?:rank|sort|filter|skim|go through)\b[^.?!]{0,30}\b(?:feed|new papers|daily papers)\b",
+            r"|\b(?:rank|sort|filter|skim|go through)\b[^.?!]{0,30}\b(?:feed|new papers|daily papers)\b"
+            r"|\b(?:in|from) (?:my|the|today'?s) (?:daily )?(?:feed|arxiv)\b[^.?!]{0,60}\b(?:worth|relevant|for me|given my|should i)\b",
             re.I,
         ),
     ),
@@ -93,12 +97,17 @@ def cue(text: str, task: Task) -> re.Match[str] | None:
 
 _NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
 _COUNT = re.compile(
-    r"(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|~)\s*)?"
+    r"(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|max(?:imum)?(?: of)?|~)\s*)?"
     rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?"
-    r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|citations|works|articles|items|entries|picks)\b",
+    r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\b",
     re.I,
 )
 _COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
+# 'no more than 10.' with the noun left out: a limit word and a number that ends a clause.
+_COUNT_BARE = re.compile(
+    r"\b(?:no more than|not more than|at most|up to|max(?:imum)?(?: of)?|limit(?:ed)? to)\s+" + _NUM + r"(?=\s*(?:[.,;!?)]|$))",
+    re.I,
+)
 _YEAR = r"((?:19|20)\d\d)"
 _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Comparatives, the negated ones first: 'nothing older than 2019' is 2019 or later.
@@ -107,7 +116,7 @@ _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "min_after"),
     (re.compile(rf"\b(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "max_before"),
     (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b", re.I), "range"),
-    (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b{_YEAR}\s*(?:\+|onwards?)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
+    (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:\+|onwards?\b)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
     (re.compile(rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b", re.I), "max"),
     (re.compile(rf"\b(?:published|appeared|from|in)\s+(?:the year\s+)?{_YEAR}\b(?!\s*(?:-|–|or|and|to))", re.I), "exact"),
 )
@@ -155,7 +164,7 @@ def _number(word: str) -> int | None:
 
 def read_count(text: str) -> tuple[int | None, str]:
     """'Give me the 5 most relevant papers' -> 5, and the text without that phrase."""
-    for pattern in (_COUNT, _COUNT_AFTER):
+    for pattern in (_COUNT, _COUNT_AFTER, _COUNT_BARE):
         match = pattern.search(text)
         if match:
             n = _number(match.group(1))
@@ -200,23 +209,26 @@ def cut_match(text: str, match: re.Match[str]) -> str:
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
 _TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "things", "stuff", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+    ["ones", "one", "papers", "paper", "things", "stuff", "which", "what", "that", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
 )
 # ... and at its start: 'anything about transformers' -> 'transformers'.
 _LEADING = frozenset(
     ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "work", "works", "about", "on", "regarding", "concerning"]
 )
-PURPOSE = re.compile(r"\s+for (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
+PURPOSE = re.compile(r"\s+(?:for|before|ahead of) (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
+
+
+_EDGE = " ,:-–—.?!"
 
 
 def clean_phrase(phrase: str) -> str:
     """'the neuroscience / human-vs-machine vision ones' -> 'neuroscience / human-vs-machine vision'."""
-    words = phrase.strip(" ,:-.?!").split()
-    while words and words[-1].lower() in _TRAILING:
+    words = phrase.strip(_EDGE).split()
+    while words and (words[-1].lower() in _TRAILING or not words[-1].strip(_EDGE)):
         words.pop()
     while words and words[0].lower() in _LEADING:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(words).strip(_EDGE)
 
 
 def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str], str]:

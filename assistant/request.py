@@ -95,10 +95,11 @@ class Request(BaseModel):
 
 # Words that ask for the task rather than say what it is about.
 _TASK_WORDS = re.compile(
-    r"\b(?:(?:can|could|would|will) you|please|pls|plz|kindly|i'?d like|i would like|i want|i need|we need|help me"
+    r"\b(?:(?:can|could|would|will) you|please|pls|plz|kindly|i'?d like|i would like|i want|i need|we need|need|help me"
     r"|give me|put together|pull together|make me|build me|write me|draft me|show me|find me|send me|get me"
-    r"|recommend|suggest|compile|curate"
-    r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|literature review|survey|syllabus)"
+    r"|recommend|suggest|compile|curate|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
+    r"|(?:against|relative to|with respect to|versus) (?:the )?(?:prior|previous|existing|related) (?:work|literature)"
+    r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|lit(?:erature)? review|survey|syllabus)"
     r"|(?:a |one |two |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
     r"|what should (?:i|we|she|he|they) read|what to read|papers? (?:i|we) should read|from (?:this|the|my) corpus"
     r"|in (?:this|the|my) corpus|the corpus|(?:citing|cite) only(?: corpus)?(?: papers)?|thanks?(?: you)?)\b",
@@ -119,6 +120,13 @@ _CUE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
 _ENUMERATION = re.compile(r"^\s*(?:;|\(?[a-z1-9]\)|the following\b)", re.I)
 _REPEATED_COMMAS = re.compile(r"\s*,(?:\s*,)+")
 _ORPHANS = re.compile(r"(?:\s*[,;]\s*(?:and|or)?)+(?=\s*(?:[.?!]|$))|(?<=[.?!])\s*,", re.I)
+_TOPIC_INTRO = re.compile(
+    r"\b(?:papers?|readings?|literature|things|references)\s+(?:on|about|regarding|covering|concerning)\s+", re.I
+)
+# What a paper's own abstract says it does: 'shows that X' is about X.
+_CLAIM_VERB = re.compile(
+    r"^\s*(?:shows?|argues?|finds?|proves?|demonstrates?|proposes?|studies|introduces?|presents?)\s+(?:that\s+)?", re.I
+)
 _FIRST_PERSON = re.compile(r"\s*(?:i|i'm|i am|we|we're|we are|my|our)\b", re.I)
 # 'a seminar on X', 'our project about X': what the speaker's work is on.
 _FRAMED_TOPIC = re.compile(
@@ -242,9 +250,14 @@ class RequestReader:
                 ):
                     after = after[again.end() :]
                 before = sentence[: found.start()]
-                main = after if content_count(_TASK_WORDS.sub(" ", after)) else before
+                # 'the key papers on X I should read before my exam': the topic is
+                # before the cue when that side introduces it.
+                intro = _TOPIC_INTRO.search(before)
+                main = after if _says_something(after) and not intro else before
+                if intro and main is before:
+                    main = before[intro.end() :]
                 others = sentences[i + 1 :]
-                if not content_count(_DOCUMENT_WORDS.sub(" ", _TASK_WORDS.sub(" ", main))):
+                if not _says_something(_DOCUMENT_WORDS.sub(" ", main)):
                     # 'We study X. Draft related work.': the topic is the other sentences.
                     main = " ".join(s for s in sentences if s is not sentence)
                     others = []
@@ -252,13 +265,19 @@ class RequestReader:
         else:
             main, others = sentences[0], sentences[1:]
         # 'I am preparing a seminar on X. Can you recommend ...?', 'I work in a lab on X;
-        # what should I read?': a first-person sentence of context names the topic.
-        framed = _FIRST_PERSON.match(main) and _FRAMED_TOPIC.search(main)
+        # what should I read?': a first-person sentence of context names the topic, and
+        # so does 'a ... about X' in a request whose task words were cut with a count.
+        framed = (_FIRST_PERSON.match(main) or found is None) and _FRAMED_TOPIC.search(main)
         if framed:
             main = PURPOSE.sub("", framed.group(1))
+        # 'X I should read': a cue with nothing after it ends the topic.
+        while (tail_cue := cue(main, task)) and tail_cue.start() > 0 and not _says_something(
+            PURPOSE.sub("", main[tail_cue.end() :])
+        ):
+            main = main[: tail_cue.start()]
         main = _TASK_WORDS.sub(" ", main)
         main = _DOCUMENT_WORDS.sub(lambda m: " " + m.group(1), main)
-        main = _LEAD.sub("", " ".join(main.split()))
+        main = _CLAIM_VERB.sub("", _LEAD.sub("", " ".join(main.split())))
         if _ENUMERATION.match(main) and found is not None:
             # 'a list that covers (a) X, (b) Y': the topic is in the context before it.
             context = " ".join(sentences[: sentences.index(sentence)]) + " " + before
@@ -310,6 +329,12 @@ class RequestReader:
             if expansion and expansion.lower() not in query.lower():
                 query = re.sub(rf"\b{re.escape(acronym)}s?\b", f"{acronym} ({expansion})", query, count=1)
         return query
+
+
+def _says_something(text: str) -> bool:
+    """Whether a stretch of a request has topic words once its task words and
+    leftovers ('citing only things in my corpus') are taken out."""
+    return content_count(clean_phrase(_LEAD.sub("", _TASK_WORDS.sub(" ", text)).strip(" ?.!"))) > 0
 
 
 def read_offline(catalog: Catalog, text: str, task: Task | None = None) -> Request:

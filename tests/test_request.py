@@ -66,6 +66,13 @@ ROUTES = [
     ("List the papers on pruning at initialization.", "ask"),
     ("When was 'Machine Love' published and where?", "ask"),
     ("Is there anything in the corpus about dormant neurons in RL?", "ask"),
+    # added with the readings below (written for these tests)
+    ("Need a lit review paragraph about weight decay and normalization layers, max 6 refs", "related_work"),
+    ("Help me position our paper on spectral bias against prior work", "related_work"),
+    ("what are the key papers on the edge of stability I should read before my exam", "reading_list"),
+    ("compare SAM and its variants: which papers should a new student start with?", "reading_list"),
+    ("Which papers in my feed today are worth reading given my research?", "triage"),
+    ("Could you list a few papers about in-context learning?", "ask"),
 ]
 
 
@@ -319,3 +326,44 @@ def test_context_sentences_and_the_leftovers_of_cut_constraints(reader: RequestR
         "I want a reading list that covers calibration."
     )
     assert "inputs far from" not in wrong.topic
+
+
+def test_topics_inside_longer_requests(reader: RequestReader) -> None:
+    """The topic sits before a trailing cue, after a claim verb, or in 'a ... about X';
+    counts come with 'refs' or with no noun at all."""
+    exam = reader.read_offline(
+        "what are the key papers on the edge of stability I should read before my qualifying exam"
+    )
+    assert (exam.task, exam.topic) == ("reading_list", "edge of stability")
+
+    claim = reader.read_offline(
+        "Our submission shows that sharpness-aware training improves out-of-distribution "
+        "robustness in vision transformers. Can you write the related work, two paragraphs, "
+        "citing only things in my corpus?"
+    )
+    assert claim.task == "related_work"
+    assert claim.topic.startswith("sharpness-aware training improves out-of-distribution")
+
+    review = reader.read_offline(
+        "Need a lit review paragraph about weight decay and its interaction with normalization "
+        "layers, max 6 refs"
+    )
+    assert (review.task, review.n) == ("related_work", 6)
+    assert review.topic == "weight decay and its interaction with normalization layers"
+
+    position = reader.read_offline("Help me position our paper on spectral bias of deep networks against prior work")
+    assert position.topic == "spectral bias of deep networks"
+
+    capped = reader.read_offline(
+        "Reading list please: mechanistic interpretability, superposition and polysemantic "
+        "neurons; newest first; no more than 10."
+    )
+    assert capped.n == 10 and capped.topic == "mechanistic interpretability"
+    assert not any("newest" in q for q in capped.queries)
+
+    onward = reader.read_offline("papers on in-context learning from 2023 onward")
+    assert onward.year_min == 2023 and "onward" not in onward.topic
+
+    dash = reader.read_offline("compare SAM and its variants - which papers should a new student start with?")
+    assert dash.task == "reading_list" and dash.audience == "newcomer"
+    assert dash.topic.startswith("compare SAM") and dash.topic.endswith("variants")
