@@ -14,6 +14,12 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import bibtexparser
+from bibtexparser import Library
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
 from assistant.errors import UserError
 from retrieval.records import Paper
 
@@ -22,23 +28,20 @@ _CONFERENCE = re.compile(
     r"aaai|ijcai|aistats|colt|uai|acl|emnlp|naacl|bmvc|kdd|cvprw|interspeech|icassp",
     re.I,
 )
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
+# Every LaTeX special and every non-ASCII letter becomes a macro ('é' -> "\\'e"), so a
+# .bib file or a draft works with any TeX engine and input encoding. A character with no
+# LaTeX spelling (an emoji) is kept as it is rather than lost.
+_LATEX = UnicodeToLatexEncoder(
+    non_ascii_only=False,
+    replacement_latex_protection="braces-after-macro",
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
 
 
 def latex_escape(text: str) -> str:
-    """'Q&A 100%' -> 'Q\\&A 100\\%': safe inside a BibTeX field."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in " ".join(text.split()))
+    """'Q&A 100%' -> 'Q\\&A 100\\%', 'Gödel' -> 'G\\"odel': safe in a BibTeX field."""
+    return _LATEX.unicode_to_latex(" ".join(text.split()))
 
 
 def entry_type(venue: str | None) -> tuple[str, str | None]:
@@ -51,25 +54,37 @@ def entry_type(venue: str | None) -> tuple[str, str | None]:
     return "article", "journal"
 
 
-def bibtex_entry(paper: Paper) -> str:
-    """One BibTeX entry for `paper`, keyed by its catalog bibkey."""
+def _entry(paper: Paper) -> Entry:
+    """The bibtexparser entry for `paper`; field values are LaTeX, the writer encloses them."""
     kind, venue_field = entry_type(paper.venue)
-    fields: list[tuple[str, str]] = []
+    fields: list[Field] = []
     if paper.authors:
-        fields.append(("author", " and ".join(_bib_author(a) for a in paper.authors)))
-    fields.append(("title", "{" + latex_escape(paper.title) + "}"))
+        fields.append(Field("author", " and ".join(_bib_author(a) for a in paper.authors)))
+    # Double braces keep the title's capitals ('{BERT}') through any bibliography style.
+    fields.append(Field("title", "{" + latex_escape(paper.title) + "}"))
     if paper.year:
-        fields.append(("year", str(paper.year)))
+        fields.append(Field("year", str(paper.year)))
     if venue_field and paper.venue:
-        fields.append((venue_field, latex_escape(paper.venue)))
+        fields.append(Field(venue_field, latex_escape(paper.venue)))
     link = next((link.url for link in paper.links if link.url.startswith("http")), None)
     if link:
-        fields.append(("url", link.replace("}", "%7D").replace("{", "%7B")))
+        fields.append(Field("url", link.replace("}", "%7D").replace("{", "%7B")))
     if paper.sources:
         where = ", ".join(f"{s.file}:{s.line}" for s in paper.sources[:3])
-        fields.append(("note", latex_escape(f"In the corpus: {where}")))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{kind}{{{paper.bibkey},\n{body}\n}}\n"
+        fields.append(Field("note", latex_escape(f"In the corpus: {where}")))
+    return Entry(kind, paper.bibkey, fields)
+
+
+def _write(entries: list[Entry]) -> str:
+    form = BibtexFormat()
+    form.indent = "  "
+    form.block_separator = "\n"
+    return bibtexparser.write_string(Library(entries), bibtex_format=form)
+
+
+def bibtex_entry(paper: Paper) -> str:
+    """One BibTeX entry for `paper`, keyed by its catalog bibkey."""
+    return _write([_entry(paper)])
 
 
 def bibtex(papers: Iterable[Paper]) -> str:
@@ -77,7 +92,7 @@ def bibtex(papers: Iterable[Paper]) -> str:
     seen: dict[str, Paper] = {}
     for paper in papers:
         seen.setdefault(paper.bibkey, paper)
-    return "\n".join(bibtex_entry(p) for p in seen.values())
+    return _write([_entry(p) for p in seen.values()])
 
 
 def _bib_author(name: str) -> str:
