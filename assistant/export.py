@@ -16,7 +16,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import Library
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
@@ -79,7 +79,8 @@ def _write(entries: list[Entry]) -> str:
     form = BibtexFormat()
     form.indent = "  "
     form.block_separator = "\n"
-    return bibtexparser.write_string(Library(entries), bibtex_format=form)
+    blocks: list[Block] = list(entries)
+    return bibtexparser.write_string(Library(blocks), bibtex_format=form)
 
 
 def bibtex_entry(paper: Paper) -> str:
