@@ -1,5 +1,6 @@
 """Export: BibTeX entries rendered from the catalog, Markdown references, and files
-written so that a bad path or a crash never costs the user what was there before.
+written so that a bad path or a crash never costs the user what was there before
+(`retrieval.atomic`).
 
 BibTeX entries carry author, title, year, the venue as booktitle (conferences and
 workshops) or journal, and a note naming the corpus source. Keys are the catalog's
@@ -8,9 +9,7 @@ bibkeys, the same keys drafts cite.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from assistant.errors import UserError
+from retrieval.atomic import write_atomic
 from retrieval.records import Paper
 
 _CONFERENCE = re.compile(
@@ -131,13 +131,6 @@ def resolve_output(path: Path, directory: Path | None = None) -> Path:
     return target
 
 
-def _default_mode() -> int:
-    """0o666 less the umask, as open() would create the file."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_text(path: Path, text: str) -> Path:
     """Write `text` to `path` atomically: a crash or a full disk leaves the old file.
 
@@ -148,20 +141,10 @@ def write_text(path: Path, text: str) -> Path:
     parent = path.parent
     if not parent.is_dir():
         raise UserError(f"The directory {parent} does not exist: create it or choose another path.")
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); give it the mode a plain write would.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        os.replace(tmp, path)
-        tmp = None
+        write_atomic(path, text)
     except PermissionError:
         raise UserError(f"Cannot write {path}: permission denied; choose another path.") from None
     except OSError as exc:
         raise UserError(f"Cannot write {path} ({exc.strerror}): choose another path.") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     return path

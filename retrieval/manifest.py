@@ -9,12 +9,11 @@ run killed halfway leaves a manifest that says so, and the next run repairs it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrieval.atomic import write_atomic
 from retrieval.loaders import Cached, LoadedFile
 from retrieval.records import Link, Paper, ParseResult, Section, Source
 
@@ -109,16 +108,7 @@ def load_manifest(path: Path, embeddings: str) -> Manifest:
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest.to_json(), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(manifest.to_json()))
 
 
 def _source(raw: dict[str, Any]) -> Source:
