@@ -18,10 +18,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
+from assistant.citations import highlight_citations
 from assistant.phrasing import route
 from tui.commands import JOBS, CommandError, SlashCommands, SlashSuggester, parse
 from tui.screens import HelpScreen, HistoryScreen, PaperScreen, PapersScreen
-from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar, highlight_citations
+from tui.widgets import MessageView, SourceEntry, SourcesPanel, StatusBar
 from tui.writing import WritingJobs
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@ status bar. They render what they are given and post messages up; no logic here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,20 +16,7 @@ from textual.widgets._markdown import MarkdownStream
 if TYPE_CHECKING:
     from retrieval.records import Paper
 
-# '[3]' and '[3?]' (weakly supported) outside code, for highlighting.
-_CITATION = re.compile(r"(?<![\w`*])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)(\?)?\](?!\()")
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-
-def highlight_citations(text: str) -> str:
-    """'A [1]. B [2?].' -> 'A **[1]**. B **[2?]** ⚠' in Markdown."""
-
-    def mark(m: re.Match[str]) -> str:
-        weak = m.group(2) == "?"
-        return f"**[{m.group(1)}{'?' if weak else ''}]**" + (" ⚠" if weak else "")
-
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
-    return "".join(p if i % 2 else _CITATION.sub(mark, p) for i, p in enumerate(parts))
 
 
 class MessageView(Vertical):
