@@ -9,22 +9,19 @@ checkboxes and numbers over 999 are not citations.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.thresholds import DEFAULT
+from assistant.vectors import cosine
 from retrieval.text import split_sentences
 
 INSUFFICIENT = "I could not find this in your corpus."
-WEAK_SUPPORT = DEFAULT.weak_support  # per model: assistant/thresholds.py
 
 # [1], [1, 3], [1][2] (two markers), [1-3], [ 2 ], and [2?] / [1?, 2?] as the check marks
 # weak support: the one pattern for a citation marker, in answers, history and the TUI.
-_MARKER = re.compile(
-    r"\[\s*(\d{1,3}\??(?:\s*(?:,|-|–)\s*\d{1,3}\??)*)\s*\](?!\()"
-)
+_MARKER = re.compile(r"\[\s*(\d{1,3}\??(?:\s*(?:,|-|–)\s*\d{1,3}\??)*)\s*\](?!\()")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.S)
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\d+\]:", re.M)
 MAX_RANGE = 20
@@ -118,7 +115,7 @@ def check_citations(
     n_sources: int,
     *,
     support: Support | None = None,
-    weak_threshold: float = WEAK_SUPPORT,
+    weak_threshold: float = DEFAULT.weak_support,
 ) -> CitationCheck:
     """Remove citations that name no source, score the rest, mark weak ones `[n?]`.
 
@@ -254,15 +251,8 @@ def embedding_support(
             offset += len(windows[n])
         scores = []
         for (_, n), vec in zip(pairs, sentence_vecs, strict=True):
-            best = max((_cosine(vec, w) for w in window_vecs[n]), default=0.0)
+            best = max((cosine(vec, w) for w in window_vecs[n]), default=0.0)
             scores.append(min(1.0, max(0.0, best)))
         return scores
 
     return support
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
