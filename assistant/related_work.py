@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
+from assistant.citations import check_citations, embedding_support
 from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.grouping import Group, group_papers, paper_text
 from assistant.llm import Usage, usage_of
 from assistant.profile import Profile
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
+from assistant.thresholds import model_of, thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.catalog import surname
 from retrieval.hybrid import HybridSearcher
@@ -368,10 +369,9 @@ class Drafter:
         support: Callable[[list[tuple[str, int]]], list[float]] = embedding_support(
             self.embeddings.embed_documents, passages
         )
-        checked = check_citations(numbered, len(cited), support=support)
-        return [
-            s.text for s in checked.sentences if s.support is not None and s.support < WEAK_SUPPORT
-        ]
+        weak = thresholds_for(model_of(self.embeddings)).weak_support
+        checked = check_citations(numbered, len(cited), support=support, weak_threshold=weak)
+        return [s.text for s in checked.sentences if s.support is not None and s.support < weak]
 
 
 def _claim(paper: Paper, latex: bool = True) -> str:

@@ -485,13 +485,13 @@ class ResearchApp(WritingJobs):
             )
             last = turn
         if last is not None:
-            from assistant.citations import WEAK_SUPPORT
+            from assistant.thresholds import DEFAULT
 
             entries = []
             for c in last.citations:
                 paper = self.workspace.paper(c.get("paper_id") or "") if c.get("paper_id") else None
                 support = c.get("support")
-                weak = support is not None and support < WEAK_SUPPORT
+                weak = support is not None and support < DEFAULT.weak_support
                 entries.append(
                     SourceEntry(
                         int(c["n"]), paper, c["title"], c.get("source", ""), support, weak
