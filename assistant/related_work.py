@@ -25,10 +25,9 @@ from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
 from assistant.thresholds import model_of, thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
-from retrieval.catalog import surname
 from retrieval.hybrid import HybridSearcher
 from retrieval.records import Paper
-from retrieval.text import split_sentences
+from retrieval.text import split_sentences, surname
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
