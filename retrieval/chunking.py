@@ -31,7 +31,7 @@ def chunk_id(kind: str, file: str, line: int, text: str) -> str:
     return f"c{digest[:16]}"
 
 
-def paper_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
+def paper_index_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
     """The indexed text of a paper: every field a question might name, and what the
     researcher's own writing says about it (`discussed`)."""
     return "\n".join(_paper_lines(paper, discussed, with_names=True))
@@ -89,7 +89,7 @@ def discussions(catalog: Catalog) -> dict[str, list[str]]:
 
 def paper_chunk(paper: Paper, discussed: Sequence[str] = ()) -> Chunk:
     first = paper.sources[0] if paper.sources else None
-    text = paper_text(paper, discussed)
+    text = paper_index_text(paper, discussed)
     file = first.file if first else ""
     line = first.line if first else 0
     return Chunk(
