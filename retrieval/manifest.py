@@ -24,19 +24,6 @@ MANIFEST_VERSION: Final = 1
 PARSER_VERSION = 3
 
 
-class _FileRecord(BaseModel):
-    """One file of the manifest as stored: a `LoadedFile` without its run-only fields."""
-
-    file: str
-    path: Path
-    parser: str
-    sha256: str
-    size: int
-    mtime_ns: int
-    note: str | None = None
-    result: ParseResult
-
-
 class _ManifestFile(BaseModel):
     """The manifest's JSON; an older `version` is not read (the index starts over)."""
 
@@ -47,7 +34,8 @@ class _ManifestFile(BaseModel):
     papers: int = 0
     chunk_digest: str = ""
     parsers: int = 1
-    files: list[_FileRecord] = Field(default_factory=list)
+    # The loader's own records; `reused` only describes one run and is not stored.
+    files: list[LoadedFile] = Field(default_factory=list)
 
 
 @dataclass
@@ -72,19 +60,6 @@ class Manifest:
 
     def to_json_text(self) -> str:
         """The manifest as stored on disk."""
-        records = [
-            _FileRecord(
-                file=e.file,
-                path=e.path,
-                parser=e.parser,
-                sha256=e.sha256,
-                size=e.size,
-                mtime_ns=e.mtime_ns,
-                note=e.note,
-                result=e.result,
-            )
-            for e in self.files.values()
-        ]
         stored = _ManifestFile(
             version=MANIFEST_VERSION,
             embeddings=self.embeddings,
@@ -93,22 +68,18 @@ class Manifest:
             papers=self.papers,
             chunk_digest=self.chunk_digest,
             parsers=self.parsers,
-            files=records,
+            files=list(self.files.values()),
         )
-        return stored.model_dump_json()
+        return stored.model_dump_json(exclude={"files": {"__all__": {"reused"}}})
 
     @classmethod
     def from_json_text(cls, text: str) -> Manifest:
         """The manifest stored in `text`; pydantic's ValidationError when it is not one."""
         stored = _ManifestFile.model_validate_json(text)
-        files = {}
-        for raw in stored.files:
-            entry = LoadedFile(**raw.model_dump(exclude={"result"}), result=raw.result)
-            files[str(entry.path)] = entry
         return cls(
             embeddings=stored.embeddings,
             status=stored.status,
-            files=files,
+            files={str(entry.path): entry for entry in stored.files},
             chunks=stored.chunks,
             papers=stored.papers,
             chunk_digest=stored.chunk_digest,
