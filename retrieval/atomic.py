@@ -1,4 +1,4 @@
-"""Atomic file replacement: the one way this program overwrites a file.
+"""Atomic file replacement: the one way this program overwrites a file or a directory.
 
 A file is written beside its target under a hidden temporary name and renamed over
 it only once complete, so a crash, a full disk or a kill leaves either the old file
@@ -13,6 +13,7 @@ power cut may still lose the rename (never the old file's content).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
 
     with replacing(Path('model.onnx')) as tmp: export(tmp)  # model.onnx now the new file
     """
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=suffix)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -35,6 +36,28 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def replacing_directory(target: Path) -> Iterator[Path]:
+    """A temporary directory beside `target` to fill; it takes `target`'s place when the
+    block ends without an error and is removed when it raises.
+
+    The old directory is renamed aside, the new one renamed in, then the old removed:
+    a crash between the two renames leaves `target.old`, which the next save clears.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    try:
+        yield tmp
+        old = target.with_name(target.name + ".old")
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        tmp.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_atomic(path: Path, text: str) -> None:

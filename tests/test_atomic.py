@@ -1,4 +1,5 @@
-"""Atomic replacement: a failure while writing leaves the old file and no temporary file."""
+"""Atomic replacement: a failure while writing leaves the old file (or directory) and no
+temporary one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.atomic import replacing, write_atomic
+from retrieval.atomic import replacing, replacing_directory, write_atomic
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
@@ -38,3 +39,17 @@ def test_a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_usual_mode(tmp_pa
 def test_a_missing_directory_is_an_oserror_for_the_caller_to_explain(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomic(tmp_path / "missing" / "x.json", "{}")
+
+
+def test_a_directory_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "bm25"
+    target.mkdir()
+    (target / "ids.json").write_text("old")
+    with pytest.raises(RuntimeError), replacing_directory(target) as tmp:
+        (tmp / "ids.json").write_text("half")
+        raise RuntimeError("killed halfway")
+    assert (target / "ids.json").read_text() == "old"
+    with replacing_directory(target) as tmp:
+        (tmp / "ids.json").write_text("new")
+    assert (target / "ids.json").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["bm25"]  # no temporary or .old left
