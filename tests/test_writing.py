@@ -109,7 +109,7 @@ def test_bibtex_entry_has_every_field_and_parses_back() -> None:
 def test_bibtex_with_latex_specials_and_accents_parses_back_to_the_same_text() -> None:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    title = "Gödel & Erdős: 50% of {x}_y ~ #1 $5 a\\b, naïve café"
+    title = '"Gödel" & Erdős: 50% of {x}_y ~ #1 $5 a\\b, naïve café'
     authors = ("Jörg Müller", "Łukasz Kaiser", "et al.")
     paper = Paper(title=title, authors=authors, year=2020, venue="Revue Générale", bibkey="m2020")
     library = bibtexparser.parse_string(bibtex([paper]))
