@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from assistant.answers import Answer
-from retrieval.jsonl import read_rows
+from retrieval.jsonl import QuestionRow, read_rows
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,11 @@ class AnswerQuestion:
     answerable: bool
 
 
-class _AnswerRow(BaseModel):
-    """One line of an answer question file; other keys are ignored."""
+class _AnswerRow(QuestionRow):
+    """One line of an answer question file: a question that is not blank."""
 
-    question: str
     gold_facts: list[str] | None = None
     facts: list[str] = Field(default_factory=list)  # an older name for gold_facts
-    gold_titles: list[str] = Field(default_factory=list)
-    id: str | int | None = None
-    type: str = "all"
     answerable: bool | None = None
 
     @field_validator("question")
@@ -69,7 +65,7 @@ def load_answer_questions(path: Path) -> list[AnswerQuestion]:
     )
     return [
         AnswerQuestion(
-            id=str(row.id if row.id is not None else f"line{number}"),
+            id=row.row_id(number),
             type=row.type,
             question=row.question,
             gold_titles=tuple(row.gold_titles),

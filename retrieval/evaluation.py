@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from retrieval.hybrid import HybridSearcher, Mode
-from retrieval.jsonl import read_rows
+from retrieval.jsonl import QuestionRow, read_rows
 from retrieval.text import normalize_title
 
 CUTOFFS = (1, 5, 10)
@@ -34,14 +34,11 @@ class Question:
     gold_sections: tuple[str, ...] = ()
 
 
-class _QuestionRow(BaseModel):
-    """One line of a retrieval question file; other keys are ignored."""
+class _QuestionRow(QuestionRow):
+    """One line of a retrieval question file: gold titles or sections are required."""
 
-    question: str
     gold_titles: list[str]
     gold_sections: list[str] = Field(default_factory=list)
-    id: str | int | None = None
-    type: str = "all"
 
     @model_validator(mode="after")
     def _has_gold(self) -> _QuestionRow:
@@ -60,7 +57,7 @@ def load_questions(path: Path) -> list[Question]:
     )
     return [
         Question(
-            id=str(row.id if row.id is not None else f"line{number}"),
+            id=row.row_id(number),
             type=row.type,
             question=row.question,
             gold_titles=tuple(row.gold_titles),

@@ -10,11 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from retrieval.errors import RetrievalError
 
 Row = TypeVar("Row", bound=BaseModel)
+
+
+class QuestionRow(BaseModel):
+    """What every question file's line holds (retrieval and answers); other keys are
+    ignored, so one file can serve both evaluations."""
+
+    question: str
+    gold_titles: list[str] = Field(default_factory=list)
+    id: str | int | None = None
+    type: str = "all"
+
+    def row_id(self, number: int) -> str:
+        """The line's id, or 'line7' for line 7 when it gives none."""
+        return str(self.id if self.id is not None else f"line{number}")
 
 
 def read_rows(path: Path, model: type[Row], shape: str, what: str) -> list[tuple[int, Row]]:
