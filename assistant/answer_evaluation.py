@@ -14,7 +14,6 @@ is 'unanswerable'). Every question goes through the same `Asker` as `ra ask`.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -23,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field, field_validator
+
 from assistant.answers import Answer
-from assistant.errors import UserError
+from retrieval.jsonl import QuestionRow, read_rows
 
 
 @dataclass(frozen=True)
@@ -39,44 +40,40 @@ class AnswerQuestion:
     answerable: bool
 
 
+class _AnswerRow(QuestionRow):
+    """One line of an answer question file: a question that is not blank."""
+
+    gold_facts: list[str] | None = None
+    facts: list[str] = Field(default_factory=list)  # an older name for gold_facts
+    answerable: bool | None = None
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("the question is empty")
+        return text
+
+
 def load_answer_questions(path: Path) -> list[AnswerQuestion]:
     """Parse a JSONL question file; a bad line is an error naming its line number."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"Cannot read {path} ({exc}): give a UTF-8 JSON Lines file.") from None
-    questions = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            text = raw["question"]
-            facts = raw.get("gold_facts", raw.get("facts", []))
-            titles = raw.get("gold_titles", [])
-            if not isinstance(text, str) or not text.strip():
-                raise TypeError
-            if not isinstance(facts, list) or not isinstance(titles, list):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            raise UserError(
-                f"{path}:{number} is not an object with a 'question' string (and list "
-                "'gold_facts' / 'gold_titles' if given): fix that line."
-            ) from None
-        kind = str(raw.get("type", "all"))
-        questions.append(
-            AnswerQuestion(
-                id=str(raw.get("id", f"line{number}")),
-                type=kind,
-                question=text,
-                gold_titles=tuple(str(t) for t in titles),
-                gold_facts=tuple(str(f) for f in facts),
-                answerable=bool(raw.get("answerable", kind != "unanswerable")),
-            )
+    rows = read_rows(
+        path,
+        _AnswerRow,
+        "an object with a 'question' string (and list 'gold_facts' / 'gold_titles' if given)",
+        "questions",
+    )
+    return [
+        AnswerQuestion(
+            id=row.row_id(number),
+            type=row.type,
+            question=row.question,
+            gold_titles=tuple(row.gold_titles),
+            gold_facts=tuple(row.gold_facts if row.gold_facts is not None else row.facts),
+            answerable=row.answerable if row.answerable is not None else row.type != "unanswerable",
         )
-    if not questions:
-        raise UserError(f"{path} holds no questions: add one JSON object per line.")
-    return questions
+        for number, row in rows
+    ]
 
 
 def _fold(text: str) -> str:

@@ -9,19 +9,19 @@ checkboxes and numbers over 999 are not citations.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.thresholds import DEFAULT
+from assistant.vectors import cosine
 from retrieval.text import split_sentences
 
 INSUFFICIENT = "I could not find this in your corpus."
-WEAK_SUPPORT = DEFAULT.weak_support  # per model: assistant/thresholds.py
 
-# [1], [1, 3], [1][2] (two markers), [1-3], [ 2 ]
-_MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:,|-|–)\s*\d{1,3})*)\s*\](?!\()")
+# [1], [1, 3], [1][2] (two markers), [1-3], [ 2 ], and [2?] / [1?, 2?] as the check marks
+# weak support: the one pattern for a citation marker, in answers, history and the TUI.
+_MARKER = re.compile(r"\[\s*(\d{1,3}\??(?:\s*(?:,|-|–)\s*\d{1,3}\??)*)\s*\](?!\()")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.S)
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\d+\]:", re.M)
 MAX_RANGE = 20
@@ -35,6 +35,7 @@ class Marker:
     end: int
     raw: str
     numbers: tuple[int, ...]
+    weak: bool = False  # written '[n?]': marked weakly supported by an earlier check
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,26 @@ def find_markers(text: str) -> list[Marker]:
         before = masked[match.start() - 1] if match.start() > 0 else " "
         if before.isalnum() or before == "_":
             continue  # arr[1], x[0]: indexing, not a citation
-        numbers = _numbers(match.group(1))
+        body = match.group(1)
+        numbers = _numbers(body.replace("?", ""))
         if any(n > 999 for n in numbers):
             continue
-        markers.append(Marker(match.start(), match.end(), match.group(0), numbers))
+        markers.append(Marker(match.start(), match.end(), match.group(0), numbers, "?" in body))
     return markers
+
+
+def highlight_citations(text: str) -> str:
+    """Markers in bold for display, weak ones flagged: 'A [1]. B [2?].' -> 'A **[1]**. B **[2?]** ⚠'."""
+    pieces: list[str] = []
+    position = 0
+    for marker in find_markers(text):
+        if text[marker.start - 1 : marker.start] in {"*", "`"}:
+            continue  # already emphasised, or code the mask missed
+        pieces.append(text[position : marker.start])
+        pieces.append(f"**{marker.raw}**" + (" ⚠" if marker.weak else ""))
+        position = marker.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def is_refusal(text: str) -> bool:
@@ -99,7 +115,7 @@ def check_citations(
     n_sources: int,
     *,
     support: Support | None = None,
-    weak_threshold: float = WEAK_SUPPORT,
+    weak_threshold: float = DEFAULT.weak_support,
 ) -> CitationCheck:
     """Remove citations that name no source, score the rest, mark weak ones `[n?]`.
 
@@ -235,15 +251,8 @@ def embedding_support(
             offset += len(windows[n])
         scores = []
         for (_, n), vec in zip(pairs, sentence_vecs, strict=True):
-            best = max((_cosine(vec, w) for w in window_vecs[n]), default=0.0)
+            best = max((cosine(vec, w) for w in window_vecs[n]), default=0.0)
             scores.append(min(1.0, max(0.0, best)))
         return scores
 
     return support
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0

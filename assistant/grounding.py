@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.citations import WEAK_SUPPORT, CitationCheck
+from assistant.citations import CitationCheck
+from assistant.thresholds import DEFAULT
 
 UNCITED_MARK = " *(no source)*"
 UNGROUNDED_BANNER = (
@@ -79,7 +80,7 @@ def _norm_url(url: str) -> str:
 
 
 def ground(
-    check: CitationCheck, references: CorpusReferences | None, weak_support: float = WEAK_SUPPORT
+    check: CitationCheck, references: CorpusReferences | None, weak_support: float = DEFAULT.weak_support
 ) -> Grounding:
     """Grounded when at least one sentence cites a source that supports it.
 

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.history_records import SessionInfo, Status, Turn, one_line
+from assistant.history_records import SavedTurn, SessionInfo, TurnStatus, one_line
 
 SCHEMA_VERSION = 2
 TITLE_CHARS = 60
@@ -263,7 +263,7 @@ class HistoryStore:
             row = db.execute(_SESSION_QUERY + " WHERE s.id = ?", (session_id,)).fetchone()
         return None if row is None else _session_info(row)
 
-    def turns(self, session_id: str) -> list[Turn]:
+    def turns(self, session_id: str) -> list[SavedTurn]:
         """The turns of a session in the order they were asked (empty for an unknown id)."""
         with self._read() as db:
             rows = db.execute(
@@ -289,7 +289,7 @@ class HistoryStore:
         self,
         turn_id: int,
         *,
-        status: Status,
+        status: TurnStatus,
         answer: str,
         error: str | None,
         extra: tuple[str, tuple[Any, ...]] = ("", ()),
@@ -438,8 +438,8 @@ def _session_info(row: sqlite3.Row) -> SessionInfo:
     )
 
 
-def _turn(row: sqlite3.Row) -> Turn:
-    return Turn(
+def _turn(row: sqlite3.Row) -> SavedTurn:
+    return SavedTurn(
         id=row["id"],
         session_id=row["session_id"],
         question=row["question"],

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from assistant.usage import TRUNCATING
 
-Status = Literal["streaming", "complete", "incomplete"]
+# A stored turn's state; `assistant.ask.Status` is a different thing (a progress event).
+TurnStatus = Literal["streaming", "complete", "incomplete"]
 
 
 def one_line(text: str) -> str:
@@ -36,14 +37,15 @@ class SessionInfo:
 
 
 @dataclass
-class Turn:
-    """One question and its answer. Only status "complete" is a finished answer."""
+class SavedTurn:
+    """One question and its answer as the history stores it (`assistant.ask.Turn` is the
+    short form the asker reads). Only status "complete" is a finished answer."""
 
     id: int
     session_id: str
     question: str
     answer: str
-    status: Status
+    status: TurnStatus
     mode: str | None
     refused: bool
     citations: list[dict[str, Any]] = field(default_factory=list)

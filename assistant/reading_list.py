@@ -10,11 +10,11 @@ the same structure, and the same JSON.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import AliasChoices, BaseModel, Field, ValidationError
 
 from assistant.export import bibtex, references_markdown
 from assistant.grouping import (
@@ -25,6 +25,7 @@ from assistant.grouping import (
     stems,
     summary_sentences,
 )
+from assistant.llm_json import parse_reply
 from assistant.profile import Profile, Theme
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selection, Selector
@@ -320,36 +321,54 @@ def _source(n: int, paper: Paper) -> SourcePassage:
     )
 
 
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class _ThemePaper(BaseModel):
+    key: str = Field(default="", validation_alias=AliasChoices("key", "bibkey"))
+    why: str = ""
+    summary: str = ""
+
+
+class _Theme(BaseModel):
+    name: str | None = None
+    papers: list[Any]
+
+
+class _ThemesReply(BaseModel):
+    """The reply the reading-list prompt asks for; themes and papers are checked one
+    by one, so a malformed one is dropped rather than the whole list."""
+
+    themes: list[Any]
+
+
 def _parse_themes(reply: str, by_key: dict[str, Paper]) -> list[ReadingTheme] | None:
     """The model's JSON themes, keeping only listed papers, each once, chronological."""
-    match = re.search(r"\{.*\}", reply, re.S)
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(0))
-    except json.JSONDecodeError:
-        return None
-    raw_themes = data.get("themes") if isinstance(data, dict) else None
-    if not isinstance(raw_themes, list):
+    parsed = parse_reply(reply, _ThemesReply)
+    if parsed is None:
         return None
     themes: list[ReadingTheme] = []
     seen: set[str] = set()
-    for raw in raw_themes:
-        if not isinstance(raw, dict) or not isinstance(raw.get("papers"), list):
-            continue
+    for theme in _valid(_Theme, parsed.themes):
         entries = []
-        for item in raw["papers"]:
-            if not isinstance(item, dict):
+        for item in _valid(_ThemePaper, theme.papers):
+            if item.key not in by_key or item.key in seen:
                 continue
-            key = str(item.get("key") or item.get("bibkey") or "")
-            if key not in by_key or key in seen:
-                continue
-            seen.add(key)
-            paper = by_key[key]
-            summary = str(item.get("summary") or "").strip() or summary_sentences(paper)
-            entries.append(ListedPaper(paper, str(item.get("why") or "").strip(), summary))
+            seen.add(item.key)
+            paper = by_key[item.key]
+            summary = item.summary.strip() or summary_sentences(paper)
+            entries.append(ListedPaper(paper, item.why.strip(), summary))
         if entries:
             order = {p.id: i for i, p in enumerate(chronological([e.paper for e in entries]))}
             entries.sort(key=lambda e: order[e.paper.id])
-            themes.append(ReadingTheme(str(raw.get("name") or "Papers"), tuple(entries)))
+            themes.append(ReadingTheme(theme.name or "Papers", tuple(entries)))
     return themes or None
+
+
+def _valid(model: type[Item], raw: list[Any]) -> Iterator[Item]:
+    """The items of `raw` that validate as `model`, in order."""
+    for item in raw:
+        try:
+            yield model.model_validate(item)
+        except ValidationError:
+            continue

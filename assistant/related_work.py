@@ -16,18 +16,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.citations import WEAK_SUPPORT, check_citations, embedding_support
+from assistant.citations import check_citations, embedding_support
 from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.grouping import Group, group_papers, paper_text
 from assistant.profile import Profile
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
+from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
-from retrieval.catalog import surname
 from retrieval.hybrid import HybridSearcher
 from retrieval.records import Paper
-from retrieval.text import split_sentences
+from retrieval.text import split_sentences, surname
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -368,10 +368,9 @@ class Drafter:
         support: Callable[[list[tuple[str, int]]], list[float]] = embedding_support(
             self.embeddings.embed_documents, passages
         )
-        checked = check_citations(numbered, len(cited), support=support)
-        return [
-            s.text for s in checked.sentences if s.support is not None and s.support < WEAK_SUPPORT
-        ]
+        weak = thresholds_for(model_of(self.embeddings)).weak_support
+        checked = check_citations(numbered, len(cited), support=support, weak_threshold=weak)
+        return [s.text for s in checked.sentences if s.support is not None and s.support < weak]
 
 
 def _claim(paper: Paper, latex: bool = True) -> str:

@@ -9,9 +9,10 @@ form 'Title [file:line]'; a catalog paper gets the long form with authors, year,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from assistant.citations import highlight_citations
 
 if TYPE_CHECKING:  # for annotations only: answers.py imports this module
     from assistant.answers import Answer, NumberedSource
@@ -20,9 +21,6 @@ if TYPE_CHECKING:  # for annotations only: answers.py imports this module
 TRUNCATED_NOTE = "Truncated: the model stopped before the answer was finished. Type /continue."
 MAX_AUTHORS = 4
 
-# '[3]' and '[3?]' (weakly supported) outside code, for highlighting.
-_CITATION = re.compile(r"(?<![\w`*])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)(\?)?\](?!\()")
-_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
 
 
 def reference_line(
@@ -115,14 +113,3 @@ def answer_markdown(answer: Answer, *, highlight: bool = True) -> str:
 def answer_document(answer: Answer) -> str:
     """An answer as a file: the question as its title, then its body."""
     return f"# {answer.question}\n\n{answer_body(answer).rstrip()}\n"
-
-
-def highlight_citations(text: str) -> str:
-    """'A [1]. B [2?].' -> 'A **[1]**. B **[2?]** ⚠' in Markdown; code is left alone."""
-
-    def mark(m: re.Match[str]) -> str:
-        weak = m.group(2) == "?"
-        return f"**[{m.group(1)}{'?' if weak else ''}]**" + (" ⚠" if weak else "")
-
-    parts = _CODE.split(text)
-    return "".join(p if i % 2 else _CITATION.sub(mark, p) for i, p in enumerate(parts))

@@ -8,12 +8,11 @@ returns None, and the caller keeps the offline reading.
 
 from __future__ import annotations
 
-import json
-import re
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.llm_json import parse_reply
 from assistant.phrasing import Audience, Task
 from prompts import load_prompt
 
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.request import Request
-
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
 
 
 class LlmReading(BaseModel):
@@ -44,8 +41,10 @@ def read_with_llm(llm: BaseChatModel, text: str, offline: Request) -> Request | 
     """The request as the model reads it, or None when its reply does not validate."""
     prompt = load_prompt("read_request").format(request=text.replace("<<<", "‹‹‹"))
     reply = str(llm.invoke(prompt).content).strip()
+    reading = parse_reply(reply, LlmReading)
+    if reading is None:
+        return None
     try:
-        reading = LlmReading.model_validate(json.loads(_FENCE.sub("", reply)))
         queries = [q for q in reading.queries if q.strip()][:6] or offline.queries
         # The offline reading's own class: this module runs inside `assistant.request`.
         return type(offline).model_validate(
@@ -57,5 +56,5 @@ def read_with_llm(llm: BaseChatModel, text: str, offline: Request) -> Request | 
                 "topic": reading.topic.strip() or offline.topic,
             }
         )
-    except (json.JSONDecodeError, ValidationError):
+    except ValidationError:
         return None

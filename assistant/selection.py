@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.request import Request
 from assistant.thresholds import SelectionCut, model_of, thresholds_for
+from assistant.vectors import cosine
 from retrieval.hybrid import Filters, HybridSearcher
 from retrieval.records import Paper
 from retrieval.text import normalize_title
@@ -209,10 +210,10 @@ class Selector:
             vec = paper_vecs.get(paper.id)
             if vec is None:
                 continue
-            sims = [_cosine(vec, q) for q in query_vecs]
+            sims = [cosine(vec, q) for q in query_vecs]
             relevance = max(sims) + (self.cut.topic_bonus if paper.topic in named else 0.0)
             margin = self.cut.exclude_margin
-            if any(_cosine(vec, x) >= relevance - margin for x in exclude_vecs):
+            if any(cosine(vec, x) >= relevance - margin for x in exclude_vecs):
                 excluded += 1
                 continue
             direct[paper.id] = (relevance, sims)
@@ -229,7 +230,7 @@ class Selector:
             if paper.id not in direct:
                 continue
             query_relevance, sims = direct[paper.id]
-            near_centre = _cosine(paper_vecs[paper.id], centre) if centre else 0.0
+            near_centre = cosine(paper_vecs[paper.id], centre) if centre else 0.0
             relevance = (1 - mix) * query_relevance + mix * near_centre
             # The fused rank breaks near-ties: agreement among the queries counts.
             score = relevance + self.cut.rank_weight * fused[paper.id] / best_rank
@@ -273,10 +274,3 @@ def _anchor(query: str, topic: str) -> str:
 def _unit(vector: Sequence[float]) -> list[float]:
     norm = math.sqrt(sum(x * x for x in vector))
     return [x / norm for x in vector] if norm else list(vector)
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0

@@ -1,4 +1,4 @@
-"""Plain JSON views of catalog records, the shapes `--json` promises in the README."""
+"""Plain JSON views of catalog records, the shapes `--json` promises in docs/commands.md."""
 
 from __future__ import annotations
 

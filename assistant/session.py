@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator, Iterator
 
 from assistant.ask import Asker, Done, Event, Token, Turn
 from assistant.history import HistoryStore
-from assistant.history_records import Turn as SavedTurn
+from assistant.history_records import SavedTurn
 
 # Partial answers are written at most this often: a few small commits a second.
 PARTIAL_EVERY_S = 0.5

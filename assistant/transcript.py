@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from assistant.history_records import SessionInfo, Turn, one_line
+from assistant.history_records import SavedTurn, SessionInfo, one_line
 from assistant.render import reference_line, references_block
 
 # What each finish_reason that cuts an answer means, in words.
@@ -20,7 +20,7 @@ CUT_REASONS = {
 }
 
 
-def cut_note(turn: Turn) -> str | None:
+def cut_note(turn: SavedTurn) -> str | None:
     """The note an unfinished turn carries, or None for a finished one."""
     if turn.status == "incomplete":
         return f"interrupted: {turn.error or 'unknown error'}"
@@ -32,7 +32,7 @@ def cut_note(turn: Turn) -> str | None:
     return None
 
 
-def session_markdown(info: SessionInfo, turns: list[Turn]) -> str:
+def session_markdown(info: SessionInfo, turns: list[SavedTurn]) -> str:
     """Title, each question as a heading, its answer, any cut note, References."""
     out = [f"# {one_line(info.title)}", "", f"*{_stamp(info.created)}*", ""]
     for turn in turns:

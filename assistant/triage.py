@@ -7,7 +7,6 @@ reads the catalog and embeds the feed's papers on the fly: it never touches the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from assistant.errors import UserError
 from assistant.grouping import paper_text, stems
 from assistant.profile import Profile, Theme
+from assistant.vectors import cosine
 from retrieval.catalog import Catalog
 from retrieval.records import Paper
 
@@ -153,7 +153,7 @@ def _best(
     best: T | None = None
     best_score = 0.0
     for item, other in zip(items, vectors, strict=True):
-        score = _cosine(vec, other)
+        score = cosine(vec, other)
         if best is None or score > best_score:
             best, best_score = item, score
     return best, best_score
@@ -162,9 +162,3 @@ def _best(
 def _shared_words(paper: Paper, theme: Theme) -> tuple[str, ...]:
     have = set(stems(paper_text(paper)))
     return tuple(w for w in theme.keywords if stems(w) and stems(w)[0] in have)[:4]
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0

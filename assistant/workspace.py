@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from retrieval.hybrid import HybridSearcher
     from retrieval.vectorstore import ChunkStore
 
-ProgressFn = Callable[[str, int, int], None]
+# (stage, done, total): the indexer's `Progress` unpacked, so the TUI needs no retrieval type.
+StageProgressFn = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Workspace:
         what the command line does; the TUI calls `prepare`."""
         self._searcher = self.library.searcher()
 
-    def prepare(self, progress: ProgressFn | None = None) -> IndexStats:
+    def prepare(self, progress: StageProgressFn | None = None) -> IndexStats:
         """Index what changed (reporting progress), then open the search index."""
         from retrieval.indexer import Progress
 

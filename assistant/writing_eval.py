@@ -14,14 +14,13 @@ cites. Off-topic counts the must-not-cite titles included.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from assistant.errors import UserError
+from retrieval.jsonl import read_rows
 from retrieval.text import normalize_title
 
 if TYPE_CHECKING:
@@ -63,25 +62,9 @@ class ItemResult:
 
 def load_items(path: Path) -> list[WritingItem]:
     """The requests of a JSONL file; a bad line is one sentence naming it."""
-    try:
-        lines = path.expanduser().read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise UserError(f"Cannot read {path} ({exc.strerror}): check the path.") from None
-    items = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(WritingItem.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            reason = str(exc).splitlines()[0]
-            raise UserError(
-                f"{path}:{number} is not a writing request ({reason}): each line needs "
-                'id, kind ("reading_list" or "related_work"), request and gold_titles.'
-            ) from None
-    if not items:
-        raise UserError(f"{path} holds no requests: add one JSON object per line.")
-    return items
+    shape = 'a writing request with id, kind ("reading_list" or "related_work"), request'
+    shape += " and gold_titles"
+    return [item for _, item in read_rows(path, WritingItem, shape, "requests")]
 
 
 def evaluate_item(workspace: Workspace, item: WritingItem) -> ItemResult:

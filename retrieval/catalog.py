@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from retrieval.records import Paper, Section, Skipped
-from retrieval.text import normalize_title
+from retrieval.text import normalize_title, surname
 
 if TYPE_CHECKING:
     from retrieval.loaders import LoadedFile, LoadResult
@@ -257,12 +257,6 @@ def _union(groups: Iterable[tuple[T, ...]]) -> tuple[T, ...]:
         for item in group:
             seen.setdefault(item, None)
     return tuple(seen)
-
-
-def surname(author: str) -> str:
-    """The family name in 'Suraj Srinivas', 'Srinivas, S.' or 'R. Venkatesh Babu'."""
-    name = author.split(",")[0] if "," in author else author.split()[-1] if author.split() else ""
-    return name.strip()
 
 
 def _ascii_word(text: str) -> str:

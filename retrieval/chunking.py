@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from retrieval.catalog import Catalog
 from retrieval.records import Chunk, Paper, Section
+from retrieval.text import surname
 
 # Profile sections longer than this are split on paragraphs; the heading is repeated.
 PROFILE_CHUNK_CHARS = 1200
@@ -30,7 +31,7 @@ def chunk_id(kind: str, file: str, line: int, text: str) -> str:
     return f"c{digest[:16]}"
 
 
-def paper_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
+def paper_index_text(paper: Paper, discussed: Sequence[str] = ()) -> str:
     """The indexed text of a paper: every field a question might name, and what the
     researcher's own writing says about it (`discussed`)."""
     return "\n".join(_paper_lines(paper, discussed, with_names=True))
@@ -78,21 +79,17 @@ def discussions(catalog: Catalog) -> dict[str, list[str]]:
             paper = by_id.get(pid)
             if paper is None:
                 continue
-            surname = _surname(paper.authors[0]) if paper.authors else ""
+            family = surname(paper.authors[0]) if paper.authors else ""
             year = str(paper.year or "")
-            said = [x for x in sentences if surname and surname in x and year in x]
+            said = [x for x in sentences if family and family in x and year in x]
             text = " ".join(said)[:DISCUSSION_CHARS]
             out.setdefault(pid, []).append(f"Discussed in {section.heading}: {text}".rstrip(": "))
     return out
 
 
-def _surname(author: str) -> str:
-    return author.split(",")[0].strip() if "," in author else author.split()[-1]
-
-
 def paper_chunk(paper: Paper, discussed: Sequence[str] = ()) -> Chunk:
     first = paper.sources[0] if paper.sources else None
-    text = paper_text(paper, discussed)
+    text = paper_index_text(paper, discussed)
     file = first.file if first else ""
     line = first.line if first else 0
     return Chunk(

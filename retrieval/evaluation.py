@@ -10,15 +10,16 @@ titles found in the top k).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import RetrievalError
+from pydantic import Field, model_validator
+
 from retrieval.hybrid import HybridSearcher, Mode
+from retrieval.jsonl import QuestionRow, read_rows
 from retrieval.text import normalize_title
 
 CUTOFFS = (1, 5, 10)
@@ -33,46 +34,37 @@ class Question:
     gold_sections: tuple[str, ...] = ()
 
 
+class _QuestionRow(QuestionRow):
+    """One line of a retrieval question file: gold titles or sections are required."""
+
+    gold_titles: list[str]
+    gold_sections: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_gold(self) -> _QuestionRow:
+        if not self.gold_titles and not self.gold_sections:
+            raise ValueError("gold_titles is empty")
+        return self
+
+
 def load_questions(path: Path) -> list[Question]:
     """Parse a JSONL question file; a bad line is an error naming its line number."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RetrievalError(f"Cannot read {path} ({exc}): give a UTF-8 JSON Lines file.") from None
-    questions = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            text = raw["question"]
-            gold = raw["gold_titles"]
-            sections = raw.get("gold_sections", [])
-            if (
-                not isinstance(text, str)
-                or not isinstance(gold, list)
-                or not isinstance(sections, list)
-            ):
-                raise TypeError
-            if not gold and not sections:
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            raise RetrievalError(
-                f"{path}:{number} is not an object with a 'question' string and a "
-                "non-empty 'gold_titles' list: fix that line."
-            ) from None
-        questions.append(
-            Question(
-                id=str(raw.get("id", f"line{number}")),
-                type=str(raw.get("type", "all")),
-                question=text,
-                gold_titles=tuple(str(g) for g in gold),
-                gold_sections=tuple(str(g) for g in sections),
-            )
+    rows = read_rows(
+        path,
+        _QuestionRow,
+        "an object with a 'question' string and a non-empty 'gold_titles' list",
+        "questions",
+    )
+    return [
+        Question(
+            id=row.row_id(number),
+            type=row.type,
+            question=row.question,
+            gold_titles=tuple(row.gold_titles),
+            gold_sections=tuple(row.gold_sections),
         )
-    if not questions:
-        raise RetrievalError(f"{path} holds no questions: add one JSON object per line.")
-    return questions
+        for number, row in rows
+    ]
 
 
 def gold_ranks(hit_titles: Sequence[str], gold_titles: Sequence[str]) -> list[int | None]:

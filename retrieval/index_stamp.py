@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from retrieval.atomic import write_atomic
 from retrieval.loaders import iter_files
 from retrieval.records import Skipped
 
@@ -92,14 +91,7 @@ def load_stamp(path: Path) -> Stamp | None:
 def save_stamp(path: Path, stamp: Stamp) -> None:
     """Write atomically (temp file + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stamp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(stamp.to_json(), fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(stamp.to_json()))
 
 
 def file_stat(path: Path) -> list[int]:

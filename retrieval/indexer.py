@@ -10,7 +10,6 @@ half-built index. One process at a time holds the data directory's lock.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import time
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from filelock import FileLock, Timeout
 
 from retrieval.bulk import bulk_objects
 from retrieval.catalog import Catalog, catalog_from
@@ -136,32 +137,35 @@ class IndexSummary:
 
 @contextmanager
 def index_lock(path: Path) -> Iterator[None]:
-    """Hold the data directory's index lock, or raise `IndexBusy` at once."""
+    """Hold the data directory's index lock, or raise `IndexBusy` at once.
+
+    The lock (filelock: flock on Unix, LockFileEx on Windows) goes with the process, so
+    a killed `ra index` never leaves a stale one; the holder writes its pid into the file
+    for the message another run shows."""
+    lock = FileLock(path, timeout=0)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+        lock.acquire()
+        path.write_text(str(os.getpid()), encoding="utf-8")
+    except Timeout:
+        try:
+            holder = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = ""
+        raise IndexBusy(
+            f"Another `ra index` (pid {holder or 'another process'}) is updating "
+            f"{path.parent}: wait for it to finish, then run the command again."
+        ) from None
     except OSError as exc:
+        lock.release()
         raise RetrievalError(
             f"Cannot write to the data directory {path.parent} ({exc.strerror}): "
             "fix its permissions or set RA_DATA_DIR to a writable directory."
         ) from None
     try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise IndexBusy(
-                f"Another `ra index` (pid {holder}) is updating {path.parent}: "
-                "wait for it to finish, then run the command again."
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
         yield
     finally:
-        fh.close()
+        lock.release()
 
 
 def read_catalog(

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from retrieval.atomic import replacing_directory
 from retrieval.errors import RetrievalError
 from retrieval.query import STOPWORDS
 
@@ -110,21 +109,10 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         """Write atomically: a temp directory renamed over the old one."""
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".bm25-"))
-        try:
+        with replacing_directory(directory) as tmp:
             if self._bm25 is not None and self.ids:
                 self._bm25.save(str(tmp), show_progress=False)
             (tmp / _IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
-            old = directory.with_name(directory.name + ".old")
-            if directory.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                directory.rename(old)
-            tmp.rename(directory)
-            shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:

@@ -1,27 +1,41 @@
 """The index manifest: what each indexed file held, so unchanged files are not parsed
 or embedded again, and whether the last index run finished.
 
-It is one JSON file written atomically (temp file + rename). `status` is "building"
+It is one JSON file, read and written through pydantic models, written atomically. `status` is "building"
 from the moment a run starts changing the indexes until it has finished both, so a
 run killed halfway leaves a manifest that says so, and the next run repairs it.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from retrieval.atomic import write_atomic
 from retrieval.loaders import Cached, LoadedFile
-from retrieval.records import Link, Paper, ParseResult, Section, Source
+from retrieval.records import ParseResult
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION: Final = 1
 # Bump when any parser's output changes: parses cached under another version are not
 # reused, so an upgraded `ra` re-reads the corpus (and re-embeds only changed chunks).
 PARSER_VERSION = 3
+
+
+class _ManifestFile(BaseModel):
+    """The manifest's JSON; an older `version` is not read (the index starts over)."""
+
+    version: Literal[1]
+    embeddings: str
+    status: str = "empty"
+    chunks: int = 0
+    papers: int = 0
+    chunk_digest: str = ""
+    parsers: int = 1
+    # The loader's own records; `reused` only describes one run and is not stored.
+    files: list[LoadedFile] = Field(default_factory=list)
 
 
 @dataclass
@@ -44,64 +58,40 @@ class Manifest:
             for key, e in self.files.items()
         }
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": MANIFEST_VERSION,
-            "embeddings": self.embeddings,
-            "status": self.status,
-            "chunks": self.chunks,
-            "papers": self.papers,
-            "chunk_digest": self.chunk_digest,
-            "parsers": self.parsers,
-            "files": [
-                {
-                    "file": e.file,
-                    "path": str(e.path),
-                    "parser": e.parser,
-                    "sha256": e.sha256,
-                    "size": e.size,
-                    "mtime_ns": e.mtime_ns,
-                    "note": e.note,
-                    "result": result_to_json(e.result),
-                }
-                for e in self.files.values()
-            ],
-        }
+    def to_json_text(self) -> str:
+        """The manifest as stored on disk."""
+        stored = _ManifestFile(
+            version=MANIFEST_VERSION,
+            embeddings=self.embeddings,
+            status=self.status,
+            chunks=self.chunks,
+            papers=self.papers,
+            chunk_digest=self.chunk_digest,
+            parsers=self.parsers,
+            files=list(self.files.values()),
+        )
+        return stored.model_dump_json(exclude={"files": {"__all__": {"reused"}}})
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Manifest:
-        files = {}
-        for raw in data.get("files", []):
-            entry = LoadedFile(
-                file=raw["file"],
-                path=Path(raw["path"]),
-                sha256=raw["sha256"],
-                size=raw["size"],
-                mtime_ns=raw["mtime_ns"],
-                parser=raw["parser"],
-                note=raw.get("note"),
-                result=result_from_json(raw["result"]),
-            )
-            files[str(entry.path)] = entry
+    def from_json_text(cls, text: str) -> Manifest:
+        """The manifest stored in `text`; pydantic's ValidationError when it is not one."""
+        stored = _ManifestFile.model_validate_json(text)
         return cls(
-            embeddings=data["embeddings"],
-            status=data.get("status", "empty"),
-            files=files,
-            chunks=data.get("chunks", 0),
-            papers=data.get("papers", 0),
-            chunk_digest=data.get("chunk_digest", ""),
-            parsers=data.get("parsers", 1),
+            embeddings=stored.embeddings,
+            status=stored.status,
+            files={str(entry.path): entry for entry in stored.files},
+            chunks=stored.chunks,
+            papers=stored.papers,
+            chunk_digest=stored.chunk_digest,
+            parsers=stored.parsers,
         )
 
 
 def load_manifest(path: Path, embeddings: str) -> Manifest:
     """The saved manifest, or an empty one if it is missing, unreadable or of another model."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != MANIFEST_VERSION:
-            return Manifest(embeddings=embeddings)
-        manifest = Manifest.from_json(data)
-    except (OSError, ValueError, KeyError, TypeError):
+        manifest = Manifest.from_json_text(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValidationError):
         return Manifest(embeddings=embeddings)
     return manifest if manifest.embeddings == embeddings else Manifest(embeddings=embeddings)
 
@@ -109,58 +99,18 @@ def load_manifest(path: Path, embeddings: str) -> Manifest:
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest.to_json(), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, manifest.to_json_text())
 
 
-def _source(raw: dict[str, Any]) -> Source:
-    return Source(file=raw["file"], line=raw["line"], page=raw.get("page"))
+_RESULT = TypeAdapter(ParseResult)
 
 
 def result_to_json(result: ParseResult) -> dict[str, Any]:
-    return {
-        "papers": [asdict(p) for p in result.papers],
-        "sections": [asdict(s) for s in result.sections],
-    }
+    """A parse as JSON-ready data, as the manifest stores it."""
+    data: dict[str, Any] = _RESULT.dump_python(result, mode="json")
+    return data
 
 
 def result_from_json(data: dict[str, Any]) -> ParseResult:
-    papers = [
-        Paper(
-            title=p["title"],
-            authors=tuple(p["authors"]),
-            year=p["year"],
-            venue=p["venue"],
-            keywords=tuple(p["keywords"]),
-            abstract=p["abstract"],
-            topic=p["topic"],
-            sources=tuple(_source(s) for s in p["sources"]),
-            links=tuple(Link(**link) for link in p["links"]),
-            awards=tuple(p["awards"]),
-            bibkey=p["bibkey"],
-            id=p["id"],
-            bibkey_hint=p.get("bibkey_hint", ""),
-            origins=tuple((str(k), str(v)) for k, v in p.get("origins", ())),
-        )
-        for p in data["papers"]
-    ]
-    sections = [
-        Section(
-            heading_path=tuple(s["heading_path"]),
-            text=s["text"],
-            source=_source(s["source"]),
-            kind=s["kind"],
-            owner=s["owner"],
-            cites=tuple(s["cites"]),
-        )
-        for s in data["sections"]
-    ]
-    return ParseResult(papers=papers, sections=sections)
+    """The parse stored by `result_to_json`; pydantic's ValidationError when it is not one."""
+    return _RESULT.validate_python(data)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import warnings
 from importlib import metadata
@@ -27,6 +26,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from retrieval.atomic import replacing
 from retrieval.errors import EmbeddingsUnavailable
 
 ROUTES = ("int8", "fp32")
@@ -134,60 +134,47 @@ def _export_fp32(target: Path, max_tokens: int) -> None:
 
     sample = torch.ones(2, min(16, max_tokens), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    tmp = _temp_beside(target)
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")  # tracer notes about constant shapes: checked in tests
-            torch.onnx.export(
-                Pooled(),
-                (sample, sample, torch.zeros_like(sample)),
-                str(tmp),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["embedding"],
-                dynamic_axes={
-                    "input_ids": axes,
-                    "attention_mask": axes,
-                    "token_type_ids": axes,
-                    "embedding": {0: "batch"},
-                },
-                opset_version=OPSET,
-                dynamo=False,  # the TorchScript exporter needs no onnxscript
-            )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(target, ".onnx") as tmp, warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer notes about constant shapes: checked in tests
+        torch.onnx.export(
+            Pooled(),
+            (sample, sample, torch.zeros_like(sample)),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["embedding"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "embedding": {0: "batch"},
+            },
+            opset_version=OPSET,
+            dynamo=False,  # the TorchScript exporter needs no onnxscript
+        )
 
 
 def _quantise(source: Path, target: Path) -> None:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = _temp_beside(target)
     root = logging.getLogger()
     quiet = logging.NullHandler()  # else its advice to pre-process lands on the user's stderr
     root.addHandler(quiet)
     level = root.level
     root.setLevel(logging.ERROR)
     try:
-        quantize_dynamic(
-            str(source),
-            str(tmp),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            # The traced graph leaves some MatMul outputs untyped; they are all float.
-            extra_options={"DefaultTensorType": TensorProto.FLOAT},
-        )
-        os.replace(tmp, target)
+        with replacing(target, ".onnx") as tmp:
+            quantize_dynamic(
+                str(source),
+                str(tmp),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                # The traced graph leaves some MatMul outputs untyped; they are all float.
+                extra_options={"DefaultTensorType": TensorProto.FLOAT},
+            )
     finally:
         root.removeHandler(quiet)
         root.setLevel(level)
-        tmp.unlink(missing_ok=True)
-
-
-def _temp_beside(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".onnx")
-    os.close(fd)
-    return Path(name)
 
 
 def cores() -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from retrieval.phrase_index import PhraseIndex
 from retrieval.records import Chunk, Paper
-from retrieval.text import normalize_title
+from retrieval.text import normalize_title, surname
 
 TOPIC_BOOST = 1.5
 YEAR_BOOST = 1.3
@@ -56,17 +56,24 @@ class HintReader:
         surnames: dict[str, set[str]] = defaultdict(set)
         mine: set[str] = set()
         # One pass, one normalisation per author: at 100k papers this is most of the cost.
-        normalized: dict[str, str] = {}  # authors recur across papers: normalise each once
+        # authors recur across papers: normalise each once, with its surname
+        normalized: dict[str, tuple[str, str]] = {}
         for paper in papers:
             for author in paper.authors:
-                name = normalized.get(author)
-                if name is None:
-                    name = normalized[author] = normalize_title(author)
+                known = normalized.get(author)
+                if known is None:
+                    # 'Srinivas, S.' -> 'srinivas'; 'Tim van der Berg' -> 'berg'
+                    family_words = normalize_title(surname(author)).split()
+                    known = normalized[author] = (
+                        normalize_title(author),
+                        family_words[-1] if family_words else "",
+                    )
+                name, family = known
                 words = name.split()
                 if len(words) >= 2:
                     full[name].add(paper.id)
-                if words:
-                    surnames[words[-1]].add(paper.id)
+                if family:
+                    surnames[family].add(paper.id)
                     if self._is_me_words(words):
                         mine.add(paper.id)
         self.full_names = {n: frozenset(ids) for n, ids in full.items()}

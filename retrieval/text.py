@@ -1,4 +1,4 @@
-"""Small text helpers shared by the parsers and the catalog."""
+"""Small text helpers shared by the parsers, the catalog and the assistant."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ def normalize_title(title: str) -> str:
     text = text.replace("_", " ")
     text = _PUNCT.sub(" ", text.casefold())
     return collapse_spaces(text)
+
+
+def surname(author: str) -> str:
+    """The family name in 'Suraj Srinivas', 'Srinivas, S.' or 'R. Venkatesh Babu'."""
+    name = author.split(",")[0] if "," in author else author.split()[-1] if author.split() else ""
+    return name.strip()
 
 
 def find_year(text: str) -> int | None:

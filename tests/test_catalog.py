@@ -221,3 +221,15 @@ def test_a_merged_paper_keeps_where_its_fields_were_read() -> None:
         "year": "arXiv id",
         "venue": "refs.bib",
     }
+
+
+def test_query_hints_read_surnames_by_the_catalog_rule() -> None:
+    from retrieval.query_hints import HintReader
+
+    papers = [
+        Paper(title="A", authors=("Srinivas, Suraj",), year=2020),
+        Paper(title="B", authors=("Tim van der Berg",), year=2021),
+    ]
+    reader = HintReader(papers)
+    # 'Last, First' gives the surname, not the first name's last word.
+    assert set(reader.surnames) == {"srinivas", "berg"}

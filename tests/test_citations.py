@@ -9,6 +9,7 @@ from assistant.citations import (
     check_citations,
     embedding_support,
     find_markers,
+    highlight_citations,
     is_refusal,
 )
 from tests.fakes import WordOverlapEmbeddings
@@ -22,6 +23,8 @@ CASES = [
     ("Zero is no source [0].", 5, "Zero is no source.", (), ("[0]",)),
     ("Mixed [1, 12] here.", 5, "Mixed [1] here.", (1,), ("[12]",)),
     ("Range [1-3] ok.", 5, "Range [1, 2, 3] ok.", (1, 2, 3), ()),
+    # A model writing the weak mark itself is checked like any marker: out of range goes.
+    ("Self-marked [2?] and [9?].", 3, "Self-marked [2] and.", (2,), ("[9?]",)),
     ("Code `x[1]` is not [2].", 3, "Code `x[1]` is not [2].", (2,), ()),
     ("```\nweights [1] = 0\n```\nText [2].", 3, "```\nweights [1] = 0\n```\nText [2].", (2,), ()),
     ("Indexing a[2] and arr[0] only.", 3, "Indexing a[2] and arr[0] only.", (), ()),
@@ -125,3 +128,11 @@ def test_refusal_sentinel(text: str, refused: bool) -> None:
 def test_markers_report_positions() -> None:
     markers = find_markers("x [1] y [2, 4]")
     assert [(m.raw, m.numbers) for m in markers] == [("[1]", (1,)), ("[2, 4]", (2, 4))]
+
+
+def test_display_highlights_the_markers_the_check_finds_weak_ones_flagged() -> None:
+    text = "A [1]. B [1?, 2?]. C [3-4]. `x[5]` arr[6] [7](https://x.org)"
+    assert highlight_citations(text) == (
+        "A **[1]**. B **[1?, 2?]** ⚠. C **[3-4]**. `x[5]` arr[6] [7](https://x.org)"
+    )
+    assert [m.weak for m in find_markers(text)] == [False, True, False]

@@ -198,3 +198,21 @@ def test_detect_claims_markdown_files_only() -> None:
     assert markdown.detect("", Path("notes.md"))
     assert markdown.detect("", Path("NOTES.Markdown"))
     assert not markdown.detect("# looks like markdown", Path("notes.txt"))
+
+
+def test_headings_follow_commonmark_in_lists_quotes_and_long_underlined_paragraphs() -> None:
+    text = (
+        "- # in a list item\n"  # 1: a list item's heading is no section heading
+        "> # in a quote\n"
+        "\n"
+        "Two line\n"  # 4: a setext heading may span lines; it is named by all of them
+        "title\n"
+        "===\n"
+        "Body.\n"
+    )
+    result = markdown.parse(text, "notes.md")
+    assert [(s.heading_path, s.source.line) for s in result.sections] == [
+        (("notes",), 1),
+        (("Two line title",), 4),
+    ]
+    assert result.sections[1].text == "Body."

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import render
 from assistant.answers import Answer, Citation, NumberedSource
-from assistant.history_records import SessionInfo, Turn
+from assistant.history_records import SavedTurn, SessionInfo
 from assistant.transcript import session_markdown
 from retrieval.hybrid import Hit
 from retrieval.records import Chunk, Paper, Source
@@ -131,7 +131,7 @@ def test_the_history_transcript_uses_the_same_reference_line() -> None:
     answer = _answer()
     stamp = datetime(2026, 1, 2, 3, 4, tzinfo=UTC).isoformat()
     info = SessionInfo(id="s", title="Attention", created=stamp, updated=stamp, turns=1)
-    turn = Turn(
+    turn = SavedTurn(
         id=1,
         session_id="s",
         question=answer.question,

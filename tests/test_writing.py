@@ -26,6 +26,7 @@ from assistant.export import (
     bibtex,
     bibtex_entry,
     entry_type,
+    latex_escape,
     resolve_output,
     write_text,
 )
@@ -106,6 +107,26 @@ def test_bibtex_entry_has_every_field_and_parses_back() -> None:
     assert library.entries[1].entry_type == "article"
     assert entry_type(None) == ("misc", None)
     assert "@misc{x," in bibtex_entry(Paper(title="T", bibkey="x"))
+
+
+def test_bibtex_with_latex_specials_and_accents_parses_back_to_the_same_text() -> None:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    title = '"Gödel" & Erdős: 50% of {x}_y ~ #1 $5 a\\b, naïve café'
+    authors = ("Jörg Müller", "Łukasz Kaiser", "et al.")
+    paper = Paper(title=title, authors=authors, year=2020, venue="Revue Générale", bibkey="m2020")
+    library = bibtexparser.parse_string(bibtex([paper]))
+    assert not library.failed_blocks
+    fields = library.entries[0].fields_dict
+    assert "ö" not in fields["title"].value and "&" not in fields["title"].value.replace("\\&", "")
+    to_text = LatexNodes2Text().latex_to_text
+    # The outer braces that keep the title's capitals are not part of its text.
+    assert to_text(fields["title"].value[1:-1]) == title
+    assert to_text(fields["journal"].value) == "Revue Générale"
+    names = fields["author"].value.split(" and ")
+    assert [to_text(n) for n in names] == ["Jörg Müller", "Łukasz Kaiser", "others"]
+    # latex2text reads a caret back as a spacing accent, so this one is checked as written.
+    assert latex_escape("a^b") == r"a\textasciicircum{}b"
 
 
 def test_output_inside_a_directory_cannot_escape_it(tmp_path: Path) -> None:

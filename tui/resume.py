@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from assistant.render import highlight_citations
+from assistant.citations import highlight_citations
 from tui.widgets import SourceEntry
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ async def restore(chat: ChatScreen, session_id: str) -> None:
 
 def _entry(workspace: Workspace, citation: dict[str, Any]) -> SourceEntry:
     """A saved citation as a source to open: its paper when the catalog still has it."""
-    from assistant.citations import WEAK_SUPPORT
+    from assistant.thresholds import DEFAULT
 
     paper_id = citation.get("paper_id") or ""
     paper = workspace.paper(paper_id) if paper_id else None
     support = citation.get("support")
-    weak = support is not None and support < WEAK_SUPPORT
+    weak = support is not None and support < DEFAULT.weak_support
     return SourceEntry(
         int(citation["n"]), paper, citation["title"], citation.get("source", ""), support, weak
     )

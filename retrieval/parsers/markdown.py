@@ -1,15 +1,14 @@
 """Generic Markdown: one document section per heading, named by the chain of headings above it.
 
-The fallback for `.md` / `.markdown` files that no specialised parser claims. ATX
-headings (`#` to `######`, up to three spaces in) and setext headings (a line of text
-underlined with `===` or `---`) start sections; lines inside fenced code (``` or ~~~)
-are never headings. Text before the first heading is named after the file. A section
-longer than `MAX_SECTION_CHARS` is packed into several, each with the line it starts on.
-One pass over the lines and no recursion: 10,000 headings cost no more than 10,000 lines.
+The fallback for `.md` / `.markdown` files that no specialised parser claims. Headings
+are CommonMark's, found by markdown-it-py (`markdown_blocks.outline`): ATX (`#` to
+`######`) and setext (text underlined with `===` or `---`); lines inside fenced code
+are never headings and keep their markup. Text before the first heading is named
+after the file. A section longer than `MAX_SECTION_CHARS` is packed into several, each
+with the line it starts on.
 
-Simplified on purpose: a setext heading is a single line of text (CommonMark allows a
-whole paragraph); indented code, block quotes, lists, tables and HTML stay plain text;
-a YAML front-matter block is skipped; inline markup is removed, not rendered; a
+Simplified on purpose: indented code, block quotes, lists, tables and HTML stay plain
+text; a YAML front-matter block is skipped; inline markup is removed, not rendered; a
 "heading" longer than `_MAX_HEADING_CHARS` is treated as text.
 """
 
@@ -18,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from retrieval.parsers.markdown_blocks import clean_inline
+from retrieval.parsers.markdown_blocks import clean_inline, outline
 from retrieval.parsers.sections import SectionBuilder
 from retrieval.records import ParseResult
 from retrieval.text import cut_line
@@ -29,11 +28,6 @@ _MAX_HEADING_CHARS = 300
 _MAX_FRONT_MATTER_LINES = 200
 # 'key: value', an indented continuation, a '- item', a '# comment' or a blank line.
 _YAML_LINE = re.compile(r"^(?:[\w.-]+\s*:|\s|-\s|#|$)")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?!.*`)|~{3,})")
-# Lines that cannot be the text of a setext heading: list items, quotes, table rows.
-_NOT_SETEXT_TEXT = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|\|)")
 
 
 def detect(text: str, path: Path) -> bool:
@@ -49,44 +43,20 @@ def parse(text: str, file: str) -> ParseResult:
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     built = SectionBuilder(file, MAX_SECTION_CHARS)
-    body = built.body
-    fence = ""  # the opening fence while inside fenced code
-    after_break = True  # the line before was blank, a heading or a fence (or there was none)
-    candidate = 0  # line number of a one-line paragraph an underline would make a heading
-
     skip = _front_matter_end(lines)
-    for number, line in enumerate(lines[skip:], skip + 1):
-        if fence:
-            body.append((number, line))
-            if _closes(line, fence):
-                fence, after_break = "", True
-            continue
-        opening = _FENCE_OPEN.match(line)
-        if opening:
-            fence, candidate = opening.group(1), 0
-            body.append((number, line))
-            continue
-        short = len(line) <= _MAX_HEADING_CHARS
-        atx = _ATX.match(line) if short and line.lstrip(" ").startswith("#") else None
-        if atx:
-            title = clean_inline(atx.group(2) or "")
+    found = outline("\n".join(lines[skip:]), first_line=skip + 1)
+    number = skip + 1
+    while number <= len(lines):
+        heading = found.headings.get(number)
+        if heading is not None and len(heading.title) <= _MAX_HEADING_CHARS:
+            title = clean_inline(heading.title)
             if title:  # an empty '#' line names nothing; it is dropped like a blank line
-                built.open_heading(len(atx.group(1)), title, number)
-            after_break, candidate = True, 0
+                built.open_heading(heading.level, title, number)
+            number = heading.end + 1
             continue
-        underline = _SETEXT.match(line) if short else None
-        if underline and candidate == number - 1 and body and body[-1][0] == candidate:
-            title = body.pop()[1]
-            built.open_heading(1 if underline.group(1)[0] == "=" else 2, title, candidate)
-            after_break, candidate = True, 0
-            continue
-        cleaned = _clean(line)
-        blank = not line.strip()
-        # A one-line paragraph of real text: the next line may underline it into a heading.
-        text_line = after_break and bool(cleaned) and short and not _NOT_SETEXT_TEXT.match(line)
-        candidate = number if text_line else 0
-        after_break = blank
-        body.append((number, cleaned))
+        line = lines[number - 1]
+        built.add(number, line if number in found.code else _clean(line))
+        number += 1
     return ParseResult(sections=built.finish())
 
 
@@ -104,16 +74,6 @@ def _front_matter_end(lines: list[str]) -> int:
         if not _YAML_LINE.match(lines[index]):
             return 0
     return 0
-
-
-def _closes(line: str, fence: str) -> bool:
-    """Does `line` close a code block opened by `fence` (same character, at least as long)?"""
-    stripped = line.strip()
-    return (
-        len(line) - len(line.lstrip(" ")) <= 3
-        and len(stripped) >= len(fence)
-        and stripped == fence[0] * len(stripped)
-    )
 
 
 def _clean(line: str) -> str:
