@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.parsers import ParseError, pdf
+from retrieval.parsers.pdf_lines import PageLines
 from retrieval.parsers.pdf_text import clean
 from retrieval.records import ParseResult
 from tests.pdf_factory import Run, make_layout_pdf, make_pdf
@@ -180,6 +181,44 @@ def test_a_cover_sheet_gives_way_to_the_page_that_repeats_the_title() -> None:
     [paper] = pdf.parse_pdf(make_layout_pdf([cover, paper_page]), "cover.pdf").papers
     assert paper.authors == ("Ann Author", "Bob Author")
     assert paper.sources[0].page == 2
+
+
+def test_a_running_header_repeating_the_title_does_not_make_page_one_a_cover() -> None:
+    # Journals repeat the title as a running header, set above the body size: it is
+    # not a later title page, so the authors and page of page 1 stand.
+    first = [
+        Run(TITLE, 72, 700, 16),
+        Run("ANN AUTHOR", 72, 670, 11),
+        Run("Abstract. We show that sparse networks learn faster.", 72, 640, 10),
+        *_body(72, 620, 30),
+    ]
+    later = [[Run(TITLE, 72, 760, 11), *_body(72, 700, 40)] for _ in range(4)]
+    [paper] = pdf.parse_pdf(make_layout_pdf([first, *later]), "journal.pdf").papers
+    assert paper.sources[0].page == 1
+    assert paper.authors == ("Ann Author",)
+
+
+def _one_column_title_page() -> bytes:
+    """A two-column page whose title, author and keywords sit in the left column, level
+    with the right column's body text, written left column first."""
+    left = [
+        Run("Sparse Networks Learn", 56, 667, 18),
+        Run("Faster Than Dense Ones", 56, 649, 18),
+        Run("Edsger W. Author", 56, 617, 9),
+        Run("Example Corporation", 56, 606, 10),
+        Run("Key Words and Phrases: sparsity, pruning", 56, 570, 9),
+        *_body(56, 540, 30, 9),
+    ]
+    right = [Run(f"the other column runs level with the title and says so {i}", 320,
+                 700 - 11 * i, 9) for i in range(50)]  # fmt: skip
+    return make_layout_pdf([left + right])
+
+
+def test_a_title_in_one_column_joins_its_lines_not_the_other_columns() -> None:
+    [paper] = pdf.parse_pdf(_one_column_title_page(), "column.pdf").papers
+    assert paper.title == TITLE
+    # The keywords line ends the author block: 'Key Words' is no author.
+    assert paper.authors == ("Edsger W. Author",)
 
 
 def _paper_pdf(title: str | None = None, author: str | None = None) -> bytes:
@@ -382,6 +421,14 @@ def test_the_loader_skips_broken_pdfs_with_the_reason(tmp_path: Path) -> None:
          ("Al Demers", "Robbert van Renesse")),
         (["David Chaum", "Centre for Mathematics, Kruislan 413, Amsterdam, The Netherlands"],
          ("David Chaum",)),
+        # A particle that ends a name is the surname; one that goes on is a particle.
+        (["Sheng Di1 , Franck Cappello12"], ("Sheng Di", "Franck Cappello")),
+        (["Ann de Wit, Tom van"], ("Ann de Wit",)),
+        # What follows an affiliation after a comma is its address, not an author.
+        (["MICHAEL J. FISCHER", "Yale University, New Haven, Connecticut", "AND",
+          "NANCY A. LYNCH"], ("Michael J. Fischer", "Nancy A. Lynch")),
+        (["Asaf Cidon, Stanford University; Robert Escriva, Cornell University"],
+         ("Asaf Cidon", "Robert Escriva")),
     ],
 )  # fmt: skip
 def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) -> None:
@@ -400,15 +447,68 @@ def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) 
         (["© 2008 IEEE"], 2008),
         (["SOSP'03, Bolton Landing"], 2003),
         (["Accessed Sat Jul 06 21:36:50 EDT 2013"], None),
+        # 'J.' before an initial is a name, not 'J. Cryptology': no venue line here.
+        (["Authors' addresses: J. A. Brown, Northwestern University,",
+          "Program, 2000 Sheridan Rd.", "November 1974"], 1974),
+        (["J. Cryptology (1988) 1:65-75"], 1988),
+        # The paper's history dates an earlier step: the issue's year wins ...
+        (["This work was originally presented at the 2nd Symposium on Principles,",
+          "March 1983.", "Journal of Things, Vol. 32, No. 2, April 1985"], 1985),
+        (["Preprint submitted to Information Processing", "June 22, 2010", "© 2011 Elsevier"],
+         2011),
+        # ... and a history line (with the line it runs on to) is taken last of all.
+        (["Received March 1983; revised June 1984"], 1983),
+        (["A preliminary version appeared in the Workshop on Things,", "May 2003",
+          "© 2005 IEEE"], 2005),
     ],
-)
+)  # fmt: skip
 def test_the_year_follows_the_order_of_trust(texts: list[str], year: int | None) -> None:
-    from retrieval.parsers.pdf_lines import Line, PageLines
     from retrieval.parsers.pdf_years import find_year
 
-    lines = tuple(Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, 1) for i, t in enumerate(texts))
-    found = find_year([PageLines(1, 612, 792, lines)], 1, {})
+    found = find_year([_page_of(texts)], 1, {})
     assert (found[0] if found else None) == year
+
+
+def _page_of(texts: list[str]) -> PageLines:
+    from retrieval.parsers.pdf_lines import Line, PageLines
+
+    lines = tuple(Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, 1) for i, t in enumerate(texts))
+    return PageLines(1, 612, 792, lines)
+
+
+def test_a_line_citing_the_paper_gives_its_year_over_a_submission_date() -> None:
+    from retrieval.parsers.pdf_years import find_year
+
+    texts = [
+        "Preprint submitted to Information Processing",
+        "June 22, 2010",
+        "Author, A., & Brown, B. (2011). Sparse Networks Learn Faster Than Dense",
+        "Ones. Information Processing. doi:10.1016/j.ipm.2010.09.001",
+    ]
+    found = find_year([_page_of(texts)], 1, {}, TITLE)
+    assert found is not None and found[0] == 2011
+    assert found[2].startswith("citation of the paper on page 1")
+    # The same line next to another paper's title says nothing of this one: the
+    # submission date is all there is.
+    other = find_year([_page_of(texts)], 1, {}, "Dense Graphs Are Slow")
+    assert other is not None and other[0] == 2010
+
+
+def test_a_spacing_accent_drawn_elsewhere_does_not_cut_a_line_in_two() -> None:
+    from retrieval.parsers.pdf_lines import Line, _split_at_gaps
+
+    piece = "Ozalp Babao ¨ glu 1 Keith Marzullo2"
+    x = {i: 81.0 + 6 * i for i in range(len(piece))}
+    x[piece.index("¨")] = 85.0  # the dieresis is drawn over the 'O', far to the left
+    for i in range(piece.index("K"), len(piece)):
+        x[i] += 40  # a real gap between the two names, wider than two ems
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        return x[index], x[index] + 6, 623.0, 633.0
+
+    line = Line(piece, 81, 340, 623, 633, 12, 3)
+    parts = [part.text for part in _split_at_gaps(line, piece, 0, box)]
+    assert parts == ["Ozalp Babao ¨ glu 1", "Keith Marzullo2"]
 
 
 def test_a_venue_line_gives_the_venue_without_its_page_number() -> None:

@@ -34,7 +34,8 @@ _GRADES = re.compile(
 _MARKS = re.compile(r"[*∗†‡§¶⋆#]+|\d+")
 # Affiliation numbers after a name ('Sheng Di1', 'Babaoglu 1 Keith') separate names.
 _DIGIT_MARKS = re.compile(r"(?<=[A-Za-zà-ÿ])\d{1,2}(?:,\d{1,2})*\b|(?<=[a-zà-ÿ] )\d{1,2}(?= [A-Z])")
-_SEPARATORS = re.compile(r"\s*[;,&]\s*|\s+and\s+|\s+AND\s+|^and\s+|^AND\s+")
+# What starts a new author; commas also separate names, but may run on into an address.
+_NEW_AUTHOR = re.compile(r"\s*[;&]\s*|\s+and\s+|\s+AND\s+|^and\s+|^AND\s+")
 _PARTICLES = {
     "van",
     "von",
@@ -79,9 +80,11 @@ def _name(piece: str) -> str | None:
         return None
     if any(w.lower() in _FUNCTION_WORDS for w in words):  # 'The Netherlands'
         return None
-    if words[0].lower() in _PARTICLES or words[-1].lower() in _PARTICLES:
+    if words[0].lower() in _PARTICLES or words[-1] in _PARTICLES:
         return None
-    if not any(len(w.rstrip(".")) > 1 and w.lower() not in _PARTICLES for w in words[-1:]):
+    # A particle is one only before a further surname ('Robbert van Renesse'); last,
+    # and capitalised, it is the surname itself ('Sheng Di', 'Tom De').
+    if len(words[-1].rstrip(".")) < 2:
         return None
     return " ".join(words)
 
@@ -109,8 +112,7 @@ def parse_authors(lines: Sequence[str], *, metadata: bool = False) -> tuple[str,
         if "@" in line or _AFFILIATION_KEY.match(line):  # "aPratt SILS, New York"
             continue
         line = _DIGIT_MARKS.sub(",", _GRADES.sub(",", line))
-        pieces = [re.sub(r"^(?:and|AND)\s+", "", p.strip()) for p in _SEPARATORS.split(line)]
-        pieces = [p for p in pieces if p]
+        pieces = _pieces(line)
         # A name wrapped across lines ('... Avinash' / 'Lakshman, Alex ...').
         if rows and pieces and _open_end(rows[-1]) and len(pieces[0].split()) == 1:
             rows[-1][-1] += " " + pieces.pop(0)
@@ -123,6 +125,22 @@ def parse_authors(lines: Sequence[str], *, metadata: bool = False) -> tuple[str,
                 if name and name not in names:
                     names.append(name)
     return tuple(names)
+
+
+def _pieces(line: str) -> list[str]:
+    """The pieces of a line that may be names: split on ';', '&', 'and' (a new author
+    each) and on commas, leaving out what follows an affiliation after a comma, its
+    address ('Yale University, New Haven, Connecticut'), shaped like a name or not.
+    'Asaf Cidon, Stanford University; Robert Escriva' keeps Robert Escriva."""
+    out: list[str] = []
+    for part in _NEW_AUTHOR.split(line):
+        for piece in part.split(","):
+            piece = re.sub(r"^(?:and|AND)\s+", "", piece.strip())
+            if piece:
+                out.append(piece)
+            if _AFFILIATION.search(piece):
+                break
+    return out
 
 
 def _open_end(pieces: list[str]) -> bool:

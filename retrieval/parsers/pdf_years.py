@@ -2,13 +2,19 @@
 
 1. a venue line with a year: a journal issue ('Vol. 32, No. 2, April 1985'), a
    proceedings or 'To appear in OSDI 2006' line, 'J. Cryptology (1988) 1:65-75';
+   or a line citing the paper itself ('Lopatovska, I. (2011). Theories, Methods ...'),
+   as repository cover sheets and publishers' 'cite as' lines print it;
 2. a printed date ('February 6, 2006', 'April 1960', 'Janvier 2011');
 3. an arXiv identifier or stamp ('arXiv:math/9404236v1 ... 1 Apr 1994');
 4. a copyright line ('© 2008 IEEE', 'Copyright 2007 ACM');
-5. the PDF's /CreationDate.
+5. the paper's history: 'Received March 1983', 'Preprint submitted to ... June 22,
+   2010', 'originally presented at ...', 'A preliminary version appeared in ...';
+   such a line (and the line it runs on to) dates an earlier step than the paper's
+   own publication, so it is taken only when nothing above states a year;
+6. the PDF's /CreationDate.
 
-Dates a reader does not take as the paper's (an 'Accessed ...' line of a repository
-cover, a 'Received ...' history) are skipped. A venue line also gives the venue.
+Dates a reader does not take as the paper's at all (an 'Accessed ...' line of a
+repository cover) are skipped. A venue line also gives the venue.
 """
 
 from __future__ import annotations
@@ -30,10 +36,13 @@ _DATE = re.compile(
 )
 _VENUE_WORDS = re.compile(
     r"\bvol(?:ume)?\.?\s*\d|\bno\.\s*\d|proceedings|conference|symposium|workshop|"
-    r"to appear|appeared in|published in|journal|transactions|\bj\.\s|bulletin|"
+    r"to appear|appeared in|published in|journal|transactions|bulletin|"
     r"communications of|\bpvldb\b",
     re.I,
 )
+# 'J. Cryptology (1988)', 'J. ACM': a journal's abbreviation. 'J. A. Brown' is a name,
+# so this word counts only with a year on its own line.
+_JOURNAL_ABBREVIATION = re.compile(r"\bJ\.\s+(?:[A-Z]{2,}\b|[A-Z][a-z]{2,})")
 # 'OSDI 2006', "SOSP'03", 'PPoPP ’16': a venue's acronym with its year.
 _VENUE_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]{2,}\s*['’]?\s*(?:\d{2}|\d{4})\b")
 _ANY_YEAR = re.compile(rf"(?<![\d/.-])({_YEAR})(?![\d])")
@@ -41,22 +50,30 @@ _APOSTROPHE_YEAR = re.compile(r"\b[A-Z][A-Za-z]{2,}\s*['’](\d{2})\b")
 _ARXIV_NEW = re.compile(r"arxiv:\s*(\d{2})(\d{2})\.\d{4,5}", re.I)
 _ARXIV_OLD = re.compile(r"arxiv:\s*[a-z.-]+/(\d{2})(\d{2})\d{3}", re.I)
 _COPYRIGHT = re.compile(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?({_YEAR})", re.I)
-_IGNORED = re.compile(r"accessed|received|revised|downloaded|retrieved|last modified", re.I)
+_IGNORED = re.compile(r"accessed|downloaded|retrieved|last modified", re.I)
+# Steps before publication: their dates are older than the paper's year.
+_HISTORY = re.compile(
+    r"\b(?:received|revised|accepted|submitted|originally|preliminary|presented at|"
+    r"(?:earlier|previous|extended|shorter|early) version)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.;]\s*$")
+_PAREN_YEAR = re.compile(rf"\(({_YEAR})[a-z]?\)")
 
 
 def find_year(
-    pages: list[PageLines], title_page: int, info: dict[str, str]
+    pages: list[PageLines], title_page: int, info: dict[str, str], title: str | None = None
 ) -> tuple[int, str | None, str] | None:
-    """(year, venue or None, where it came from), or None when nothing states one."""
-    lines = [
-        (page.number, line.text)
-        for page in sorted(pages, key=lambda p: (p.number != title_page, p.number))
-        for line in page.lines
-        if page.number <= title_page + 1 and not _IGNORED.search(line.text)
-    ]
+    """(year, venue or None, where it came from), or None when nothing states one.
+
+    `title`, when known, lets a line that cites the paper itself give its year.
+    """
+    lines, history = _front_lines(pages, title_page)
     for i, (number, text) in enumerate(lines):
         worded = _VENUE_WORDS.search(text)
-        if (worded or _VENUE_ACRONYM.search(text)) and not _COPYRIGHT.search(text):
+        if (
+            worded or _VENUE_ACRONYM.search(text) or _JOURNAL_ABBREVIATION.search(text)
+        ) and not _COPYRIGHT.search(text):
             year = _venue_year(text)
             following = lines[i + 1] if i + 1 < len(lines) else None
             if year is None and worded and following and following[0] == number:
@@ -65,6 +82,9 @@ def find_year(
                 year = int(match.group(1)) if match else None
             if year is not None:
                 return year, _venue_name(text), f"venue line on page {number}: '{text[:80]}'"
+    cited = _self_citation(lines, title) if title else None
+    if cited is not None:
+        return cited
     for number, text in lines:
         match = _DATE.search(text)
         if match:
@@ -82,6 +102,11 @@ def find_year(
         match = _COPYRIGHT.search(text)
         if match:
             return int(match.group(1)), None, f"copyright line on page {number}"
+    for number, text in history:
+        match = _DATE.search(text) or _ANY_YEAR.search(text)
+        if match:
+            year = int(next(g for g in match.groups() if g))
+            return year, None, f"the paper's history on page {number}: '{text[:80]}'"
     # dvips stamps the TeX run's date ('TeX output 1995.04.17:1016'): older than the file.
     tex = re.search(rf"TeX output ({_YEAR})", info.get("Creator", "") or "")
     if tex:
@@ -90,6 +115,57 @@ def find_year(
     if created and re.fullmatch(_YEAR, created.group(1)):
         return int(created.group(1)), None, "PDF metadata (/CreationDate)"
     return None
+
+
+def _front_lines(
+    pages: list[PageLines], title_page: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(page, text) of the title page, then the pages before and the one after it,
+    split into the lines that may state the paper's year and its history lines."""
+    lines: list[tuple[int, str]] = []
+    history: list[tuple[int, str]] = []
+    for page in sorted(pages, key=lambda p: (p.number != title_page, p.number)):
+        if page.number > title_page + 1:
+            continue
+        runs_on = False  # the line before was history and did not end its sentence
+        for line in page.lines:
+            text = line.text
+            if _IGNORED.search(text):
+                runs_on = False
+                continue
+            if runs_on or _HISTORY.search(text):
+                history.append((page.number, text))
+                # Its date may sit on the next line ('... Database Systems,' / 'March
+                # 1983.'), but no further: a history note is a line or two.
+                runs_on = not runs_on and not _SENTENCE_END.search(text)
+                continue
+            lines.append((page.number, text))
+    return lines, history
+
+
+def _self_citation(lines: list[tuple[int, str]], title: str) -> tuple[int, str | None, str] | None:
+    """The year in parentheses of a line that cites the paper: its title's first
+    words printed on that line, the one before or the two after."""
+    words = _plain(title).split()[:6]
+    if len(words) < 2:
+        return None
+    wanted = " ".join(words)
+    for i, (number, text) in enumerate(lines):
+        match = _PAREN_YEAR.search(text)
+        if not match:
+            continue
+        window = " ".join(t for n, t in lines[max(i - 1, 0) : i + 3] if n == number)
+        if wanted in _plain(window):
+            return (
+                int(match.group(1)),
+                None,
+                f"citation of the paper on page {number}: '{text[:80]}'",
+            )
+    return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
 def _venue_year(text: str) -> int | None:
