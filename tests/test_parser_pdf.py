@@ -460,6 +460,12 @@ def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) 
         (["Received March 1983; revised June 1984"], 1983),
         (["A preliminary version appeared in the Workshop on Things,", "May 2003",
           "© 2005 IEEE"], 2005),
+        # A date told in running text is an event, not the paper's date.
+        (["In March 2003, the storage cluster of our data center lost power for hours",
+          "© 2005 ACM"], 2005),
+        # A reference list starting on the page holds other papers' years.
+        (["March 2006", "References",
+          "[1] B. Brown. In Proceedings of the Workshop on Things, 1998."], 2006),
     ],
 )  # fmt: skip
 def test_the_year_follows_the_order_of_trust(texts: list[str], year: int | None) -> None:
@@ -469,11 +475,28 @@ def test_the_year_follows_the_order_of_trust(texts: list[str], year: int | None)
     assert (found[0] if found else None) == year
 
 
-def _page_of(texts: list[str]) -> PageLines:
+def _page_of(texts: list[str], number: int = 1) -> PageLines:
     from retrieval.parsers.pdf_lines import Line, PageLines
 
-    lines = tuple(Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, 1) for i, t in enumerate(texts))
-    return PageLines(1, 612, 792, lines)
+    lines = tuple(
+        Line(t, 72, 300, 700 - 12 * i, 708 - 12 * i, 10, number) for i, t in enumerate(texts)
+    )
+    return PageLines(number, 612, 792, lines)
+
+
+def test_the_title_page_states_the_year_before_the_page_after_it() -> None:
+    from retrieval.parsers.pdf_years import find_year
+
+    # Page 2 is the paper's body: a venue it mentions is another paper's.
+    pages = [
+        _page_of(["© 2014 ACM 978-1-4503"], 1),
+        _page_of(["as the Proceedings of the Symposium on Things 1998 showed"], 2),
+    ]
+    found = find_year(pages, 1, {})
+    assert found is not None and found[0] == 2014
+    # With nothing on the title page, the page after it is read.
+    later = find_year([_page_of(["A Title"], 1), pages[1]], 1, {})
+    assert later is not None and later[0] == 1998
 
 
 def test_a_line_citing_the_paper_gives_its_year_over_a_submission_date() -> None:

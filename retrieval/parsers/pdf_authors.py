@@ -8,7 +8,11 @@ of one: two to five words, each capitalised or an initial, with lower-case parti
 'Sheng Di1, Franck Cappello12' -> ('Sheng Di', 'Franck Cappello');
 'MICHAEL J. FISCHER' -> ('Michael J. Fischer');
 'Murali Kodialam, Associate Member, IEEE, T. V. Lakshman, Fellow, IEEE' ->
-('Murali Kodialam', 'T. V. Lakshman').
+('Murali Kodialam', 'T. V. Lakshman');
+'Yale University, New Haven, Connecticut' -> () (an address follows an affiliation).
+
+A particle counts as one only before a further surname: 'Robbert van Renesse', but
+'Sheng Di' ends in the surname 'Di'.
 
 Simplified on purpose: one-word names and names with more than five words are not
 recognised; four capitalised words with no separator are read as two names.

@@ -7,10 +7,16 @@ researcher would read them, with where each came from.
   recognised when a later page repeats the title: the paper is read from there. The
   PDF's own /Title is used when no title is found, or when it says the same as the
   layout in other words (an OCR layer that misread a word).
-- Authors: the lines between the title and the abstract, with e-mail addresses,
-  affiliations, membership grades and footnote marks taken out.
-- Year: a dated venue line (journal issue, proceedings, 'To appear in'), then a
-  printed date, then an arXiv identifier, then a copyright line, then /CreationDate.
+  A title set in one column of a two-column page is joined with the lines under it,
+  not with the other column's lines level with it; a running header that repeats the
+  title is not a later title page.
+- Authors: the lines between the title and the abstract (or keywords), in the
+  title's column, with e-mail addresses, affiliations and their addresses,
+  membership grades and footnote marks taken out.
+- Year: a dated venue line (journal issue, proceedings, 'To appear in') or a line
+  citing the paper, then a printed date, then an arXiv identifier, then a copyright
+  line, on the title page before the page after it; then the paper's history
+  ('Received ...', 'submitted to ...'), then /CreationDate (see pdf_years).
 - Abstract: the text under an 'Abstract' heading (or run in: 'Abstract—We ...'); with
   no heading, a first paragraph set apart from the body in a smaller size.
 

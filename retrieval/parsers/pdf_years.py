@@ -59,6 +59,7 @@ _HISTORY = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.;]\s*$")
 _PAREN_YEAR = re.compile(rf"\(({_YEAR})[a-z]?\)")
+_REFERENCES = re.compile(r"^(?:\d+\.?\s+)?(?:references|bibliography)$", re.I)
 
 
 def find_year(
@@ -66,9 +67,36 @@ def find_year(
 ) -> tuple[int, str | None, str] | None:
     """(year, venue or None, where it came from), or None when nothing states one.
 
+    The title page (with any cover sheet before it) is read first; the page after it
+    only when the title page states no year, since its text is the paper's body.
     `title`, when known, lets a line that cites the paper itself give its year.
     """
-    lines, history = _front_lines(pages, title_page)
+    front, front_history = _front_lines([p for p in pages if p.number <= title_page], title_page)
+    after, after_history = _front_lines([p for p in pages if p.number == title_page + 1], 0)
+    for lines in (front, after):
+        found = _stated_year(lines, title)
+        if found is not None:
+            return found
+    for number, text in front_history + after_history:
+        match = _DATE.search(text) or _ANY_YEAR.search(text)
+        if match:
+            year = int(next(g for g in match.groups() if g))
+            return year, None, f"the paper's history on page {number}: '{text[:80]}'"
+    # dvips stamps the TeX run's date ('TeX output 1995.04.17:1016'): older than the file.
+    tex = re.search(rf"TeX output ({_YEAR})", info.get("Creator", "") or "")
+    if tex:
+        return int(tex.group(1)), None, "PDF metadata (/Creator: TeX output date)"
+    created = re.match(r"D:(\d{4})", info.get("CreationDate", "") or "")
+    if created and re.fullmatch(_YEAR, created.group(1)):
+        return int(created.group(1)), None, "PDF metadata (/CreationDate)"
+    return None
+
+
+def _stated_year(
+    lines: list[tuple[int, str]], title: str | None
+) -> tuple[int, str | None, str] | None:
+    """The year `lines` (page, text) state, by the order of trust: venue line, citation
+    of the paper, printed date, arXiv identifier, copyright line."""
     for i, (number, text) in enumerate(lines):
         worded = _VENUE_WORDS.search(text)
         if (
@@ -87,7 +115,7 @@ def find_year(
         return cited
     for number, text in lines:
         match = _DATE.search(text)
-        if match:
+        if match and not _prose(text, match):
             return int(match.group(1) or match.group(2)), None, f"date printed on page {number}"
     for number, text in lines:
         arxiv = _ARXIV_NEW.search(text) or _ARXIV_OLD.search(text)
@@ -102,34 +130,31 @@ def find_year(
         match = _COPYRIGHT.search(text)
         if match:
             return int(match.group(1)), None, f"copyright line on page {number}"
-    for number, text in history:
-        match = _DATE.search(text) or _ANY_YEAR.search(text)
-        if match:
-            year = int(next(g for g in match.groups() if g))
-            return year, None, f"the paper's history on page {number}: '{text[:80]}'"
-    # dvips stamps the TeX run's date ('TeX output 1995.04.17:1016'): older than the file.
-    tex = re.search(rf"TeX output ({_YEAR})", info.get("Creator", "") or "")
-    if tex:
-        return int(tex.group(1)), None, "PDF metadata (/Creator: TeX output date)"
-    created = re.match(r"D:(\d{4})", info.get("CreationDate", "") or "")
-    if created and re.fullmatch(_YEAR, created.group(1)):
-        return int(created.group(1)), None, "PDF metadata (/CreationDate)"
     return None
 
 
+def _prose(text: str, date: re.Match[str]) -> bool:
+    """A date inside running text ('In March 2003, the cluster lost ...') is an event
+    the paper tells of, not the date it is printed with."""
+    rest = (text[: date.start()] + " " + text[date.end() :]).split()
+    words = [w for w in rest if w[:1].isalpha()]
+    return len(words) >= 8 and sum(w[0].islower() for w in words) > 0.5 * len(words)
+
+
 def _front_lines(
-    pages: list[PageLines], title_page: int
+    pages: list[PageLines], first: int
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(page, text) of the title page, then the pages before and the one after it,
-    split into the lines that may state the paper's year and its history lines."""
+    """(page, text) of `pages`, page `first` first, split into the lines that may
+    state the paper's year and its history lines. A page's reference list, if it
+    starts there, is left out: the years in it are other papers'."""
     lines: list[tuple[int, str]] = []
     history: list[tuple[int, str]] = []
-    for page in sorted(pages, key=lambda p: (p.number != title_page, p.number)):
-        if page.number > title_page + 1:
-            continue
+    for page in sorted(pages, key=lambda p: (p.number != first, p.number)):
         runs_on = False  # the line before was history and did not end its sentence
         for line in page.lines:
             text = line.text
+            if _REFERENCES.match(text):
+                break
             if _IGNORED.search(text):
                 runs_on = False
                 continue
