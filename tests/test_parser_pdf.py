@@ -198,6 +198,24 @@ def test_a_running_header_repeating_the_title_does_not_make_page_one_a_cover() -
     assert paper.authors == ("Ann Author",)
 
 
+def test_authors_set_side_by_side_are_separate_names() -> None:
+    # Three author blocks on one baseline, middle initials and all (ACM style).
+    runs = [
+        Run(TITLE, 100, 700, 18),
+        Run("Wilson C. Hsieh", 72, 660, 11),
+        Run("Deborah A. Wallach", 250, 660, 11),
+        Run("Mike Burrows", 430, 660, 11),
+        Run("Example Labs", 72, 646, 10),
+        Run("Example Labs", 250, 646, 10),
+        Run("Example Labs", 430, 646, 10),
+        Run("Abstract", 72, 610, 11),
+        Run("We show that sparse networks learn faster.", 72, 596, 10),
+        *_body(72, 570, 20),
+    ]
+    [paper] = pdf.parse_pdf(make_layout_pdf([runs]), "acm.pdf").papers
+    assert paper.authors == ("Wilson C. Hsieh", "Deborah A. Wallach", "Mike Burrows")
+
+
 def _one_column_title_page() -> bytes:
     """A two-column page whose title, author and keywords sit in the left column, level
     with the right column's body text, written left column first."""
@@ -429,6 +447,9 @@ def test_the_loader_skips_broken_pdfs_with_the_reason(tmp_path: Path) -> None:
           "NANCY A. LYNCH"], ("Michael J. Fischer", "Nancy A. Lynch")),
         (["Asaf Cidon, Stanford University; Robert Escriva, Cornell University"],
          ("Asaf Cidon", "Robert Escriva")),
+        # A line with a postcode or a state code is an address, places and all.
+        (["Ann Author", "New York, NY 10011"], ("Ann Author",)),
+        (["Bob Brown", "Mountain View, CA"], ("Bob Brown",)),
     ],
 )  # fmt: skip
 def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) -> None:
@@ -445,6 +466,7 @@ def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) 
         (["February 6, 2006", "arXiv:0601.00001"], 2006),
         (["arXiv:math/9404236v1 [math.HO]"], 1994),
         (["© 2008 IEEE"], 2008),
+        (["978-1-4799-0/13 $31.00 c\u20dd 2013 IEEE"], 2013),
         (["SOSP'03, Bolton Landing"], 2003),
         (["Accessed Sat Jul 06 21:36:50 EDT 2013"], None),
         # 'J.' before an initial is a name, not 'J. Cryptology': no venue line here.

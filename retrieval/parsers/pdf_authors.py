@@ -57,6 +57,10 @@ _PARTICLES = {
     "bin",
 }
 _FUNCTION_WORDS = {"the", "of", "and", "for", "on", "in", "at", "to", "with"}
+# An address: a postcode, or a state or country code after a comma ('Seattle, WA',
+# 'Ithaca, NY, USA'); names carry neither, so a place shaped like a name ('New York')
+# on such a line is not taken for one.
+_ADDRESS = re.compile(r"(?<![\d-])\d{4,6}(?![\d-])|,\s*[A-Z]{2}(?:\s+\d{3,6})?\s*(?:,|$)")
 # An affiliation key ('aPratt SILS', '1Argonne National Laboratory') opens a line.
 _AFFILIATION_KEY = re.compile(r"^([a-z]|\d{1,2})(?=[A-Z])")
 
@@ -113,8 +117,8 @@ def parse_authors(lines: Sequence[str], *, metadata: bool = False) -> tuple[str,
     keys = {m.group(1) for line in lines if (m := _AFFILIATION_KEY.match(line))}
     rows: list[list[str]] = []
     for line in lines:
-        if "@" in line or _AFFILIATION_KEY.match(line):  # "aPratt SILS, New York"
-            continue
+        if "@" in line or _AFFILIATION_KEY.match(line) or _ADDRESS.search(line):
+            continue  # "aPratt SILS, New York", 'Pittsburgh, PA 15213'
         line = _DIGIT_MARKS.sub(",", _GRADES.sub(",", line))
         pieces = _pieces(line)
         # A name wrapped across lines ('... Avinash' / 'Lakshman, Alex ...').

@@ -297,7 +297,22 @@ def _author_lines(page: PageLines, title: list[Line]) -> list[str]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0)) for row in rows]
+    return [_row_text(row) for row in rows]
+
+
+def _row_text(row: list[Line]) -> str:
+    """The pieces of one row left to right; pieces set apart by a wide gap are
+    separate fields (authors side by side), so they are joined as a list."""
+    text = ""
+    previous: Line | None = None
+    for line in sorted(row, key=lambda ln: ln.x0):
+        if previous is None:
+            text = line.text
+        else:
+            apart = line.x0 - previous.x1 > 1.5 * max(line.size, previous.size)
+            text += (", " if apart else " ") + line.text
+        previous = line
+    return text
 
 
 def _same_column(line: Line, title: list[Line], width: float) -> bool:

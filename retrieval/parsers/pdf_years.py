@@ -49,7 +49,8 @@ _ANY_YEAR = re.compile(rf"(?<![\d/.-])({_YEAR})(?![\d])")
 _APOSTROPHE_YEAR = re.compile(r"\b[A-Z][A-Za-z]{2,}\s*['’](\d{2})\b")
 _ARXIV_NEW = re.compile(r"arxiv:\s*(\d{2})(\d{2})\.\d{4,5}", re.I)
 _ARXIV_OLD = re.compile(r"arxiv:\s*[a-z.-]+/(\d{2})(\d{2})\d{3}", re.I)
-_COPYRIGHT = re.compile(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?({_YEAR})", re.I)
+# LaTeX's \textcopyright often comes out as 'c' with a combining enclosing circle.
+_COPYRIGHT = re.compile(rf"(?:©|\(c\)|c\u20dd|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?({_YEAR})", re.I)
 _IGNORED = re.compile(r"accessed|downloaded|retrieved|last modified", re.I)
 # Steps before publication: their dates are older than the paper's year.
 _HISTORY = re.compile(
