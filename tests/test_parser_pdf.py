@@ -447,6 +447,9 @@ def test_the_loader_skips_broken_pdfs_with_the_reason(tmp_path: Path) -> None:
           "NANCY A. LYNCH"], ("Michael J. Fischer", "Nancy A. Lynch")),
         (["Asaf Cidon, Stanford University; Robert Escriva, Cornell University"],
          ("Asaf Cidon", "Robert Escriva")),
+        # Names in any alphabet: a capital need not be ASCII.
+        (["Özalp Babaoğlu, Łukasz Kaiser and Émile Zola"],
+         ("Özalp Babaoğlu", "Łukasz Kaiser", "Émile Zola")),
         # A line with a postcode or a state code is an address, places and all.
         (["Ann Author", "New York, NY 10011"], ("Ann Author",)),
         (["Bob Brown", "Mountain View, CA"], ("Bob Brown",)),
@@ -519,6 +522,15 @@ def test_the_title_page_states_the_year_before_the_page_after_it() -> None:
     # With nothing on the title page, the page after it is read.
     later = find_year([_page_of(["A Title"], 1), pages[1]], 1, {})
     assert later is not None and later[0] == 1998
+
+
+def test_an_issn_after_a_publisher_is_no_venue() -> None:
+    from retrieval.parsers.pdf_years import find_year
+
+    texts = ["0 1985 ACM 0734-2071/85/0200-0063 $00.75",  # an OCR layer read © as 0
+             "ACM Transactions on Computer Systems, Vol. 3, No. 1, February 1985"]  # fmt: skip
+    found = find_year([_page_of(texts)], 1, {})
+    assert found is not None and found[:2] == (1985, texts[1])
 
 
 def test_a_line_citing_the_paper_gives_its_year_over_a_submission_date() -> None:

@@ -65,14 +65,19 @@ _ADDRESS = re.compile(r"(?<![\d-])\d{4,6}(?![\d-])|,\s*[A-Z]{2}(?:\s+\d{3,6})?\s
 _AFFILIATION_KEY = re.compile(r"^([a-z]|\d{1,2})(?=[A-Z])")
 
 
+def _shape(word: str) -> str:
+    """'Babaoğlu' -> 'Aaaaaaaa', 'Özalp' -> 'Aaaaa': upper-case letters as 'A', lower-case
+    as 'a', the rest kept, so name patterns hold for every alphabet, not ASCII alone."""
+    return "".join("A" if ch.isupper() else "a" if ch.islower() else ch for ch in word)
+
+
 def _is_name_word(word: str) -> bool:
     if word.lower() in _PARTICLES:
         return True
-    if re.fullmatch(r"[A-Z]\.(?:-?[A-Z]\.)*", word):  # initials: 'R.', 'J.-P.'
+    shape = _shape(word)
+    if re.fullmatch(r"A\.(?:-?A\.)*", shape):  # initials: 'R.', 'J.-P.', 'Ł.'
         return True
-    return bool(
-        re.fullmatch(r"[A-Z][a-zà-ÿ'’]*(?:[A-Z][a-zà-ÿ]+)?(?:[-'’][A-Z]?[a-zà-ÿ]+)*\.?", word)
-    ) and any(ch.islower() for ch in word)
+    return bool(re.fullmatch(r"Aa['’a]*(?:Aa+)?(?:[-'’]A?a+)*\.?|A['’]Aa+", shape))
 
 
 def _name(piece: str) -> str | None:
@@ -82,7 +87,7 @@ def _name(piece: str) -> str | None:
     if not words or _AFFILIATION.search(piece):
         return None
     if all(w.isupper() or not w.isalpha() for w in words):  # 'MICHAEL J. FISCHER'
-        words = [w if re.fullmatch(r"[A-Z]\.", w) else w.capitalize() for w in words]
+        words = [w if re.fullmatch(r"A\.", _shape(w)) else w.capitalize() for w in words]
     words = [w for w in words if w not in {".", ","}]
     if not 2 <= len(words) <= 5 or not all(_is_name_word(w) for w in words):
         return None
@@ -100,7 +105,7 @@ def _name(piece: str) -> str | None:
 def _split_runs(piece: str) -> list[str]:
     """'Chaoran Yang John Mellor-Crummey' (four name words, no separator) -> two names."""
     words = piece.split()
-    plain = all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", w) for w in words)
+    plain = all(re.fullmatch(r"Aa+(?:-Aa+)*", _shape(w)) for w in words)
     if plain and len(words) in (4, 6):
         return [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
     return [piece]
