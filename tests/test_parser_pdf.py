@@ -471,6 +471,7 @@ def test_author_lines_give_names_only(lines: list[str], names: tuple[str, ...]) 
         (["© 2008 IEEE"], 2008),
         (["978-1-4799-0/13 $31.00 c\u20dd 2013 IEEE"], 2013),
         (["SOSP'03, Bolton Landing"], 2003),
+        (["EuroSys ’19, March 25–28, Dresden", "© 2018 ACM"], 2019),
         (["Accessed Sat Jul 06 21:36:50 EDT 2013"], None),
         # 'J.' before an initial is a name, not 'J. Cryptology': no venue line here.
         (["Authors' addresses: J. A. Brown, Northwestern University,",

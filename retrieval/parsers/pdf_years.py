@@ -45,7 +45,12 @@ _VENUE_WORDS = re.compile(
 _JOURNAL_ABBREVIATION = re.compile(r"\bJ\.\s+(?:[A-Z]{2,}\b|[A-Z][a-z]{2,})")
 # 'OSDI 2006', "SOSP'03", 'PPoPP ’16': a venue's acronym with its year.
 # The number must be a year: 'ACM 0734-2071/85' (an ISSN) names no venue.
-_VENUE_ACRONYM = re.compile(rf"\b[A-Z][A-Za-z]*[A-Z]{{2,}}(?:\s*['’]\s*\d{{2}}\b|\s*{_YEAR}\b)")
+# A camel-cased name takes only the short form ('EuroSys ’19', 'HotNets '17'): a
+# surname such as 'DeCandia' may well stand before a full year.
+_VENUE_ACRONYM = re.compile(
+    rf"\b[A-Z][A-Za-z]*[A-Z]{{2,}}(?:\s*['’]\s*\d{{2}}\b|\s*{_YEAR}\b)|"
+    r"\b[A-Z][a-z]*[A-Z][A-Za-z]*\s*['’]\s*\d{2}\b"
+)
 _ANY_YEAR = re.compile(rf"(?<![\d/.-])({_YEAR})(?![\d])")
 _APOSTROPHE_YEAR = re.compile(r"\b[A-Z][A-Za-z]{2,}\s*['’](\d{2})\b")
 _ARXIV_NEW = re.compile(r"arxiv:\s*(\d{2})(\d{2})\.\d{4,5}", re.I)
