@@ -51,6 +51,32 @@ def test_authors_set_side_by_side_are_separate_names() -> None:
     assert paper.authors == ("Wilson C. Hsieh", "Deborah A. Wallach", "Mike Burrows")
 
 
+@pytest.mark.parametrize(
+    "affiliations",
+    [
+        # 'Google Brain' has a name's shape; set under each author, it repeats ...
+        ("Google Brain", "Google Brain", "Google Research"),
+        # ... or stands among fields that are mostly affiliations.
+        ("Google Brain", "Cornell University", "Stanford University"),
+    ],
+)
+def test_a_row_of_affiliations_under_side_by_side_authors_adds_no_name(
+    affiliations: tuple[str, str, str],
+) -> None:
+    runs = [
+        Run(TITLE, 100, 700, 18),
+        Run("Ashish Vaswani", 72, 660, 11),
+        Run("Noam Shazeer", 250, 660, 11),
+        Run("Niki Parmar", 430, 660, 11),
+        *(Run(text, x, 646, 10) for text, x in zip(affiliations, (72, 250, 430), strict=True)),
+        Run("Abstract", 72, 610, 11),
+        Run("We show that sparse networks learn faster.", 72, 596, 10),
+        *_body(72, 570, 20),
+    ]
+    [paper] = pdf.parse_pdf(make_layout_pdf([runs]), "grid.pdf").papers
+    assert paper.authors == ("Ashish Vaswani", "Noam Shazeer", "Niki Parmar")
+
+
 def _one_column_title_page() -> bytes:
     """A two-column page whose title, author and keywords sit in the left column, level
     with the right column's body text, written left column first."""

@@ -65,6 +65,11 @@ _ADDRESS = re.compile(r"(?<![\d-])\d{4,6}(?![\d-])|,\s*[A-Z]{2}(?:\s+\d{3,6})?\s
 _AFFILIATION_KEY = re.compile(r"^([a-z]|\d{1,2})(?=[A-Z])")
 
 
+def is_affiliation(text: str) -> bool:
+    """Whether `text` names an institution ('Google Research', 'Cornell University')."""
+    return bool(_AFFILIATION.search(text))
+
+
 def _shape(word: str) -> str:
     """'Babaoğlu' -> 'Aaaaaaaa', 'Özalp' -> 'Aaaaa': upper-case letters as 'A', lower-case
     as 'a', the rest kept, so name patterns hold for every alphabet, not ASCII alone."""

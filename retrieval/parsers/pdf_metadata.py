@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.parsers.pdf_authors import parse_authors
+from retrieval.parsers.pdf_authors import is_affiliation, parse_authors
 from retrieval.parsers.pdf_layout import Block, running_lines
 from retrieval.parsers.pdf_lines import Line, PageLines
 from retrieval.parsers.pdf_years import find_year
@@ -297,22 +297,29 @@ def _author_lines(page: PageLines, title: list[Line]) -> list[str]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [_row_text(row) for row in rows]
+    return [text for row in rows if (text := _row_text(row))]
 
 
 def _row_text(row: list[Line]) -> str:
     """The pieces of one row left to right; pieces set apart by a wide gap are
-    separate fields (authors side by side), so they are joined as a list."""
-    text = ""
+    separate fields (authors side by side), so they are joined as a list. A row of
+    such fields that repeat ('Google Brain   Google Brain') or are mostly affiliations
+    is the affiliations under the names, and gives no text."""
+    fields: list[str] = []
     previous: Line | None = None
     for line in sorted(row, key=lambda ln: ln.x0):
-        if previous is None:
-            text = line.text
+        apart = previous is not None and line.x0 - previous.x1 > 1.5 * max(line.size, previous.size)
+        if fields and not apart:
+            fields[-1] += " " + line.text
         else:
-            apart = line.x0 - previous.x1 > 1.5 * max(line.size, previous.size)
-            text += (", " if apart else " ") + line.text
+            fields.append(line.text)
         previous = line
-    return text
+    if len(fields) > 1:
+        repeated = len({f.casefold() for f in fields}) < len(fields)
+        affiliations = sum(bool(is_affiliation(f)) for f in fields)
+        if repeated or affiliations > len(fields) / 2:
+            return ""
+    return ", ".join(fields)
 
 
 def _same_column(line: Line, title: list[Line], width: float) -> bool:
