@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from retrieval.parsers.pdf_text import SPACING_ACCENTS
+
 if TYPE_CHECKING:
     import pypdfium2
 
@@ -161,6 +163,11 @@ def _split_at_gaps(
     cuts: list[tuple[int, float, float]] = []  # (offset of the space, left x1, right x0)
     for offset, char in enumerate(piece):
         if char != " " or offset == 0 or offset + 1 >= len(piece) or piece[offset - 1] == " ":
+            continue
+        if piece[offset - 1] in SPACING_ACCENTS or piece[offset + 1] in SPACING_ACCENTS:
+            # A spacing accent is drawn over a letter elsewhere on the line ('Babao ¨
+            # glu': the '¨' sits over the 'O' of 'Ozalp'), so its box says nothing
+            # about a gap between columns.
             continue
         before = box(start + offset - 1)
         after = box(start + offset + 1)

@@ -7,10 +7,16 @@ researcher would read them, with where each came from.
   recognised when a later page repeats the title: the paper is read from there. The
   PDF's own /Title is used when no title is found, or when it says the same as the
   layout in other words (an OCR layer that misread a word).
-- Authors: the lines between the title and the abstract, with e-mail addresses,
-  affiliations, membership grades and footnote marks taken out.
-- Year: a dated venue line (journal issue, proceedings, 'To appear in'), then a
-  printed date, then an arXiv identifier, then a copyright line, then /CreationDate.
+  A title set in one column of a two-column page is joined with the lines under it,
+  not with the other column's lines level with it; a running header that repeats the
+  title is not a later title page.
+- Authors: the lines between the title and the abstract (or keywords), in the
+  title's column, with e-mail addresses, affiliations and their addresses,
+  membership grades and footnote marks taken out.
+- Year: a dated venue line (journal issue, proceedings, 'To appear in') or a line
+  citing the paper, then a printed date, then an arXiv identifier, then a copyright
+  line, on the title page before the page after it; then the paper's history
+  ('Received ...', 'submitted to ...'), then /CreationDate (see pdf_years).
 - Abstract: the text under an 'Abstract' heading (or run in: 'Abstract—We ...'); with
   no heading, a first paragraph set apart from the body in a smaller size.
 
@@ -24,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.parsers.pdf_authors import parse_authors
-from retrieval.parsers.pdf_layout import Block
+from retrieval.parsers.pdf_authors import is_affiliation, parse_authors
+from retrieval.parsers.pdf_layout import Block, running_lines
 from retrieval.parsers.pdf_lines import Line, PageLines
 from retrieval.parsers.pdf_years import find_year
 from retrieval.text import collapse_spaces
@@ -79,7 +85,7 @@ def read_metadata(
     if found is not None:
         page, lines = found
         title = _join_title(lines)
-        later = _repeated_title(front, page, title)
+        later = _repeated_title(front, page, title, running_lines(pages))
         if later is not None:
             page, lines = later
             title = _join_title(lines)
@@ -105,7 +111,7 @@ def read_metadata(
         meta.authors = parse_authors([info["Author"]], metadata=True)
         if meta.authors:
             meta.origins["authors"] = "PDF metadata (/Author)"
-    year = find_year(front, meta.title_page, info)
+    year = find_year(front, meta.title_page, info, meta.title)
     if year is not None:
         meta.year, meta.venue, origin = year
         meta.origins["year"] = origin
@@ -156,8 +162,8 @@ def _title_lines(page: PageLines) -> list[Line]:
     for line in ordered[start + 1 :]:
         prev = lines[-1]
         gap = prev.bottom - line.top
-        if line.rotated:
-            continue
+        if line.rotated or not _same_column(line, lines, page.width):
+            continue  # the other column's text, level with the title
         if abs(line.size - first.size) > 0.1 * first.size or gap > 1.2 * first.size:
             break
         if BANNER.search(line.text):
@@ -254,13 +260,16 @@ def _meta_title(value: str) -> str | None:
 
 
 def _repeated_title(
-    pages: list[PageLines], page: PageLines, title: str
+    pages: list[PageLines], page: PageLines, title: str, running: set[tuple[int, str]]
 ) -> tuple[PageLines, list[Line]] | None:
-    """A later front page whose own title repeats `title`: `page` was a cover sheet."""
+    """A later front page whose own title repeats `title`: `page` was a cover sheet.
+    `running` holds the document's running headers and footers, (page, text)."""
     for later in pages:
         if later.number <= page.number:
             continue
         lines = _title_lines(later)
+        if any((later.number, ln.text) in running for ln in lines):
+            continue  # a running header that repeats the title is no title page
         if lines and _same_words(_join_title(lines), title):
             return later, lines
     return None
@@ -270,11 +279,17 @@ def _author_lines(page: PageLines, title: list[Line]) -> list[str]:
     """Rows of text between the title and the abstract or body, top to bottom."""
     bottom = min(ln.bottom for ln in title)
     size = title[0].size
-    below = [ln for ln in page.lines if ln.top < bottom + 1 and not ln.rotated]
+    below = [
+        ln
+        for ln in page.lines
+        if ln.top < bottom + 1 and not ln.rotated and _same_column(ln, title, page.width)
+    ]
     below.sort(key=lambda ln: -ln.top)
     rows: list[list[Line]] = []
     for line in below:
-        if _ABSTRACT_HEAD.match(line.text) or _prose(line.text):
+        if _ABSTRACT_HEAD.match(line.text) or _NOT_ABSTRACT_END.match(line.text):
+            break  # the abstract, or the keywords of a paper without one
+        if _prose(line.text):
             break
         if rows and bottom - line.top > 12 * size:
             break
@@ -282,7 +297,42 @@ def _author_lines(page: PageLines, title: list[Line]) -> list[str]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0)) for row in rows]
+    return [text for row in rows if (text := _row_text(row))]
+
+
+def _row_text(row: list[Line]) -> str:
+    """The pieces of one row left to right; pieces set apart by a wide gap are
+    separate fields (authors side by side), so they are joined as a list. A row of
+    such fields that repeat ('Google Brain   Google Brain') or are mostly affiliations
+    is the affiliations under the names, and gives no text."""
+    fields: list[str] = []
+    previous: Line | None = None
+    for line in sorted(row, key=lambda ln: ln.x0):
+        apart = previous is not None and line.x0 - previous.x1 > 1.5 * max(line.size, previous.size)
+        if fields and not apart:
+            fields[-1] += " " + line.text
+        else:
+            fields.append(line.text)
+        previous = line
+    if len(fields) > 1:
+        repeated = len({f.casefold() for f in fields}) < len(fields)
+        affiliations = sum(bool(is_affiliation(f)) for f in fields)
+        if repeated or affiliations > len(fields) / 2:
+            return ""
+    return ", ".join(fields)
+
+
+def _same_column(line: Line, title: list[Line], width: float) -> bool:
+    """Whether `line` may lie under the title rather than beside it: a title set in one
+    half of a two-column page has the other column's lines at its level. Halves, not
+    exact boxes: a line's box is measured by its end characters, which a stray
+    accent can throw off."""
+    middle = width / 2
+    if max(ln.x1 for ln in title) <= middle:
+        return line.x0 < middle
+    if min(ln.x0 for ln in title) >= middle:
+        return line.x1 > middle
+    return True
 
 
 def _prose(text: str) -> bool:

@@ -43,7 +43,8 @@ _SPACING_ACCENTS = {
     "ˇ": "\u030c",
     "¯": "\u0304",
 }
-_ACCENT_CLASS = "".join(_SPACING_ACCENTS)
+SPACING_ACCENTS = "".join(_SPACING_ACCENTS)
+_ACCENT_CLASS = SPACING_ACCENTS
 # 'L´aszl´o': an accent glued before a letter belongs to that letter.
 _GLUED_ACCENT = re.compile(rf"([{_ACCENT_CLASS}])(?=[A-Za-z])")
 # 'Laszl ´ o', 'Babao ¨ glu ˘': a detached accent between word pieces, or trailing one.
