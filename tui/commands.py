@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.suggester import Suggester
 
+from assistant.errors import RaError
+
 if TYPE_CHECKING:
     from tui.app import ResearchApp
 
@@ -47,7 +49,7 @@ class Parsed:
     arg: str
 
 
-class CommandError(ValueError):
+class CommandError(RaError):
     """What was typed is not a command; the message says what to type."""
 
 
