@@ -1,7 +1,8 @@
-"""Everything the terminal UI calls, behind one object that opens lazily.
+"""The wiring root: everything the command line and the terminal UI call, built from
+one `Settings` behind one object that opens lazily.
 
-The TUI renders and dispatches; it gets a `Workspace` from the app factory and never
-imports Chroma, LangChain or the retrieval internals. `prepare()` does the slow part
+The CLI gets a `Workspace` from `shell.wiring`; the TUI gets one from the app factory
+and never imports Chroma, LangChain or the retrieval internals. `prepare()` does the slow part
 (indexing when the corpus changed, loading the embedding model, opening the index)
 and is meant to run in a worker while the UI is already on screen.
 """
