@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.history_records import SavedTurn, SessionInfo, TurnStatus, one_line
+from retrieval.errors import RaError
 
 SCHEMA_VERSION = 2
 TITLE_CHARS = 60
@@ -73,7 +74,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
 }
 
 
-class HistoryError(Exception):
+class HistoryError(RaError):
     """The history database cannot be opened or written; the message says what to do."""
 
 

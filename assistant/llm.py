@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.errors import AnswerInterrupted, EmptyAnswer
+from assistant.errors import EmptyAnswer, LlmError, MalformedReply
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,12 +30,13 @@ def describe_mode(settings: Settings) -> str:
 
 
 def build_chat_model(settings: Settings, *, max_retries: int = MAX_RETRIES) -> BaseChatModel:
-    """The one ChatOpenAI of the app: streaming, usage reported, retries with backoff."""
-    from langchain_openai import ChatOpenAI
+    """The one ChatOpenAI of the app: streaming, usage reported, retries with backoff,
+    unreadable replies raised as `MalformedReply`."""
+    from assistant.llm_client import CheckedChatOpenAI
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
-    return ChatOpenAI(
+    return CheckedChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,
         api_key=key or "not-needed",  # type: ignore[arg-type]
@@ -61,11 +62,16 @@ def rejects_stream_options(exc: BaseException) -> bool:
 
 
 def is_llm_failure(exc: BaseException) -> bool:
-    """True for the errors an LLM endpoint causes (HTTP, protocol, malformed replies)."""
+    """True for the errors an LLM endpoint causes: the OpenAI client's own, httpx's
+    transport errors and our `LlmError`s (a reply cut short, empty or unreadable).
+
+    Never a bare `ValueError`: one raised inside the client arrives as `MalformedReply`
+    (`assistant.llm_client`), so any other is a bug in our code and must show as one.
+    """
     import httpx
     import openai
 
-    return isinstance(exc, openai.OpenAIError | httpx.HTTPError | ValueError | AnswerInterrupted)
+    return isinstance(exc, openai.OpenAIError | httpx.HTTPError | LlmError)
 
 
 def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool = False) -> str:
@@ -81,6 +87,11 @@ def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool =
         return (
             f"The LLM ({settings.llm_model}) returned an empty answer: ask again, or choose "
             "another RA_LLM_MODEL."
+        )
+    if isinstance(exc, MalformedReply):
+        return (
+            f"The LLM server at {where} sent a reply that could not be read: try again, and "
+            "check that RA_LLM_BASE_URL is an OpenAI-compatible endpoint if it persists."
         )
     if started and isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
         return (

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Iterator
 from assistant.ask import Asker, Done, Event, Token, Turn
 from assistant.history import HistoryStore
 from assistant.history_records import SavedTurn
+from retrieval.errors import RaError
 
 # Partial answers are written at most this often: a few small commits a second.
 PARTIAL_EVERY_S = 0.5
@@ -27,7 +28,7 @@ class AnswerCancelled(Exception):
     """The user cancelled the answer; its turn is saved as interrupted."""
 
 
-class NothingToContinue(Exception):
+class NothingToContinue(RaError):
     """The turn asked to be continued is finished (or does not exist)."""
 
 

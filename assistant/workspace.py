@@ -1,7 +1,8 @@
-"""Everything the terminal UI calls, behind one object that opens lazily.
+"""The wiring root: everything the command line and the terminal UI call, built from
+one `Settings` behind one object that opens lazily.
 
-The TUI renders and dispatches; it gets a `Workspace` from the app factory and never
-imports Chroma, LangChain or the retrieval internals. `prepare()` does the slow part
+The CLI gets a `Workspace` from `shell.wiring`; the TUI gets one from the app factory
+and never imports Chroma, LangChain or the retrieval internals. `prepare()` does the slow part
 (indexing when the corpus changed, loading the embedding model, opening the index)
 and is meant to run in a worker while the UI is already on screen.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.catalog_terms import CatalogTerms
-from assistant.errors import UserError
+from assistant.errors import RaError, UserError
 from assistant.export import bibtex_entry, resolve_output, write_text
 from assistant.history import HistoryStore
 from assistant.library import Library
@@ -23,7 +24,6 @@ from assistant.profile import Profile
 from assistant.request import Request, RequestReader, Task
 from assistant.session import ChatSession
 from assistant.settings import Settings
-from retrieval.errors import RetrievalError
 from retrieval.records import Paper
 
 if TYPE_CHECKING:
@@ -175,16 +175,12 @@ class Workspace:
 
     def explain(self, exc: BaseException, *, started: bool = False) -> str:
         """One sentence for an error a user can fix; anything else is a bug, raised again."""
-        if isinstance(exc, UserError | RetrievalError):
-            return str(exc)
-        from assistant.history import HistoryError
-
-        if isinstance(exc, HistoryError):
-            return str(exc)
         from assistant.llm import explain_llm_error, is_llm_failure
 
-        if is_llm_failure(exc):
+        if is_llm_failure(exc):  # first: the LLM's sentences name the settings to check
             return explain_llm_error(exc, self.settings, started=started)
+        if isinstance(exc, RaError):
+            return exc.advice
         raise exc
 
     # --- writing jobs ---------------------------------------------------------------

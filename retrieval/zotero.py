@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.errors import RaError
 from retrieval.records import Link, Paper, ParseResult, Section, Source
 
 NAME = "zotero"
@@ -53,7 +54,7 @@ _VENUE_FIELDS = (
 _SKIPPED_TYPES = ("note", "attachment", "annotation")
 
 
-class ZoteroError(Exception):
+class ZoteroError(RaError):
     """A Zotero library that cannot be read, in one sentence saying what to do."""
 
 

@@ -14,10 +14,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import UserError
-from assistant.history import HistoryError
+from assistant.errors import RaError, UserError
 from assistant.settings import Settings
-from retrieval.errors import RetrievalError
 from shell.commands import ask as ask_commands
 from shell.commands import chat as chat_commands
 from shell.commands import corpus as corpus_commands
@@ -75,8 +73,8 @@ def main(collaborators: Collaborators | None = None) -> None:
     settings would build (tests pass fake embeddings or a fake LLM)."""
     try:
         code = app(standalone_mode=False, obj=collaborators)
-    except (UserError, RetrievalError, HistoryError) as exc:
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+    except RaError as exc:  # a problem the user can fix: its sentence, no traceback
+        err.print(f"[bold red]Error:[/] {escape(exc.advice)}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Interrupted.")

@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from shell.cli import app
 from assistant.settings import Settings
+from shell.cli import app
 from tui.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent

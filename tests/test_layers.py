@@ -4,7 +4,9 @@ import each other round a cycle. ARCHITECTURE.md draws the same picture.
 
     shell -> tui -> assistant -> retrieval -> prompts
 
-A package may import any package below it and none above; only `tui` imports Textual.
+A package may import any package below it and none above; only `tui` imports Textual,
+only `shell` typer, only `retrieval` Chroma and bm25s, only `assistant` the OpenAI
+client; and `tui` takes nothing from `retrieval` but its plain records.
 Imports under `if TYPE_CHECKING:` count for the layers (a type names its owner) but not
 for cycles: they never run, so they cannot make an import order fail.
 """
@@ -17,8 +19,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("shell", "tui", "assistant", "retrieval", "prompts")  # top to bottom
-# Third-party packages one layer alone may import.
-OWNED = {"textual": "tui"}
+# Third-party packages one layer alone may import: the UI toolkits, the stores, the
+# LLM client.
+OWNED = {
+    "textual": "tui",
+    "typer": "shell",
+    "chromadb": "retrieval",
+    "bm25s": "retrieval",
+    "openai": "assistant",
+}
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,11 @@ def test_imports_point_down_the_layers() -> None:
     assert len({a.source for a in found}) > 80  # every package was read
     bad = upward(found, LAYERS, OWNED)
     assert not bad, "imports pointing up the layers:\n" + "\n".join(map(str, bad))
+
+
+def test_the_tui_takes_only_plain_records_from_retrieval() -> None:
+    below = {a.target for a in arrows(ROOT, LAYERS) if a.source.startswith("tui.")}
+    assert {t for t in below if t.startswith("retrieval")} <= {"retrieval.records"}
 
 
 def test_no_module_imports_itself_round_a_cycle() -> None:

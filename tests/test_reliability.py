@@ -94,6 +94,50 @@ def test_more_llm_faults_end_in_one_sentence(
     assert run.err.count("Error:") == 1
 
 
+def test_a_value_error_in_our_code_is_a_bug_not_an_llm_failure(
+    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A ValueError our own code raises while the answer streams keeps its traceback: it
+    is not dressed as "The LLM answer broke off", while a reply the client cannot read
+    (also a ValueError, inside the client) still ends in one sentence."""
+    import assistant.ask
+
+    def broken(content: object) -> str:
+        raise ValueError("a bug in our chunk handling")
+
+    env.enqueue("Label smoothing helps [1].")
+    text_of = assistant.ask.text_of
+    monkeypatch.setattr(assistant.ask, "text_of", broken)
+    with pytest.raises(ValueError, match="a bug in our chunk handling"):
+        run_cli(capsys, "ask", QUESTION)
+    assert "broke off" not in capsys.readouterr().err
+
+    monkeypatch.setattr(assistant.ask, "text_of", text_of)
+    env.fail_next("malformed_sse")
+    run = run_cli(capsys, "ask", QUESTION)
+    assert run.code == 1 and "could not be read" in run.err, run.err
+
+
+def test_only_the_llm_clients_errors_count_as_llm_failures() -> None:
+    import httpx
+    import openai
+
+    from assistant.errors import EmptyAnswer, MalformedReply, RaError, UserError
+    from assistant.llm import is_llm_failure
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    failures = [
+        openai.APIConnectionError(request=request),
+        httpx.ReadError("cut"),
+        MalformedReply("unreadable"),
+        EmptyAnswer("empty"),
+    ]
+    bugs = [ValueError("ours"), KeyError("ours"), TypeError("ours"), UserError("fix it")]
+    assert [is_llm_failure(e) for e in failures] == [True] * 4
+    assert [is_llm_failure(e) for e in bugs] == [False] * 4
+    assert isinstance(MalformedReply("x"), RaError) and not isinstance(MalformedReply("x"), ValueError)
+
+
 def test_nothing_listening_is_one_sentence(
     env: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

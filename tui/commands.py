@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.errors import RaError
+
 
 @dataclass(frozen=True)
 class Command:
@@ -58,7 +60,7 @@ class Parsed:
         return BY_NAME[self.name]
 
 
-class CommandError(ValueError):
+class CommandError(RaError):
     """What was typed is not a command; the message says what to type."""
 
 

@@ -7,6 +7,9 @@ raises `ParseError` with a sentence a user can act on when the file is of its ki
 but unreadable; `retrieval.loaders` turns that into a skipped file.
 """
 
+from retrieval.errors import RaError
 
-class ParseError(Exception):
-    """The file is of this parser's kind but cannot be read; the message says why."""
+
+class ParseError(RaError):
+    """The file is of this parser's kind but cannot be read; the message says why
+    (a phrase that follows the file's name: "is a PDF with no extractable text ...")."""
