@@ -50,7 +50,10 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
             r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want|compile|point me to)\b"
             r"(?: [a-z0-9~-]+){0,5}? (?:papers|readings|references)\b"
             r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b"
-            r"|\b(?:key|essential|seminal|foundational|classic|must-read|core) (?:papers|readings|references)\b",
+            r"|\b(?:key|essential|seminal|foundational|classic|must-read|core|good|best|useful) (?:papers|readings|references)\b"
+            r"|\b(?:suggest|recommend)\w*\s+(?:some |any |good |further )?(?:reading|readings|literature)\b"
+            r"|\bpapers?\s+(?:i|we|she|he|they)\s+(?:should|must|need to|ought to)\s+(?:know|read)\b"
+            r"|\bpapers?\b[^.?!]{0,40}\b(?:to (?:begin|start) with|to start from)\b",
             re.I,
         ),
     ),
@@ -70,7 +73,8 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
         re.compile(
             r"\bmy (?:research )?profile\b"
             r"|\bwhat (?:are|is) my (?:main )?(?:research )?(?:themes|agenda|interests|topics|directions)\b"
-            r"|\b(?:summari[sz]e|describe|show|outline|list)\b (?:me )?my (?:research )?(?:agenda|themes|interests|profile|directions)\b",
+            r"|\b(?:summari[sz]e|describe|show|outline|list)\b (?:me )?my (?:research )?(?:agenda|themes|interests|profile|directions)\b"
+            r"|\b(?:recap|summari[sz]e|describe|outline)\b[^.?!]{0,50}\bmy (?:research )?(?:agenda|themes|interests|profile|directions)\b",
             re.I,
         ),
     ),
@@ -96,9 +100,11 @@ def cue(text: str, task: Task) -> re.Match[str] | None:
 # --- constraints ----------------------------------------------------------------------
 
 _NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
+# The count is cut out and the noun left in place, so 'give me 5 papers on X' still asks
+# for papers ('give me papers on X') when the task and the topic are read.
 _COUNT = re.compile(
-    r"(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|max(?:imum)?(?: of)?|~)\s*)?"
-    rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?"
+    r"(?P<count>(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|max(?:imum)?(?: of)?|~)\s*)?"
+    rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?)"
     r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\b",
     re.I,
 )
@@ -125,6 +131,8 @@ _EXCLUDE = re.compile(
     r"\b(?:skip|exclude|excluding|omit|omitting|leave out|leaving out|ignore|ignoring|drop|minus"
     r"|except(?: for)?|but not|apart from|no need for|not interested in|don'?t (?:include|want|need|list|cite)"
     r"|do not (?:include|want|need|list|cite)|nothing (?:on|about|from)|not (?:from|in|the|any))\s+"
+    # 'drop into the paper', 'ignore for now': a preposition after the verb is no subject.
+    r"(?!(?:into|in|on|onto|to|from|by|with|at|for|up)\b)"
     r"(?:the |any |all |those |these )?([^.;!?()]+?)(?=\s*(?:[.;!?()]|,|\bi'?ve\b|\bi have\b|\bsince\b|\bbecause\b|\bas\b|\bthat'?s\b|$))",
     re.I,
 )
@@ -167,9 +175,11 @@ def read_count(text: str) -> tuple[int | None, str]:
     for pattern in (_COUNT, _COUNT_AFTER, _COUNT_BARE):
         match = pattern.search(text)
         if match:
-            n = _number(match.group(1))
+            counted = "count" in pattern.groupindex  # the number is then the second group
+            n = _number(match.group(2 if counted else 1))
             if n is not None and 1 <= n <= MAX_N:
-                return n, cut_match(text, match)
+                span = match.span("count") if counted else match.span()
+                return n, _cut_span(text, *span)
     return None, text
 
 
@@ -199,12 +209,19 @@ def read_years(text: str, today: datetime.date | None = None) -> tuple[int | Non
     return None, None, text
 
 
-_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_EMPTY_BRACKETS = re.compile(
+    r"\(\s*(?:(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\s*)?\)|\[\s*\]",
+    re.I,
+)
 
 
 def cut_match(text: str, match: re.Match[str]) -> str:
     """`text` without the match; brackets it leaves empty go too ('a list (5 papers) on X')."""
-    return _EMPTY_BRACKETS.sub(" ", text[: match.start()] + " " + text[match.end() :]).strip()
+    return _cut_span(text, match.start(), match.end())
+
+
+def _cut_span(text: str, start: int, end: int) -> str:
+    return " ".join(_EMPTY_BRACKETS.sub(" ", text[:start] + " " + text[end:]).split())
 
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
@@ -215,6 +232,10 @@ _TRAILING = frozenset(
 _LEADING = frozenset(
     ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "work", "works", "about", "on", "regarding", "concerning"]
 )
+# When: 'loss landscapes next week' -> 'loss landscapes'.
+_WHEN = re.compile(
+    r"\s+(?:(?:next|this|last|coming)\s+(?:week|month|semester|term|quarter|year)|tomorrow|today|soon)\s*$", re.I
+)
 PURPOSE = re.compile(r"\s+(?:for|before|ahead of) (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
 
 
@@ -223,7 +244,7 @@ _EDGE = " ,:-–—.?!"
 
 def clean_phrase(phrase: str) -> str:
     """'the neuroscience / human-vs-machine vision ones' -> 'neuroscience / human-vs-machine vision'."""
-    words = phrase.strip(_EDGE).split()
+    words = _WHEN.sub("", phrase.strip(_EDGE)).split()
     while words and (words[-1].lower() in _TRAILING or not words[-1].strip(_EDGE)):
         words.pop()
     while words and words[0].lower() in _LEADING:

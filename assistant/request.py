@@ -97,7 +97,7 @@ class Request(BaseModel):
 _TASK_WORDS = re.compile(
     r"\b(?:(?:can|could|would|will) you|please|pls|plz|kindly|i'?d like|i would like|i want|i need|we need|need|help me"
     r"|give me|put together|pull together|make me|build me|write me|draft me|show me|find me|send me|get me"
-    r"|recommend|suggest|compile|curate|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
+    r"|recommend|suggest|compile|curate|position(?:ing)?|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
     r"|(?:against|relative to|with respect to|versus) (?:the )?(?:prior|previous|existing|related) (?:work|literature)"
     r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|lit(?:erature)? review|survey|syllabus)"
     r"|(?:a |one |two |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
@@ -121,16 +121,21 @@ _ENUMERATION = re.compile(r"^\s*(?:;|\(?[a-z1-9]\)|the following\b)", re.I)
 _REPEATED_COMMAS = re.compile(r"\s*,(?:\s*,)+")
 _ORPHANS = re.compile(r"(?:\s*[,;]\s*(?:and|or)?)+(?=\s*(?:[.?!]|$))|(?<=[.?!])\s*,", re.I)
 _TOPIC_INTRO = re.compile(
-    r"\b(?:papers?|readings?|literature|things|references)\s+(?:on|about|regarding|covering|concerning)\s+", re.I
+    r"\b(?:papers?|readings?|literature|things|references|(?:prior|previous|existing|related) work)\s+(?:on|about|regarding|covering|concerning)\s+",
+    re.I,
 )
 # What a paper's own abstract says it does: 'shows that X' is about X.
 _CLAIM_VERB = re.compile(
-    r"^\s*(?:shows?|argues?|finds?|proves?|demonstrates?|proposes?|studies|introduces?|presents?)\s+(?:that\s+)?", re.I
+    r"^\s*(?:(?:we|i)\s+)?(?:shows?|argues?|finds?|proves?|demonstrates?|proposes?|study|studies|introduces?|presents?"
+    r"|analy[sz]es?|investigates?|examines?|explores?)\s+(?:that\s+)?",
+    re.I,
 )
+# 'a paragraph we can drop into the paper': a clause about the text asked for, no topic.
+_RELATIVE = re.compile(r"^\s*(?:that |which )?(?:we|i|you|they) (?:can|could|will|would|might|may|should|could)\b.*$", re.I | re.S)
 _FIRST_PERSON = re.compile(r"\s*(?:i|i'm|i am|we|we're|we are|my|our)\b", re.I)
 # 'a seminar on X', 'our project about X': what the speaker's work is on.
 _FRAMED_TOPIC = re.compile(
-    r"\b(?:a|an|the|my|our|this|some)\s+(?:[\w-]+\s+){0,2}?(?:on|about|regarding|concerning)\s+([^.;:?!]{3,120})",
+    r"\b(?:a|an|the|my|our|this|some)\s+(?:[\w-]+\s+){0,3}?(?:on|about|regarding|concerning)\s+([^.;:?!]{3,120})",
     re.I,
 )
 _CONTEXT_TOPIC = re.compile(r"\b(?:on|about|regarding|in)\s+([^.;:?!]{3,120})", re.I)
@@ -267,16 +272,21 @@ class RequestReader:
         # 'I am preparing a seminar on X. Can you recommend ...?', 'I work in a lab on X;
         # what should I read?': a first-person sentence of context names the topic, and
         # so does 'a ... about X' in a request whose task words were cut with a count.
-        framed = (_FIRST_PERSON.match(main) or found is None) and _FRAMED_TOPIC.search(main)
+        framed = (_FIRST_PERSON.match(main) or found is None) and (
+            _TOPIC_INTRO.search(main) or _FRAMED_TOPIC.search(main)
+        )
         if framed:
-            main = PURPOSE.sub("", framed.group(1))
+            main = PURPOSE.sub("", framed.group(1) if framed.groups() else main[framed.end() :])
         # 'X I should read': a cue with nothing after it ends the topic.
         while (tail_cue := cue(main, task)) and tail_cue.start() > 0 and not _says_something(
             PURPOSE.sub("", main[tail_cue.end() :])
         ):
             main = main[: tail_cue.start()]
         main = _TASK_WORDS.sub(" ", main)
-        main = _DOCUMENT_WORDS.sub(lambda m: " " + m.group(1), main)
+        # 'our pruning paper' is about pruning; 'a workshop paper' says nothing of its topic.
+        main = _DOCUMENT_WORDS.sub(
+            lambda m: " " if m.group(0).lower().startswith(("a ", "an ", "the ")) else " " + m.group(1), main
+        )
         main = _CLAIM_VERB.sub("", _LEAD.sub("", " ".join(main.split())))
         if _ENUMERATION.match(main) and found is not None:
             # 'a list that covers (a) X, (b) Y': the topic is in the context before it.
@@ -334,7 +344,8 @@ class RequestReader:
 def _says_something(text: str) -> bool:
     """Whether a stretch of a request has topic words once its task words and
     leftovers ('citing only things in my corpus') are taken out."""
-    return content_count(clean_phrase(_LEAD.sub("", _TASK_WORDS.sub(" ", text)).strip(" ?.!"))) > 0
+    text = _RELATIVE.sub("", PURPOSE.sub("", " " + _TASK_WORDS.sub(" ", text)))
+    return content_count(clean_phrase(_LEAD.sub("", text.strip())).strip(" ?.!")) > 0
 
 
 def read_offline(catalog: Catalog, text: str, task: Task | None = None) -> Request:

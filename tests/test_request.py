@@ -73,6 +73,10 @@ ROUTES = [
     ("compare SAM and its variants: which papers should a new student start with?", "reading_list"),
     ("Which papers in my feed today are worth reading given my research?", "triage"),
     ("Could you list a few papers about in-context learning?", "ask"),
+    ("My student starts on loss landscapes. What are 5 good papers for her to begin with?", "reading_list"),
+    ("Suggest some reading on why interpolating networks still generalize", "reading_list"),
+    ("Any papers I should know about on pruning at initialization?", "reading_list"),
+    ("Can you recap what my research statement says my agenda is?", "profile"),
 ]
 
 
@@ -367,3 +371,33 @@ def test_topics_inside_longer_requests(reader: RequestReader) -> None:
     dash = reader.read_offline("compare SAM and its variants - which papers should a new student start with?")
     assert dash.task == "reading_list" and dash.audience == "newcomer"
     assert dash.topic.startswith("compare SAM") and dash.topic.endswith("variants")
+
+
+def test_context_first_then_the_task(reader: RequestReader) -> None:
+    """The topic is in a sentence of context when the task's sentence holds none: a
+    count cut out keeps its noun, a time or a clause about the text is no topic, and
+    'a workshop paper' says nothing of what the paper is about."""
+    student = reader.read_offline(
+        "My student is starting on loss landscapes next week. What are 5 good papers for her to begin with?"
+    )
+    assert (student.task, student.topic, student.n) == ("reading_list", "loss landscapes", 5)
+
+    reviewer = reader.read_offline(
+        "I have a reviewer asking us to discuss prior work on the information bottleneck theory "
+        "of deep learning; write a paragraph we can drop into the paper."
+    )
+    assert reviewer.task == "related_work"
+    assert reviewer.topic == "information bottleneck theory of deep learning"
+    assert reviewer.exclude == []  # 'drop into the paper' leaves nothing out
+
+    workshop = reader.read_offline(
+        "Background section for a workshop paper: we analyse neural collapse in the terminal "
+        "phase of training for imbalanced datasets."
+    )
+    assert workshop.task == "related_work"
+    assert workshop.topic.startswith("neural collapse in the terminal phase")
+
+    positioning = reader.read_offline(
+        "Draft a related work section positioning my paper on lottery tickets in transformers."
+    )
+    assert positioning.topic == "lottery tickets in transformers"
