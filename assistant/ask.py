@@ -19,6 +19,8 @@ from assistant.answerability import (
     count_supported,
     field_lines,
     missing_sentence,
+    reference_only,
+    untitled_name,
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
@@ -26,6 +28,7 @@ from assistant.extractive import Vocabulary, answerable, best_sentences, complem
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import Usage, estimated_usage, rejects_stream_options, usage_of
 from assistant.origin import is_origin_question, prefer_origin
+from assistant.sections import answering_section, entries
 from assistant.thresholds import model_of, thresholds_for
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
@@ -147,7 +150,8 @@ class Asker:
             return
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
-        missing = check_named_paper(standalone, self.titles).refusal
+        verdict = check_named_paper(standalone, self.titles)
+        missing = verdict.refusal or self._unsaid(standalone, verdict, sources, passages)
         if missing is not None:
             yield Done(
                 self._finish(
@@ -270,6 +274,11 @@ class Asker:
             )
         if not count_supported(standalone, passages):
             return refuse
+        unsaid = self._unsaid(standalone, verdict, sources, passages)
+        if unsaid is not None:
+            return self._finish(
+                question, standalone, unsaid, "extractive", sources, passages, None, reason=unsaid
+            )
         if verdict.fields:
             fields = self._fields_answer(verdict, sources)
             if fields is not None:
@@ -289,7 +298,15 @@ class Asker:
         files = [s.hit.chunk.file for s in sources]
         other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
         lines = []
+        # A list section headed by what is asked answers with its entries, first.
+        section = answering_section(standalone, passages, vocab)
+        if section is not None:
+            listed = sources[section]
+            quoted_entries = " ".join(_cite(e, listed.n) for e in entries(passages[section]))
+            lines.append(f"- **{listed.title}**: {quoted_entries}")
         for n in dict.fromkeys(e.n for e in keep):
+            if section is not None and n == section + 1:
+                continue
             source = sources[n - 1]
             quoted = [_cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
             if quoted:
@@ -304,6 +321,23 @@ class Asker:
             lines.append(f"- **{source.title}**: " + _cite(other.sentence, other.n))
         text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
         return self._finish(question, standalone, text, "extractive", sources, passages, None)
+
+    def _unsaid(
+        self,
+        question: str,
+        verdict: Verdict,
+        sources: list[NumberedSource],
+        passages: list[str],
+    ) -> str | None:
+        """A refusal when the corpus names what is asked but says nothing about it: a
+        paper held only as a reference, a title asked for that no paper has."""
+        paper = verdict.paper
+        if paper is not None and not verdict.fields:
+            own = [p for s, p in zip(sources, passages, strict=True) if s.paper_id == paper.id]
+            others = [p for s, p in zip(sources, passages, strict=True) if s.paper_id != paper.id]
+            if own:
+                return reference_only(paper, own[0], others)
+        return untitled_name(question, [s.title for s in sources])
 
     def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
         """The asked fields of the named paper, quoted from its chunk, or None if not found."""

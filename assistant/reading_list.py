@@ -31,8 +31,8 @@ from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selection, Selector
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import HybridSearcher
-from retrieval.query import content_words
 from retrieval.records import Paper
+from retrieval.terms import content_words
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
