@@ -24,7 +24,7 @@ from assistant.answerability import (
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
-from assistant.extractive import Vocabulary, answerable, best_sentences, complement
+from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import Usage, estimated_usage, rejects_stream_options, usage_of
 from assistant.origin import is_origin_question, prefer_origin
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 MIN_EXTRACT_SCORE = 0.15
 EXTRACT_RATIO = 0.6
 MAX_EXTRACT_SOURCES = 4
+# Sentences looked at per source; the third is quoted only when it adds a question term.
+PER_SOURCE = 3
 OFFLINE_NOTE = (
     "*Offline answer: sentences quoted from your corpus, not written by a model "
     "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
@@ -290,11 +292,12 @@ class Asker:
         best = max(sims) if sims else None
         if not answerable(standalone, evidence, best, vocab, self.thresholds):
             return refuse
-        extracts = best_sentences(standalone, passages, vocab)
+        extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
         top = max((e.score for e in extracts), default=0.0)
         # Keep sources close to the best one: a quote list padded with weak matches
         # reads as noise. Each quoted sentence carries its own citation.
         keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+        keep = widen(standalone, keep, extracts, vocab)
         files = [s.hit.chunk.file for s in sources]
         other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
         lines = []
@@ -419,6 +422,8 @@ class Asker:
 
 def _below(support: float | None, threshold: float) -> bool:
     return support is not None and support < threshold
+
+
 def text_of(content: object) -> str:
     """The text of a streamed delta: a string, or the text parts of a list of content
     blocks (some servers send `[{"type": "text", "text": "..."}]`); anything else is

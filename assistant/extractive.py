@@ -166,6 +166,24 @@ def complement(
     return None
 
 
+def widen(
+    question: str, keep: list[Extract], extracts: list[Extract], vocab: Vocabulary
+) -> list[Extract]:
+    """The kept quotes, plus any other sentence of an already quoted source that holds
+    a question term no kept quote holds ('... healed with QLoRA' beside the sentence
+    that matched the rest)."""
+    wanted = set(question_terms(question, vocab.source_words))
+    covered = {t for e in keep for t in terms(e.sentence)} & wanted
+    sources = {e.n for e in keep}
+    out = list(keep)
+    for e in extracts:
+        new = (set(terms(e.sentence)) & wanted) - covered
+        if e not in out and e.n in sources and new:
+            out.append(e)
+            covered |= new
+    return out
+
+
 def _names_person(unit: str, people: Sequence[str]) -> bool:
     """An Authors line naming someone the question names ('papers by Simon S. Du')."""
     return unit.startswith("Authors: ") and any(

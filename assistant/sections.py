@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.extractive import ANSWER_PASSAGES, RARE_DF, Vocabulary
+from assistant.extractive import RARE_DF, Vocabulary
 from retrieval.terms import stem, terms
 
 # At most this many entries are quoted: a long list is cut, the source is cited.
-MAX_ENTRIES = 12
+MAX_ENTRIES = 16
 MIN_ENTRIES = 2
 # Entries longer than this, at the median, are paragraphs: a prose section is no list.
-MAX_ENTRY_CHARS = 200
+MAX_ENTRY_CHARS = 300
 _MARKER = "- "
 
 
@@ -32,14 +32,15 @@ def heading_of(passage: str) -> str:
 
 
 def answering_section(question: str, passages: Sequence[str], vocab: Vocabulary) -> int | None:
-    """The index of the first of the best passages that is a list section whose heading
-    names a rare term of the question, or None."""
+    """The index of the first retrieved passage that is a list section whose heading
+    names a rare term of the question, or None (the section need not rank first: a
+    long list sits far from any one question in embedding space)."""
     # The asking words count here: 'Which talks ...?' asks for the section 'Talks'.
     wanted = [t for t in terms(question) if t not in {stem(w) for w in vocab.source_words}]
     rare = {t for t in wanted if 1 <= vocab.df.get(t, 0) <= RARE_DF}
     if not rare:
         return None
-    for i, passage in enumerate(passages[:ANSWER_PASSAGES]):
+    for i, passage in enumerate(passages):
         heading = heading_of(passage)
         if heading and rare & set(terms(heading)) and _is_list(entries(passage)):
             return i

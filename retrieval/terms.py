@@ -31,7 +31,7 @@ _STOP = """
     over own same shall she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up upon us
     very via was we were what when where which while who whom whose why will with within
-    without would yet you your yours yourself yourselves
+    would yet you your yours yourself yourselves
     s t m d ll re ve don doesn didn isn aren wasn weren wouldn couldn shouldn
 """
 STOPWORDS = frozenset(_STOP.split())

@@ -93,3 +93,19 @@ def test_a_list_question_quotes_every_entry_of_the_cv_section(asker: Asker) -> N
     assert not answer.refused
     for company in ("Qualcomm", "DataGrokr", "Tonbo Imaging", "Indian Institute of Science"):
         assert company in answer.text
+
+
+def test_a_sources_other_sentence_is_quoted_when_it_adds_a_question_term() -> None:
+    from assistant.extractive import Extract, widen
+
+    vocab = Vocabulary.build([TALKS, JOBS, *OTHER])
+    keep = [Extract(1, "Looms weave punched patterns.", 0.8)]
+    extracts = [
+        *keep,
+        Extract(1, "The patterns came from Lyon.", 0.3),
+        Extract(1, "Looms are old.", 0.3),
+        Extract(2, "Lyon had many looms.", 0.3),
+    ]
+    widened = widen("Which looms in Lyon weave patterns?", keep, extracts, vocab)
+    # the same source's sentence naming Lyon joins; nothing new, or another source, does not
+    assert widened == [*keep, extracts[1]]
