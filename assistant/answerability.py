@@ -216,7 +216,8 @@ def untitled_name(question: str, titles: Sequence[str]) -> str | None:
     if not _TITLE.search(question):
         return None
     folded = [f" {normalize_title(t)} " for t in titles]
-    for name in _names(question):
+    # Names written as names ('S4', 'GPT-4', 'LoRA'), not hyphenated words ('co-author').
+    for name in [n for n in _names(question) if any(c.isupper() or c.isdigit() for c in n)]:
         norm = normalize_title(name)
         if not any(f" {norm} " in t for t in folded):
             return (

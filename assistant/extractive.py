@@ -305,6 +305,8 @@ def answerable(
         return False
     if absent_names(question, passages, vocab.source_words):
         return False
+    if authored_by_named(question, passages, vocab):
+        return True
     if similarity is None:  # no dense search: decide on the words alone
         return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
             question, vocab
@@ -331,6 +333,20 @@ def answerable(
     unknown = unknown_terms(question, vocab)
     many_unknown = len(unknown) >= 2 and len(unknown) >= UNKNOWN_SHARE * len(weights)
     return not (weak_words or len(absent) >= 2 or many_unknown)
+
+
+def authored_by_named(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
+    """Every capitalised name of the question is on the Authors line of one of the best
+    passages: the question is about a person whose papers the corpus records ('I'm
+    meeting Ada Lovelace: which of her papers do I have?'), however it is worded."""
+    people = [w for w in _names(question, vocab.source_words) if w[:1].isupper() and len(w) > 2]
+    if not people:
+        return False
+    for passage in passages[:ANSWER_PASSAGES]:
+        authors = [ln for ln in passage.split("\n") if ln.startswith("Authors: ")]
+        if authors and all(_names_person(authors[0], [p]) for p in people):
+            return True
+    return False
 
 
 def _exact(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:

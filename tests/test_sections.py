@@ -71,6 +71,7 @@ def test_a_title_asked_for_must_hold_the_named_thing() -> None:
     )
     assert untitled_name("What is the title of the GPT-4 report?", titles) is None
     assert untitled_name("What does the S4 model do?", titles) is None  # no title asked
+    assert untitled_name("Which co-author's paper has another title?", titles) is None
 
 
 def test_a_word_the_corpus_never_uses_counts_as_absent_in_a_short_question() -> None:
@@ -109,3 +110,16 @@ def test_a_sources_other_sentence_is_quoted_when_it_adds_a_question_term() -> No
     widened = widen("Which looms in Lyon weave patterns?", keep, extracts, vocab)
     # the same source's sentence naming Lyon joins; nothing new, or another source, does not
     assert widened == [*keep, extracts[1]]
+
+
+def test_a_person_on_an_authors_line_makes_the_question_answerable() -> None:
+    from assistant.extractive import authored_by_named
+
+    paper = "Notes on the engine\nAuthors: Ada Lovelace, Charles Babbage\nPublished: 1843"
+    vocab = Vocabulary.build([paper, *OTHER])
+    question = "I'm meeting Ada Lovelace next week. Which of her papers do I have?"
+    assert authored_by_named(question, [paper], vocab)
+    # its wording alone (meeting, next week) would refuse it at a middling similarity
+    assert answerable(question, [paper], 0.3, vocab)
+    assert not authored_by_named("Did Ada Lovelace win the Turing prize?", [paper], vocab)
+    assert not authored_by_named("Which engines compute?", [paper], vocab)
