@@ -305,8 +305,8 @@ class Asker:
         section = answering_section(standalone, passages, vocab)
         if section is not None:
             listed = sources[section]
-            quoted_entries = " ".join(_cite(e, listed.n) for e in entries(passages[section]))
-            lines.append(f"- **{listed.title}**: {quoted_entries}")
+            items = "".join(f"\n  - {_cite(e, listed.n)}" for e in entries(passages[section]))
+            lines.append(f"- **{listed.title}**:{items}")
         for n in dict.fromkeys(e.n for e in keep):
             if section is not None and n == section + 1:
                 continue
