@@ -227,6 +227,19 @@ def untitled_name(question: str, titles: Sequence[str]) -> str | None:
     return None
 
 
+def unsaid(question: str, verdict: Verdict, sources: Sequence[tuple[str, str, str]]) -> str | None:
+    """A refusal when the corpus names what is asked but says nothing about it: a paper
+    held only as a reference, a title asked for that no paper has. `sources` are the
+    retrieved (paper id, title, passage)."""
+    paper = verdict.paper
+    if paper is not None and not verdict.fields:
+        own = [text for pid, _, text in sources if pid == paper.id]
+        if own:
+            others = [text for pid, _, text in sources if pid != paper.id]
+            return reference_only(paper, own[0], others)
+    return untitled_name(question, [title for _, title, _ in sources])
+
+
 def missing_sentence(paper: Paper, missing: Sequence[str]) -> str:
     """'The corpus gives no venue for it.' for the fields asked about but absent."""
     return f"*Your corpus gives no {_join(missing)} for '{paper.title}'.*" if missing else ""

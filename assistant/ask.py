@@ -19,8 +19,7 @@ from assistant.answerability import (
     count_supported,
     field_lines,
     missing_sentence,
-    reference_only,
-    untitled_name,
+    unsaid,
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
@@ -153,7 +152,7 @@ class Asker:
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
         verdict = check_named_paper(standalone, self.titles)
-        missing = verdict.refusal or self._unsaid(standalone, verdict, sources, passages)
+        missing = verdict.refusal or unsaid(standalone, verdict, _pairs(sources, passages))
         if missing is not None:
             yield Done(
                 self._finish(
@@ -276,10 +275,10 @@ class Asker:
             )
         if not count_supported(standalone, passages):
             return refuse
-        unsaid = self._unsaid(standalone, verdict, sources, passages)
-        if unsaid is not None:
+        nothing = unsaid(standalone, verdict, _pairs(sources, passages))
+        if nothing is not None:
             return self._finish(
-                question, standalone, unsaid, "extractive", sources, passages, None, reason=unsaid
+                question, standalone, nothing, "extractive", sources, passages, None, reason=nothing
             )
         if verdict.fields:
             fields = self._fields_answer(verdict, sources)
@@ -324,23 +323,6 @@ class Asker:
             lines.append(f"- **{source.title}**: " + _cite(other.sentence, other.n))
         text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
         return self._finish(question, standalone, text, "extractive", sources, passages, None)
-
-    def _unsaid(
-        self,
-        question: str,
-        verdict: Verdict,
-        sources: list[NumberedSource],
-        passages: list[str],
-    ) -> str | None:
-        """A refusal when the corpus names what is asked but says nothing about it: a
-        paper held only as a reference, a title asked for that no paper has."""
-        paper = verdict.paper
-        if paper is not None and not verdict.fields:
-            own = [p for s, p in zip(sources, passages, strict=True) if s.paper_id == paper.id]
-            others = [p for s, p in zip(sources, passages, strict=True) if s.paper_id != paper.id]
-            if own:
-                return reference_only(paper, own[0], others)
-        return untitled_name(question, [s.title for s in sources])
 
     def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
         """The asked fields of the named paper, quoted from its chunk, or None if not found."""
@@ -437,6 +419,11 @@ def text_of(content: object) -> str:
             if isinstance(part, str) or (isinstance(part, dict) and part.get("type") == "text")
         )
     return ""
+
+
+def _pairs(sources: list[NumberedSource], passages: list[str]) -> list[tuple[str, str, str]]:
+    """(paper id, title, passage) of each source, for the checks in assistant/answerability.py."""
+    return [(s.paper_id or "", s.title, p) for s, p in zip(sources, passages, strict=True)]
 
 
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:
