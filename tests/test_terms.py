@@ -54,3 +54,14 @@ def test_no_private_stop_word_list_or_stemmer() -> None:
                     offenders.append(f"{path.name}: {names}")
     assert offenders == []
     assert "every" in STOPWORDS and "first" not in STOPWORDS
+
+
+def test_a_topic_is_known_by_any_two_consecutive_words_of_its_name() -> None:
+    from retrieval.query_hints import topic_aliases
+
+    aliases = dict(topic_aliases(["Sparse Mixture of Expert Routers", "Others"]))
+    for alias in ("sparse mixture", "mixture expert", "expert routers", "mixture expert routers"):
+        assert aliases[alias] == "Sparse Mixture of Expert Routers"
+    assert "sparse mixture of expert routers" in aliases
+    assert "routers" not in aliases  # one word alone names no topic
+    assert "others" not in aliases  # a catch-all names none
