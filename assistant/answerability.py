@@ -7,6 +7,13 @@ Two general checks run before any answer is written:
   said to be absent (no neighbour is substituted), and when the question asks for an
   attribute of it (authors, venue, year, key words, awards) the catalog record must
   hold that attribute. The answer then quotes the record's field lines;
+- a paper named without an attribute asked ('What does "X" propose?') must be said
+  something about: its record holds prose, or another passage names its title. A
+  paper the corpus holds only as a reference is said to be one, not answered from
+  neighbours;
+- a question asking for the title of a named thing ('the S4 paper's full title')
+  needs a paper whose title holds the name; one only mentioned inside other papers'
+  text is said to be so;
 - a 'how many N' question needs a passage line that holds a number next to N and the
   thing the question names ('169 stars' beside the repository asked about).
 """
@@ -18,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.catalog import Catalog
-from retrieval.query import STOPWORDS
 from retrieval.records import Paper
+from retrieval.terms import STOPWORDS
 from retrieval.text import normalize_title
 
 # The attributes of a catalog record a question can ask for, and how it asks.
@@ -181,6 +188,56 @@ def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
             refusal=f"Your corpus has '{paper.title}'{_where(paper)} but gives no {_join(missing)}."
         )
     return Verdict(paper=paper, fields=tuple(fields), missing=missing)
+
+
+def reference_only(paper: Paper, own: str, others: Sequence[str]) -> str | None:
+    """A refusal when the corpus says nothing about `paper`: its chunk `own` holds only
+    its title and field lines, and none of the `others` passages names its title."""
+    body = [
+        line
+        for line in own.split("\n")[1:]
+        if line.strip() and not line.startswith(tuple(p for ps in FIELD_LINES.values() for p in ps))
+    ]
+    title = normalize_title(paper.title)
+    if body or any(f" {title} " in f" {normalize_title(text)} " for text in others):
+        return None
+    return (
+        f"Your corpus has '{paper.title}'{_where(paper)} only as a reference: it says "
+        "nothing about what the paper does."
+    )
+
+
+_TITLE = re.compile(r"\b(?:titles?|titled|called)\b", re.I)
+
+
+def untitled_name(question: str, titles: Sequence[str]) -> str | None:
+    """A refusal when the question asks for the title of a named thing ('S4', 'GPT-4')
+    that no retrieved paper's title holds: the corpus mentions it, holds no paper on it."""
+    if not _TITLE.search(question):
+        return None
+    folded = [f" {normalize_title(t)} " for t in titles]
+    # Names written as names ('S4', 'GPT-4', 'LoRA'), not hyphenated words ('co-author').
+    for name in [n for n in _names(question) if any(c.isupper() or c.isdigit() for c in n)]:
+        norm = normalize_title(name)
+        if not any(f" {norm} " in t for t in folded):
+            return (
+                f"Your corpus mentions {name} only inside other papers' text and holds no "
+                "paper titled with it."
+            )
+    return None
+
+
+def unsaid(question: str, verdict: Verdict, sources: Sequence[tuple[str, str, str]]) -> str | None:
+    """A refusal when the corpus names what is asked but says nothing about it: a paper
+    held only as a reference, a title asked for that no paper has. `sources` are the
+    retrieved (paper id, title, passage)."""
+    paper = verdict.paper
+    if paper is not None and not verdict.fields:
+        own = [text for pid, _, text in sources if pid == paper.id]
+        if own:
+            others = [text for pid, _, text in sources if pid != paper.id]
+            return reference_only(paper, own[0], others)
+    return untitled_name(question, [title for _, title, _ in sources])
 
 
 def missing_sentence(paper: Paper, missing: Sequence[str]) -> str:

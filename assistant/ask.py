@@ -19,14 +19,16 @@ from assistant.answerability import (
     count_supported,
     field_lines,
     missing_sentence,
+    unsaid,
 )
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.errors import AnswerInterrupted, EmptyAnswer
-from assistant.extractive import Vocabulary, answerable, best_sentences, complement
+from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.origin import is_origin_question, prefer_origin
+from assistant.sections import answering_section, entries
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
 MIN_EXTRACT_SCORE = 0.15
 EXTRACT_RATIO = 0.6
 MAX_EXTRACT_SOURCES = 4
+# Sentences looked at per source; the third is quoted only when it adds a question term.
+PER_SOURCE = 3
 OFFLINE_NOTE = (
     "*Offline answer: sentences quoted from your corpus, not written by a model "
     "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
@@ -141,7 +145,8 @@ class Asker:
             return
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
-        missing = check_named_paper(standalone, self.titles).refusal
+        verdict = check_named_paper(standalone, self.titles)
+        missing = verdict.refusal or unsaid(standalone, verdict, _pairs(sources, passages))
         if missing is not None:
             yield Done(
                 self._finish(
@@ -264,6 +269,11 @@ class Asker:
             )
         if not count_supported(standalone, passages):
             return refuse
+        nothing = unsaid(standalone, verdict, _pairs(sources, passages))
+        if nothing is not None:
+            return self._finish(
+                question, standalone, nothing, "extractive", sources, passages, None, reason=nothing
+            )
         if verdict.fields:
             fields = self._fields_answer(verdict, sources)
             if fields is not None:
@@ -275,15 +285,24 @@ class Asker:
         best = max(sims) if sims else None
         if not answerable(standalone, evidence, best, vocab, self.thresholds):
             return refuse
-        extracts = best_sentences(standalone, passages, vocab)
+        extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
         top = max((e.score for e in extracts), default=0.0)
         # Keep sources close to the best one: a quote list padded with weak matches
         # reads as noise. Each quoted sentence carries its own citation.
         keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+        keep = widen(standalone, keep, extracts, vocab)
         files = [s.hit.chunk.file for s in sources]
         other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
         lines = []
+        # A list section headed by what is asked answers with its entries, first.
+        section = answering_section(standalone, passages, vocab)
+        if section is not None:
+            listed = sources[section]
+            items = "".join(f"\n  - {_cite(e, listed.n)}" for e in entries(passages[section]))
+            lines.append(f"- **{listed.title}**:{items}")
         for n in dict.fromkeys(e.n for e in keep):
+            if section is not None and n == section + 1:
+                continue
             source = sources[n - 1]
             quoted = [_cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
             if quoted:
@@ -379,6 +398,8 @@ class Asker:
 
 def _below(support: float | None, threshold: float) -> bool:
     return support is not None and support < threshold
+
+
 def text_of(content: object) -> str:
     """The text of a streamed delta: a string, or the text parts of a list of content
     blocks (some servers send `[{"type": "text", "text": "..."}]`); anything else is
@@ -392,6 +413,11 @@ def text_of(content: object) -> str:
             if isinstance(part, str) or (isinstance(part, dict) and part.get("type") == "text")
         )
     return ""
+
+
+def _pairs(sources: list[NumberedSource], passages: list[str]) -> list[tuple[str, str, str]]:
+    """(paper id, title, passage) of each source, for the checks in assistant/answerability.py."""
+    return [(s.paper_id or "", s.title, p) for s, p in zip(sources, passages, strict=True)]
 
 
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:

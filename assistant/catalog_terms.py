@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from retrieval.catalog import Catalog
-from retrieval.query import STOPWORDS
+from retrieval.terms import STOPWORDS
 from retrieval.text import normalize_title
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

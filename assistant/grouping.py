@@ -14,9 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.extractive import stem
-from retrieval.query import content_words
 from retrieval.records import Paper
+from retrieval.terms import content_words, stem
 from retrieval.text import split_sentences
 
 MAX_THEMES = 5

@@ -13,7 +13,7 @@ import re
 from typing import Literal
 
 from assistant.catalog_terms import CatalogTerms
-from retrieval.query import STOPWORDS
+from retrieval.terms import content_words
 
 Task = Literal["ask", "reading_list", "related_work", "triage", "profile"]
 Audience = Literal["newcomer", "expert"]
@@ -313,4 +313,4 @@ def first_words(text: str, words: int = 12) -> str:
 
 
 def content_count(text: str) -> int:
-    return sum(1 for w in re.findall(r"[a-z][a-z0-9'-]*", text.lower()) if w not in STOPWORDS)
+    return len(content_words(text))

@@ -11,7 +11,6 @@ related-work drafts all read the agenda from here.
 from __future__ import annotations
 
 import fnmatch
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -19,10 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import UserError
-from assistant.extractive import stem
 from retrieval.catalog import Catalog
-from retrieval.query import content_words
 from retrieval.records import Paper, Section, Source
+from retrieval.terms import content_words, idf, stem
 from retrieval.text import normalize_title
 
 # Parsers whose files describe the researcher who uses `ra` ("me" in questions).
@@ -307,7 +305,7 @@ def _keywords(text: str, df: Counter[str], n_docs: int) -> tuple[str, ...]:
     frequent in the section and rare across titles."""
     counts = Counter(w for w in content_words(text) if len(w) > 3 and not w.isdigit())
     scored = {
-        w: c * math.log(1 + n_docs / (1 + df[w]))
+        w: c * idf(df[w], n_docs)
         for w, c in counts.items()
         if df.get(w, 0) >= MIN_TITLE_DF and w not in GENERIC_TITLE_WORDS
     }

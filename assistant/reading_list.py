@@ -32,8 +32,8 @@ from assistant.selection import Scored, Selection, Selector
 from assistant.usage import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import HybridSearcher
-from retrieval.query import content_words
 from retrieval.records import Paper
+from retrieval.terms import content_words
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -1,16 +1,15 @@
 """The lexical index: BM25 over chunk texts with bm25s, saved beside the Chroma files.
 
-Local Chroma 1.5 refuses its own sparse/BM25 index, so BM25 lives here. Tokens are
-lower-cased words without English stop words, cut by a small suffix stemmer so that
-'pruning', 'pruned' and 'prune' meet; documents and queries go through the same
-function. Saving writes a new directory and renames it into place, so a crash
+Local Chroma 1.5 refuses its own sparse/BM25 index, so BM25 lives here. Tokens are the
+terms of retrieval/terms.py (folded words without stop words, Snowball-stemmed, so
+'pruning', 'pruned' and 'prune' meet), the same terms the offline answers weigh;
+documents and queries go through the same function. Saving writes a new directory and renames it into place, so a crash
 leaves the old index or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +17,8 @@ import numpy as np
 
 from retrieval.atomic import replacing_directory
 from retrieval.errors import RetrievalError
-from retrieval.query import STOPWORDS
+from retrieval.terms import terms
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_SUFFIXES = (
-    "izations",
-    "ization",
-    "ations",
-    "ation",
-    "ness",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "ers",
-    "er",
-    "ed",
-    "es",
-    "s",
-)
 _IDS_FILE = "ids.json"
 
 
@@ -46,25 +26,9 @@ class LexicalIndexError(RetrievalError):
     """The saved BM25 index is missing or unreadable."""
 
 
-def stem(word: str) -> str:
-    """'pruning' -> 'prun', 'pruned' -> 'prun', 'networks' -> 'network', 'bias' -> 'bias'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
 def tokenize(text: str) -> list[str]:
-    """'The Pruned networks' -> ['prun', 'network']"""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        for part in word.split("-") if "-" in word else (word,):
-            if part and part not in STOPWORDS and len(part) > 1:
-                out.append(stem(part))
-    return out
+    """BM25's tokens: the terms of retrieval/terms.py. 'The Pruned networks' -> ['prune', 'network']"""
+    return terms(text)
 
 
 class LexicalIndex:

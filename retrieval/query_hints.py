@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from retrieval.phrase_index import PhraseIndex
 from retrieval.records import Chunk, Paper
+from retrieval.terms import content_words
 from retrieval.text import normalize_title, surname
 
 TOPIC_BOOST = 1.5
@@ -30,7 +31,6 @@ MY_PROFILE_BOOST = 1.3
 MAX_SURNAME_PAPERS = 25
 
 _BROAD_TOPICS = {"others", "empirical study"}
-_TOPIC_FILLER = {"and", "with", "of", "the", "deep", "hypothesis", "interactions"}
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|i've)\b", re.I)
 _VENUE_WORDS = {"nature", "science", "pnas", "jmlr", "tmlr"}
@@ -169,8 +169,9 @@ def _is_acronym(word: str, query: str) -> bool:
 def topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
     """('lottery ticket hypothesis' -> topic), ('lottery ticket' -> topic), ...
 
-    Each topic is known by its full name and by its name without filler words, when
-    two or more words remain. Broad topics ('Others') get no alias.
+    Each topic is known by its full name and by every run of two or more consecutive
+    content words of it ('lottery ticket', 'ticket hypothesis'), so a request may
+    leave out a word of the name. Broad topics ('Others') get no alias.
     """
     aliases: dict[str, str] = {}
     for topic in set(topics):
@@ -178,7 +179,8 @@ def topic_aliases(topics: Iterable[str]) -> list[tuple[str, str]]:
         if norm in _BROAD_TOPICS:
             continue
         aliases[norm] = topic
-        core = [w for w in norm.split() if w not in _TOPIC_FILLER]
-        if len(core) >= 2:
-            aliases[" ".join(core)] = topic
+        core = content_words(norm)
+        for size in range(2, len(core) + 1):
+            for start in range(len(core) - size + 1):
+                aliases.setdefault(" ".join(core[start : start + size]), topic)
     return sorted(aliases.items())

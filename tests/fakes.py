@@ -11,7 +11,7 @@ import math
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.query import content_words
+from retrieval.terms import content_words
 
 DIM = 256
 

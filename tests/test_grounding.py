@@ -8,6 +8,7 @@ for byte by a small server here, so the real ChatOpenAI client reads a real wire
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -155,7 +156,8 @@ def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env: None, capsy
     )
     assert answer["answer"].startswith("Neural collapse is a type of unsupervised")
     # the offline answer quoted from the corpus comes with it
-    assert answer["fallback_answer"] and "[1]" in answer["fallback_answer"]
+    # (whichever sources it quotes: each quote carries its citation)
+    assert answer["fallback_answer"] and re.search(r"\[\d+\]", answer["fallback_answer"])
 
 
 @pytest.mark.slow
@@ -206,10 +208,9 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
         banners = list(view.query(".banner"))
         assert len(banners) == 1 and isinstance(banners[0], Static)
         assert UNGROUNDED_BANNER in str(banners[0].render())
-        assert "Quoted from your corpus instead" in view.raw and "**[1]**" in view.raw
-        assert "Every claim is cited" not in " ".join(
-            str(m.raw) for m in app.query(MessageView)
-        )
+        assert "Quoted from your corpus instead" in view.raw
+        assert re.search(r"\*\*\[\d+\]\*\*", view.raw)  # the quotes' citations, rendered
+        assert "Every claim is cited" not in " ".join(str(m.raw) for m in app.query(MessageView))
 
 
 @pytest.mark.slow

@@ -1,0 +1,67 @@
+"""The one terms module: BM25, offline answers, selection, profile and triage agree."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from assistant import extractive, grouping, profile
+from retrieval import lexical, terms
+from retrieval.terms import STOPWORDS, content_words, idf, stem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_snowball_stems_meet_across_forms() -> None:
+    assert stem("pruning") == stem("pruned") == stem("prune")
+    assert stem("networks") == stem("network")
+    assert stem("mentoring") == stem("mentor")
+    # The old prefix stemmer cut both to 'transf': different words stay apart.
+    assert stem("transformers") != stem("transfer")
+    assert stem("gpt4") == "gpt4"
+
+
+def test_acronym_plurals_and_contractions() -> None:
+    assert content_words("How do LLMs use GPUs?") == ["llm", "use", "gpu"]
+    assert content_words("I'm meeting every author") == ["meeting", "author"]
+
+
+def test_every_user_gets_the_same_terms() -> None:
+    text = "Pruned LLMs generalize"
+    assert lexical.tokenize(text) == extractive.terms(text) == terms.terms(text)
+    assert grouping.stems(text) == terms.terms(text)
+    assert extractive.stem is grouping.stem is profile.stem is terms.stem
+
+
+def test_idf_is_one_formula() -> None:
+    vocab = extractive.Vocabulary.build(["pruning networks", "networks", "networks"])
+    assert vocab.idf(stem("pruning")) == idf(1, 3) > vocab.idf(stem("networks")) == idf(3, 3)
+
+
+def test_no_private_stop_word_list_or_stemmer() -> None:
+    """Only retrieval/terms.py defines STOPWORDS, a stem() or a tokenizer's stemmer."""
+    offenders = []
+    for path in [*ROOT.glob("retrieval/*.py"), *ROOT.glob("assistant/**/*.py")]:
+        if path.name == "terms.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == "stem":
+                offenders.append(f"{path.name}: def stem")
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                if any(n.upper() in {"STOPWORDS", "STOP_WORDS"} for n in names):
+                    offenders.append(f"{path.name}: {names}")
+    assert offenders == []
+    assert "every" in STOPWORDS and "first" not in STOPWORDS
+
+
+def test_a_topic_is_known_by_any_two_consecutive_words_of_its_name() -> None:
+    from retrieval.query_hints import topic_aliases
+
+    aliases = dict(topic_aliases(["Sparse Mixture of Expert Routers", "Others"]))
+    for alias in ("sparse mixture", "mixture expert", "expert routers", "mixture expert routers"):
+        assert aliases[alias] == "Sparse Mixture of Expert Routers"
+    assert "sparse mixture of expert routers" in aliases
+    assert "routers" not in aliases  # one word alone names no topic
+    assert "others" not in aliases  # a catch-all names none
