@@ -208,7 +208,7 @@ def index_corpus(
         current = still_current(
             stamp, layout.embeddings_id, list(roots), max_file_mb, layout.manifest
         )
-        if current and layout.bm25.exists():
+        if current and LexicalIndex.current(layout.bm25):
             assert stamp is not None
             summary = _unchanged_summary(stamp)
             summary.seconds = time.perf_counter() - started
@@ -244,7 +244,7 @@ def index_corpus(
             manifest.status == "complete"
             and manifest.chunk_digest == digest
             and not (summary.added or summary.updated or summary.removed)
-            and layout.bm25.exists()
+            and LexicalIndex.current(layout.bm25)
         )
         if not unchanged:
             manifest.status = "building"

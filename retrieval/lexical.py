@@ -9,7 +9,9 @@ leaves the old index or the new one, never half of one.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,19 @@ import numpy as np
 
 from retrieval.atomic import replacing_directory
 from retrieval.errors import RetrievalError
+from retrieval import terms as terms_module
 from retrieval.terms import terms
 
 _IDS_FILE = "ids.json"
+# Which tokenizer built the index: a new version of `ra` that stems differently must not
+# search old tokens with new ones (every stemmed word would silently miss).
+_TOKENIZER_FILE = "tokenizer.json"
+
+
+@cache
+def tokenizer_fingerprint() -> str:
+    """A hash of the code that makes BM25's tokens (retrieval/terms.py)."""
+    return hashlib.sha256(Path(terms_module.__file__).read_bytes()).hexdigest()[:16]
 
 
 class LexicalIndexError(RetrievalError):
@@ -77,6 +89,18 @@ class LexicalIndex:
             if self._bm25 is not None and self.ids:
                 self._bm25.save(str(tmp), show_progress=False)
             (tmp / _IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+            (tmp / _TOKENIZER_FILE).write_text(
+                json.dumps({"tokenizer": tokenizer_fingerprint()}), encoding="utf-8"
+            )
+
+    @staticmethod
+    def current(directory: Path) -> bool:
+        """Whether the index in `directory` was built with this version's tokens."""
+        try:
+            saved = json.loads((directory / _TOKENIZER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(saved, dict) and saved.get("tokenizer") == tokenizer_fingerprint()
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -84,6 +108,11 @@ class LexicalIndex:
         import bm25s
 
         index = cls()
+        if directory.exists() and not cls.current(directory):
+            raise LexicalIndexError(
+                f"The BM25 index in {directory} was built by another version of ra: "
+                "run `ra index` to rebuild it."
+            )
         try:
             index.ids = json.loads((directory / _IDS_FILE).read_text(encoding="utf-8"))
             if index.ids:

@@ -193,3 +193,26 @@ def test_a_store_passed_in_is_the_one_indexed_and_searched(
     assert not library.layout.chroma.exists()  # the settings' own store was never opened
     searcher = library.searcher()
     assert searcher.store is store and searcher.search("label smoothing", k=3)
+
+
+def test_an_index_from_another_tokenizer_is_rebuilt_not_searched(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    """A new version of `ra` that stems differently (issue 13's Snowball stems) must not
+    query old BM25 tokens with new ones; the next `ra index` rebuilds BM25 without
+    embedding anything again, and searching before that says to run it."""
+    from retrieval.lexical import LexicalIndex, LexicalIndexError
+
+    library, fake = _library(tmp_path, small_corpus)
+    library.index()
+    embedded = fake.embedded
+    bm25 = library.layout.bm25
+    (bm25 / "tokenizer.json").write_text('{"tokenizer": "an older one"}', encoding="utf-8")
+    with pytest.raises(LexicalIndexError, match="another version of ra: run `ra index`"):
+        LexicalIndex.load(bm25)
+
+    again = library.index()
+    assert again.embedded == 0 and fake.embedded == embedded
+    assert LexicalIndex.current(bm25)
+    hits = library.searcher().search("low-rank bottleneck attention heads", k=3, mode="bm25")
+    assert hits
