@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from retrieval import terms as terms_module
 from retrieval.atomic import replacing_directory
 from retrieval.errors import RetrievalError
-from retrieval import terms as terms_module
 from retrieval.terms import terms
 
 _IDS_FILE = "ids.json"
