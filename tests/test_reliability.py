@@ -4,6 +4,7 @@ clear sentence, nothing lost, nothing leaked."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -477,7 +478,9 @@ def test_answering_while_indexing_corrupts_nothing(tmp_path: Path) -> None:
     corpus = _small_corpus(tmp_path)
     settings = Settings(data_dir=tmp_path / "data", corpus=str(corpus))
     library = Library(settings, embeddings=WordOverlapEmbeddings())
-    replies = iter([AIMessage(content="Label smoothing helps [1].")] * 100)
+    # As many replies as the loop asks for: a slow index run on a loaded machine can take
+    # more answers than any fixed number (each uses two: condense, then answer).
+    replies = itertools.repeat(AIMessage(content="Label smoothing helps [1]."))
     workspace = Workspace(settings, llm=GenericFakeChatModel(messages=replies), library=library)
     workspace.prepare()
     session = workspace.session()
