@@ -28,12 +28,13 @@ _NUMBERS = {
 
 # --- the task -------------------------------------------------------------------------
 
+_NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
 _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
     (
         "related_work",
         re.compile(
             r"\brelated[- ]work\b|\blit(?:erature)? review\b|\bbackground section\b"
-            r"|\b(?:draft|write|compose|prepare)\b[^.?!]{0,60}\b(?:paragraphs?|section|survey)\b"
+            r"|\b(?:draft|drafting|write|writing|compose|composing|prepare|preparing)\b[^.?!]{0,60}\b(?:paragraphs?|section|survey)\b"
             r"|\bposition (?:my|our|the) (?:[\w-]+ ){0,2}?(?:paper|work|submission|manuscript)\b"
             r"|\b(?:prior|previous|existing) work (?:section|paragraphs?)\b",
             re.I,
@@ -53,6 +54,9 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
             r"|\b(?:key|essential|seminal|foundational|classic|must-read|core|good|best|useful) (?:papers|readings|references)\b"
             r"|\b(?:suggest|recommend)\w*\s+(?:some |any |good |further )?(?:reading|readings|literature)\b"
             r"|\bpapers?\s+(?:i|we|she|he|they)\s+(?:should|must|need to|ought to)\s+(?:know|read)\b"
+            r"|\bwhere (?:should|do|can|would) (?:i|we|one|she|he|they) (?:start|begin)\b"
+            r"|\b(?:i|we) (?:should|must|need to|ought to) (?:look at|know about)\b"
+            rf"|\b(?:top|best)\s+{_NUM}\b(?:\s+[\w()-]+){{0,4}}?\s+(?:papers|readings|references)\b"
             r"|\bpapers?\b[^.?!]{0,40}\b(?:to (?:begin|start) with|to start from)\b",
             re.I,
         ),
@@ -99,13 +103,14 @@ def cue(text: str, task: Task) -> re.Match[str] | None:
 
 # --- constraints ----------------------------------------------------------------------
 
-_NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
 # The count is cut out and the noun left in place, so 'give me 5 papers on X' still asks
 # for papers ('give me papers on X') when the task and the topic are read.
 _COUNT = re.compile(
     r"(?P<count>(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|max(?:imum)?(?: of)?|~)\s*)?"
     rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?)"
-    r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\b",
+    r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\b"
+    # '2 papers a week' is a pace, not how many
+    r"(?!\s+(?:a|an|per|each|every)\s+(?:week|day|session|class|month|meeting|lecture)\b)",
     re.I,
 )
 _COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
@@ -226,7 +231,7 @@ def _cut_span(text: str, start: int, end: int) -> str:
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
 _TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "things", "stuff", "which", "what", "that", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+    ["ones", "one", "papers", "paper", "things", "stuff", "which", "what", "that", "with", "the", "a", "an", "of", "to", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
 )
 # ... and at its start: 'anything about transformers' -> 'transformers'.
 _LEADING = frozenset(

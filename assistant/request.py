@@ -97,7 +97,7 @@ class Request(BaseModel):
 _TASK_WORDS = re.compile(
     r"\b(?:(?:can|could|would|will) you|please|pls|plz|kindly|i'?d like|i would like|i want|i need|we need|need|help me"
     r"|give me|put together|pull together|make me|build me|write me|draft me|show me|find me|send me|get me"
-    r"|recommend|suggest|compile|curate|position(?:ing)?|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
+    r"|recommend|suggest|compile|curate|position(?:ing)?|(?:to )?(?:get into|get started (?:with|on)|dive into|learn(?: more)? about|catch up on)|(?:what )?(?:has |have )?(?:come out|been published)(?: recently| lately)?|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
     r"|(?:against|relative to|with respect to|versus) (?:the )?(?:prior|previous|existing|related) (?:work|literature)"
     r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|lit(?:erature)? review|survey|syllabus)"
     r"|(?:a |one |two |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
@@ -126,8 +126,10 @@ _TOPIC_INTRO = re.compile(
 )
 # What a paper's own abstract says it does: 'shows that X' is about X.
 _CLAIM_VERB = re.compile(
-    r"^\s*(?:(?:we|i)\s+)?(?:shows?|argues?|finds?|proves?|demonstrates?|proposes?|study|studies|introduces?|presents?"
-    r"|analy[sz]es?|investigates?|examines?|explores?)\s+(?:that\s+)?",
+    r"^\s*(?:(?:we|i|that|which|who)\s+)?(?:shows?|showing|argues?|arguing|finds?|finding|proves?|proving"
+    r"|demonstrates?|demonstrating|proposes?|proposing|study|studies|studying|introduces?|introducing|presents?"
+    r"|presenting|analy[sz]es?|analy[sz]ing|investigates?|investigating|examines?|examining|explores?|exploring)"
+    r"\s+(?:that\s+|how\s+|whether\s+)?",
     re.I,
 )
 # 'a paragraph we can drop into the paper': a clause about the text asked for, no topic.
@@ -262,7 +264,7 @@ class RequestReader:
                 if intro and main is before:
                     main = before[intro.end() :]
                 others = sentences[i + 1 :]
-                if not _says_something(_DOCUMENT_WORDS.sub(" ", main)):
+                if not _says_something(main):
                     # 'We study X. Draft related work.': the topic is the other sentences.
                     main = " ".join(s for s in sentences if s is not sentence)
                     others = []
@@ -279,14 +281,11 @@ class RequestReader:
             main = PURPOSE.sub("", framed.group(1) if framed.groups() else main[framed.end() :])
         # 'X I should read': a cue with nothing after it ends the topic.
         while (tail_cue := cue(main, task)) and tail_cue.start() > 0 and not _says_something(
-            PURPOSE.sub("", main[tail_cue.end() :])
+            PURPOSE.sub("", _undocument(main[tail_cue.end() :]))
         ):
             main = main[: tail_cue.start()]
         main = _TASK_WORDS.sub(" ", main)
-        # 'our pruning paper' is about pruning; 'a workshop paper' says nothing of its topic.
-        main = _DOCUMENT_WORDS.sub(
-            lambda m: " " if m.group(0).lower().startswith(("a ", "an ", "the ")) else " " + m.group(1), main
-        )
+        main = _undocument(main)
         main = _CLAIM_VERB.sub("", _LEAD.sub("", " ".join(main.split())))
         if _ENUMERATION.match(main) and found is not None:
             # 'a list that covers (a) X, (b) Y': the topic is in the context before it.
@@ -341,10 +340,17 @@ class RequestReader:
         return query
 
 
+def _undocument(text: str) -> str:
+    """'our pruning paper' is about pruning; 'a workshop paper' says nothing of its topic."""
+    return _DOCUMENT_WORDS.sub(
+        lambda m: " " if m.group(0).lower().startswith(("a ", "an ", "the ")) else " " + m.group(1), text
+    )
+
+
 def _says_something(text: str) -> bool:
     """Whether a stretch of a request has topic words once its task words and
     leftovers ('citing only things in my corpus') are taken out."""
-    text = _RELATIVE.sub("", PURPOSE.sub("", " " + _TASK_WORDS.sub(" ", text)))
+    text = _RELATIVE.sub("", PURPOSE.sub("", " " + _undocument(_TASK_WORDS.sub(" ", text))))
     return content_count(clean_phrase(_LEAD.sub("", text.strip())).strip(" ?.!")) > 0
 
 

@@ -77,6 +77,10 @@ ROUTES = [
     ("Suggest some reading on why interpolating networks still generalize", "reading_list"),
     ("Any papers I should know about on pruning at initialization?", "reading_list"),
     ("Can you recap what my research statement says my agenda is?", "profile"),
+    ("I want to get into mechanistic interpretability: where should I start?", "reading_list"),
+    ("top 5 NTK papers", "reading_list"),
+    ("I am writing a survey section on scaling laws, please draft it with citations", "related_work"),
+    ("What came out in the feed on sharpness that I should look at?", "reading_list"),
 ]
 
 
@@ -401,3 +405,25 @@ def test_context_first_then_the_task(reader: RequestReader) -> None:
         "Draft a related work section positioning my paper on lottery tickets in transformers."
     )
     assert positioning.topic == "lottery tickets in transformers"
+
+
+def test_drafts_for_a_paper_and_paces(reader: RequestReader) -> None:
+    """'our pruning paper' is about pruning; 'a paper that studies how X' is about X; a
+    pace ('2 papers a week') is not a count; a dangling 'with the' is no topic."""
+    ours = reader.read_offline("Draft related work for our pruning paper.")
+    assert (ours.task, ours.topic) == ("related_work", "pruning")
+    studies = reader.read_offline(
+        "Write two paragraphs of related work for a paper that studies how label noise "
+        "interacts with early stopping."
+    )
+    assert studies.topic == "label noise interacts with early stopping"
+    pace = reader.read_offline(
+        "Put together a syllabus on generalization theory for a 10-week seminar, 2 papers a week."
+    )
+    assert (pace.task, pace.topic, pace.n) == ("reading_list", "generalization theory", None)
+    start = reader.read_offline("I want to get into mechanistic interpretability - where should I start?")
+    assert start.topic == "mechanistic interpretability"
+    overview = reader.read_offline(
+        "Give me an overview of the literature on neural collapse with the key papers."
+    )
+    assert overview.topic == "neural collapse"
