@@ -114,3 +114,14 @@ async def test_status_bar_joins_its_fields_and_spins_while_busy() -> None:
         assert not any(frame in idle for frame in SPINNER)
         await pilot.pause(0.3)  # ticks while idle change nothing
         assert str(bar.render()) == idle
+
+
+async def test_sources_panel_shown_while_the_app_closes_does_not_crash() -> None:
+    """An answer that ends as the app quits reaches a panel whose children are gone
+    (a full-suite run failed with NoMatches('.panel-title'))."""
+    panel = SourcesPanel(id="sources")
+    async with Host(panel).run_test() as pilot:
+        await panel.remove_children()
+        panel.show([SourceEntry(1, None, "Research statement", "research-statement.md:5")])
+        await pilot.pause()
+        assert not list(panel.query(SourceItem))

@@ -121,6 +121,8 @@ class AnswerJob:
             chat.notify(TRUNCATED_NOTE, severity="warning", timeout=10)
         title = f"Assistant · {chat.workspace.mode} · truncated" if answer.truncated else None
         await view.replace(answer_markdown(answer), title=title)
+        if not (view.is_mounted and chat.is_mounted):
+            return  # the app closed while the answer was drawn: nothing left to update
         entries = [
             SourceEntry(
                 c.n, c.source.hit.paper, c.source.title, c.source.location, c.support, c.weak

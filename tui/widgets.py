@@ -99,15 +99,15 @@ class SourcesPanel(Vertical):
         yield ListView(id="source-list")
 
     def show(self, entries: list[SourceEntry]) -> None:
-        view = self.query_one(ListView)
-        view.clear()
-        for entry in entries:
-            view.append(SourceItem(entry))
-        if entries:
-            view.index = 0  # so Enter opens the first source straight after ctrl+s
-        self.query_one(".panel-title", Label).update(
-            f"Sources ({len(entries)})" if entries else "Sources"
-        )
+        # While the app closes its children go first: then there is nothing to show in.
+        for view in self.query(ListView).results(ListView):
+            view.clear()
+            for entry in entries:
+                view.append(SourceItem(entry))
+            if entries:
+                view.index = 0  # so Enter opens the first source straight after ctrl+s
+        for title in self.query(".panel-title").results(Label):
+            title.update(f"Sources ({len(entries)})" if entries else "Sources")
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         if isinstance(event.item, SourceItem):
