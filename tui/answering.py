@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.worker import Worker, get_current_worker
 
 from assistant.render import TRUNCATED_NOTE, answer_markdown
-from tui.widgets import MessageView, SourceEntry
+from tui.widgets import MessageView, SourceEntry, SourcesPanel
 
 if TYPE_CHECKING:
     from assistant.answers import Answer
@@ -121,7 +121,7 @@ class AnswerJob:
             chat.notify(TRUNCATED_NOTE, severity="warning", timeout=10)
         title = f"Assistant · {chat.workspace.mode} · truncated" if answer.truncated else None
         await view.replace(answer_markdown(answer), title=title)
-        if not (view.is_mounted and chat.is_mounted):
+        if not (view.is_attached and chat.is_attached and chat.query(SourcesPanel)):
             return  # the app closed while the answer was drawn: nothing left to update
         entries = [
             SourceEntry(
