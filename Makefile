@@ -34,7 +34,7 @@ test: lint ## set up, lint, type-check and run the whole test suite
 
 test-fast: install ## the tests not marked slow (no real model, no servers): the edit-test loop
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 bench: install ## run the benchmarks in benchmarks/ (figures go in benchmarks/RESULTS.md)
 	$(BIN)/ra index  # the answer, writing, TUI and load benchmarks read the index of corpus/
