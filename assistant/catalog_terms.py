@@ -110,7 +110,7 @@ class CatalogTerms:
         """Normalised topic name or short form -> the topic as the catalog writes it."""
         from retrieval.query_hints import topic_aliases
 
-        return dict(topic_aliases(p.topic for p in self.catalog.papers if p.topic))
+        return dict(topic_aliases(self.catalog.papers))
 
     def topics_in(self, text: str) -> set[str]:
         """The catalog topics a text names."""
