@@ -20,7 +20,7 @@ from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.offline_answer import offline_text, source_pairs
-from assistant.origin import is_origin_question, prefer_origin
+from assistant.origin import is_origin_question, origin_absent, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
@@ -122,6 +122,16 @@ class Asker:
         hits = prefer_origin(standalone, found, self.vocabulary)[: self.k]
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
+        # Follow-ups that name an idea are no answer to who introduced it.
+        absent = origin_absent(standalone, found, self.vocabulary)
+        if absent is not None:
+            mode = "llm" if self.llm is not None else "extractive"
+            yield Done(
+                self._finish(
+                    question, standalone, absent, mode, sources, passages, usage, reason=absent
+                )
+            )
+            return
         if self.llm is None:
             yield from self._extractive(question, standalone, sources, passages)
             return
