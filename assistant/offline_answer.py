@@ -18,6 +18,7 @@ from assistant.answerability import (
     unsaid,
 )
 from assistant.answers import NumberedSource
+from assistant.asked_values import lacks_value
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
 from assistant.sections import answering_section, entries
@@ -92,7 +93,11 @@ def offline_text(
         lines = lines[: MAX_EXTRACT_SOURCES - 1]
         source = sources[other.n - 1]
         lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
-    return OFFLINE_NOTE + "\n\n" + "\n".join(lines), None
+    text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
+    lacking = lacks_value(standalone, text, vocab)
+    if lacking is not None:
+        return lacking, lacking
+    return text, None
 
 
 def _fields_answer(verdict: Verdict, sources: list[NumberedSource]) -> str | None:
