@@ -19,6 +19,7 @@ from assistant.errors import AnswerInterrupted, EmptyAnswer
 from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
+from assistant.named_attributes import unsaid_of_named
 from assistant.offline_answer import offline_text, source_pairs
 from assistant.origin import is_origin_question, origin_absent, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
@@ -138,7 +139,11 @@ class Asker:
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
         verdict = check_named_paper(standalone, self.titles)
-        missing = verdict.refusal or unsaid(standalone, verdict, source_pairs(sources, passages))
+        missing = (
+            verdict.refusal
+            or unsaid(standalone, verdict, source_pairs(sources, passages))
+            or unsaid_of_named(standalone, passages, self.vocabulary)
+        )
         if missing is not None:
             yield Done(
                 self._finish(

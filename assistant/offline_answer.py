@@ -21,6 +21,7 @@ from assistant.answers import NumberedSource
 from assistant.asked_values import lacks_value
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
+from assistant.named_attributes import unsaid_of_named
 from assistant.sections import answering_section, entries
 from assistant.thresholds import Thresholds
 
@@ -54,6 +55,9 @@ def offline_text(
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
     if nothing is not None:
         return nothing, nothing
+    apart = unsaid_of_named(standalone, passages, vocab)
+    if apart is not None:
+        return apart, apart
     if verdict.fields:
         fields = _fields_answer(verdict, sources)
         if fields is not None:
