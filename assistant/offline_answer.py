@@ -12,6 +12,7 @@ from assistant.answerability import (
     TitleIndex,
     Verdict,
     check_named_paper,
+    code_links,
     count_supported,
     field_lines,
     missing_sentence,
@@ -110,6 +111,8 @@ def _fields_answer(verdict: Verdict, sources: list[NumberedSource]) -> str | Non
     for source in sources:
         if source.paper_id == verdict.paper.id:
             lines = field_lines(source.hit.chunk.text, verdict.fields)
+            if "code" in verdict.fields:
+                lines += [f"Code: {url}" for url in code_links(verdict.paper)]
             if not lines:
                 return None
             quoted = " ".join(cite(line, source.n) for line in lines)
