@@ -79,3 +79,19 @@ def test_an_indefinite_thing_proposed_is_a_description() -> None:
     assert (
         origin_name("My statement proposes a pruning method that beats magnitude pruning") is None
     )
+
+
+@pytest.mark.slow
+def test_a_model_is_not_asked_when_the_origin_is_absent(sample_library: Library) -> None:
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    # a model given the follow-ups would name one of them as the origin
+    llm = GenericFakeChatModel(
+        messages=iter([AIMessage(content="Dropout Reduces Underfitting [1].")])
+    )
+    asker = Asker(sample_library.searcher(), llm=llm)
+    events = list(asker.ask("Which paper first proposed dropout?"))
+    answer = next(e.answer for e in events if isinstance(e, Done))
+    assert answer.refused and answer.mode == "llm" and "none of them introduces it" in answer.text
+    assert next(llm.messages, None) is not None  # the reply was never taken
