@@ -51,7 +51,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(r"\b(?:(?:what|which) year|when (?:was|were|did|is))\b", re.I)),
     ("keywords", re.compile(r"\b(?:key ?words?|tagged|tags?)\b", re.I)),
     ("awards", re.compile(r"\b(?:awards?|prizes?|best paper|honou?rs?)\b", re.I)),
+    ("code", re.compile(r"\b(?:code|repositor(?:y|ies)|repo|github|implementation)\b", re.I)),
 )
+_VENUE_WORDS = re.compile(r"\b(?:venue|published|conference|journal|proceedings)\b", re.I)
 # The words a field is named by in a refusal, and the chunk line that holds it.
 FIELD_NAMES = {
     "authors": "authors",
@@ -59,6 +61,7 @@ FIELD_NAMES = {
     "year": "year",
     "keywords": "key words",
     "awards": "award",
+    "code": "code link",
 }
 FIELD_LINES = {
     "authors": ("Authors: ",),
@@ -66,6 +69,7 @@ FIELD_LINES = {
     "year": ("Published: ",),
     "keywords": ("Keywords: ", "Topic: "),
     "awards": ("Awards: ",),
+    "code": (),  # a link of the record, not a line of its chunk: see code_lines
 }
 # An opening quote follows a space or a bracket (not 'al.'s'); a closing one is not
 # followed by a letter (not "Mixup's").
@@ -83,8 +87,12 @@ class NamedPaper:
 
 
 def asked_fields(question: str) -> list[str]:
-    """The record fields a question asks for: 'Who wrote X and where?' -> ['authors', 'venue']."""
-    return [name for name, pattern in _ASKS if pattern.search(question)]
+    """The record fields a question asks for: 'Who wrote X and where?' -> ['authors', 'venue'];
+    'Where is the code of X?' -> ['code'] (the where is the code's, not a venue)."""
+    fields = [name for name, pattern in _ASKS if pattern.search(question)]
+    if "code" in fields and "venue" in fields and not _VENUE_WORDS.search(question):
+        fields.remove("venue")
+    return fields
 
 
 def _record_value(paper: Paper, name: str) -> object:
@@ -94,7 +102,13 @@ def _record_value(paper: Paper, name: str) -> object:
         "year": paper.year,
         "keywords": paper.keywords,
         "awards": paper.awards,
+        "code": code_links(paper),
     }[name]
+
+
+def code_links(paper: Paper) -> list[str]:
+    """The URLs of the paper's code, as its source lists them ('Code: github.com/...')."""
+    return [link.url for link in paper.links if link.label == "code"]
 
 
 class TitleIndex:

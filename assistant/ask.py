@@ -12,23 +12,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.answerability import (
-    TitleIndex,
-    Verdict,
-    check_named_paper,
-    count_supported,
-    field_lines,
-    missing_sentence,
-    unsaid,
-)
+from assistant.answerability import TitleIndex, check_named_paper, unsaid
 from assistant.answers import Answer, Citation, NumberedSource
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.errors import AnswerInterrupted, EmptyAnswer
-from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
+from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
-from assistant.origin import is_origin_question, prefer_origin
-from assistant.sections import answering_section, entries
+from assistant.named_attributes import unsaid_of_named
+from assistant.offline_answer import offline_text, source_pairs
+from assistant.origin import is_origin_question, origin_absent, prefer_origin
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
@@ -39,16 +32,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage, BaseMessageChunk
-
-MIN_EXTRACT_SCORE = 0.15
-EXTRACT_RATIO = 0.6
-MAX_EXTRACT_SOURCES = 4
-# Sentences looked at per source; the third is quoted only when it adds a question term.
-PER_SOURCE = 3
-OFFLINE_NOTE = (
-    "*Offline answer: sentences quoted from your corpus, not written by a model "
-    "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
-)
 
 
 @dataclass(frozen=True)
@@ -140,13 +123,27 @@ class Asker:
         hits = prefer_origin(standalone, found, self.vocabulary)[: self.k]
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
+        # Follow-ups that name an idea are no answer to who introduced it.
+        absent = origin_absent(standalone, found, self.vocabulary)
+        if absent is not None:
+            mode = "llm" if self.llm is not None else "extractive"
+            yield Done(
+                self._finish(
+                    question, standalone, absent, mode, sources, passages, usage, reason=absent
+                )
+            )
+            return
         if self.llm is None:
             yield from self._extractive(question, standalone, sources, passages)
             return
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
         verdict = check_named_paper(standalone, self.titles)
-        missing = verdict.refusal or unsaid(standalone, verdict, _pairs(sources, passages))
+        missing = (
+            verdict.refusal
+            or unsaid(standalone, verdict, source_pairs(sources, passages))
+            or unsaid_of_named(standalone, passages, self.vocabulary)
+        )
         if missing is not None:
             yield Done(
                 self._finish(
@@ -250,87 +247,12 @@ class Asker:
         passages: list[str],
     ) -> Answer:
         """The offline answer: sentences quoted from the sources, or a refusal."""
-        vocab = self.vocabulary
-        sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
-        refuse = self._finish(
-            question, standalone, INSUFFICIENT, "extractive", sources, passages, None
+        text, reason = offline_text(
+            standalone, sources, passages, self.vocabulary, self.titles, self.thresholds
         )
-        verdict = check_named_paper(standalone, self.titles)
-        if verdict.refusal is not None:
-            return self._finish(
-                question,
-                standalone,
-                verdict.refusal,
-                "extractive",
-                sources,
-                passages,
-                None,
-                reason=verdict.refusal,
-            )
-        if not count_supported(standalone, passages):
-            return refuse
-        nothing = unsaid(standalone, verdict, _pairs(sources, passages))
-        if nothing is not None:
-            return self._finish(
-                question, standalone, nothing, "extractive", sources, passages, None, reason=nothing
-            )
-        if verdict.fields:
-            fields = self._fields_answer(verdict, sources)
-            if fields is not None:
-                return self._finish(
-                    question, standalone, fields, "extractive", sources, passages, None
-                )
-        # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
-        evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
-        best = max(sims) if sims else None
-        if not answerable(standalone, evidence, best, vocab, self.thresholds):
-            return refuse
-        extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
-        top = max((e.score for e in extracts), default=0.0)
-        # Keep sources close to the best one: a quote list padded with weak matches
-        # reads as noise. Each quoted sentence carries its own citation.
-        keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
-        keep = widen(standalone, keep, extracts, vocab)
-        files = [s.hit.chunk.file for s in sources]
-        other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
-        lines = []
-        # A list section headed by what is asked answers with its entries, first.
-        section = answering_section(standalone, passages, vocab)
-        if section is not None:
-            listed = sources[section]
-            items = "".join(f"\n  - {_cite(e, listed.n)}" for e in entries(passages[section]))
-            lines.append(f"- **{listed.title}**:{items}")
-        for n in dict.fromkeys(e.n for e in keep):
-            if section is not None and n == section + 1:
-                continue
-            source = sources[n - 1]
-            quoted = [_cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
-            if quoted:
-                lines.append(f"- **{source.title}**: " + " ".join(quoted))
-        if not lines:
-            return refuse
-        lines = lines[:MAX_EXTRACT_SOURCES]
-        if other is not None:
-            # the other file's part of the answer is quoted even when four are shown
-            lines = lines[: MAX_EXTRACT_SOURCES - 1]
-            source = sources[other.n - 1]
-            lines.append(f"- **{source.title}**: " + _cite(other.sentence, other.n))
-        text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
-        return self._finish(question, standalone, text, "extractive", sources, passages, None)
-
-    def _fields_answer(self, verdict: Verdict, sources: list[NumberedSource]) -> str | None:
-        """The asked fields of the named paper, quoted from its chunk, or None if not found."""
-        assert verdict.paper is not None
-        for source in sources:
-            if source.paper_id == verdict.paper.id:
-                lines = field_lines(source.hit.chunk.text, verdict.fields)
-                if not lines:
-                    return None
-                quoted = " ".join(_cite(line, source.n) for line in lines)
-                note = missing_sentence(verdict.paper, verdict.missing)
-                body = f"- **{source.title}**: {quoted}" + (f"\n\n{note}" if note else "")
-                return OFFLINE_NOTE + "\n\n" + body
-        return None
+        return self._finish(
+            question, standalone, text, "extractive", sources, passages, None, reason=reason
+        )
 
     def _finish(
         self,
@@ -415,21 +337,9 @@ def text_of(content: object) -> str:
     return ""
 
 
-def _pairs(sources: list[NumberedSource], passages: list[str]) -> list[tuple[str, str, str]]:
-    """(paper id, title, passage) of each source, for the checks in assistant/answerability.py."""
-    return [(s.paper_id or "", s.title, p) for s, p in zip(sources, passages, strict=True)]
-
-
 def _quoted(pairs: list[tuple[str, int]]) -> list[float]:
     """Full support: an offline answer's sentences are quoted from the passages they cite."""
     return [1.0] * len(pairs)
-
-
-def _cite(sentence: str, n: int) -> str:
-    """'It works.' -> 'It works [3].'"""
-    body = sentence.rstrip()
-    end = body[-1] if body and body[-1] in ".!?" else "."
-    return f"{body.rstrip('.!?')} [{n}]{end}"
 
 
 def _passage(source: NumberedSource) -> SourcePassage:

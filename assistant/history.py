@@ -32,46 +32,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.history_records import SavedTurn, SessionInfo, TurnStatus, one_line
+from assistant.history_records import SavedTurn, SessionInfo, TurnStatus
+from assistant.history_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SESSION_QUERY,
+    session_info,
+    turn_of,
+)
 from retrieval.errors import RaError
 
-SCHEMA_VERSION = 2
-TITLE_CHARS = 60
 BUSY_TIMEOUT_S = 30.0
 RECOVERED_ERROR = "ra was interrupted before the answer was finished"
-
-
-# One entry per schema version: the statements that bring version n-1 up to n.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        """CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            title TEXT,
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL
-        )""",
-        """CREATE TABLE turns (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            question TEXT NOT NULL,
-            answer TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL CHECK (status IN ('streaming', 'complete', 'incomplete')),
-            mode TEXT,
-            refused INTEGER NOT NULL DEFAULT 0,
-            citations TEXT NOT NULL DEFAULT '[]',
-            removed_citations TEXT NOT NULL DEFAULT '[]',
-            usage TEXT,
-            error TEXT,
-            pid INTEGER,
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL
-        )""",
-        "CREATE INDEX turns_by_session ON turns (session_id, id)",
-        "CREATE INDEX turns_by_status ON turns (status)",
-    ),
-    # Why the model stopped ("stop", "length", ...): a "length" answer is complete but cut.
-    2: ("ALTER TABLE turns ADD COLUMN finish_reason TEXT",),
-}
 
 
 class HistoryError(RaError):
@@ -255,14 +227,14 @@ class HistoryStore:
     def sessions(self) -> list[SessionInfo]:
         """Every session, most recently active first."""
         with self._read() as db:
-            rows = db.execute(_SESSION_QUERY + " ORDER BY s.updated DESC, s.rowid DESC").fetchall()
-        return [_session_info(row) for row in rows]
+            rows = db.execute(SESSION_QUERY + " ORDER BY s.updated DESC, s.rowid DESC").fetchall()
+        return [session_info(row) for row in rows]
 
     def session(self, session_id: str) -> SessionInfo | None:
         """One session, or None."""
         with self._read() as db:
-            row = db.execute(_SESSION_QUERY + " WHERE s.id = ?", (session_id,)).fetchone()
-        return None if row is None else _session_info(row)
+            row = db.execute(SESSION_QUERY + " WHERE s.id = ?", (session_id,)).fetchone()
+        return None if row is None else session_info(row)
 
     def turns(self, session_id: str) -> list[SavedTurn]:
         """The turns of a session in the order they were asked (empty for an unknown id)."""
@@ -270,7 +242,7 @@ class HistoryStore:
             rows = db.execute(
                 "SELECT * FROM turns WHERE session_id = ? ORDER BY id", (session_id,)
             ).fetchall()
-        return [_turn(row) for row in rows]
+        return [turn_of(row) for row in rows]
 
     def to_markdown(self, session_id: str) -> str:
         """A readable transcript of the session (see `assistant.transcript`).
@@ -319,7 +291,7 @@ class HistoryStore:
                     f"(schema {version}): upgrade ra, or move the file aside and restart ra."
                 )
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[target]:
+                for statement in MIGRATIONS[target]:
                     db.execute(statement)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
 
@@ -358,15 +330,6 @@ class HistoryStore:
             raise  # our bugs, not the user's file
         except sqlite3.DatabaseError as exc:
             raise HistoryError(_explain(self.path, exc)) from exc
-
-
-_SESSION_QUERY = """
-    SELECT s.id, s.title, s.created, s.updated,
-           (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS n_turns,
-           (SELECT question FROM turns t WHERE t.session_id = s.id ORDER BY t.id LIMIT 1)
-               AS first_question
-    FROM sessions s
-"""
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
@@ -409,49 +372,3 @@ def _process_alive(pid: int | None) -> bool:
     except PermissionError:
         return True  # exists, owned by someone else
     return True
-
-
-def default_title(question: str) -> str:
-    """A session title from its first question: one line, at most 60 characters.
-
-    "What   does\\nlabel smoothing do to noisy labels in large-scale image classifiers?"
-    -> "What does label smoothing do to noisy labels in large-scale…"
-    """
-    text = one_line(question)
-    if len(text) <= TITLE_CHARS:
-        return text
-    cut = text[: TITLE_CHARS - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
-
-
-def _session_info(row: sqlite3.Row) -> SessionInfo:
-    title = row["title"] or (
-        default_title(row["first_question"]) if row["first_question"] else "New chat"
-    )
-    return SessionInfo(
-        id=row["id"],
-        title=title,
-        created=row["created"],
-        updated=row["updated"],
-        turns=row["n_turns"],
-    )
-
-
-def _turn(row: sqlite3.Row) -> SavedTurn:
-    return SavedTurn(
-        id=row["id"],
-        session_id=row["session_id"],
-        question=row["question"],
-        answer=row["answer"],
-        status=row["status"],
-        mode=row["mode"],
-        refused=bool(row["refused"]),
-        citations=json.loads(row["citations"]),
-        removed_citations=json.loads(row["removed_citations"]),
-        usage=None if row["usage"] is None else json.loads(row["usage"]),
-        error=row["error"],
-        created=row["created"],
-        finish_reason=row["finish_reason"],
-    )

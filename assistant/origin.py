@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from assistant.extractive import Vocabulary, question_terms, terms
 from retrieval.hybrid import Hit
+from retrieval.terms import stem
+from retrieval.text import normalize_title
 
 _ORIGIN = re.compile(
     r"\b(?:introduc\w*|propos\w*|first\w*|original\w*|coin\w*|invent\w*|pioneer\w*"
@@ -84,3 +86,96 @@ def _mentions_title(text: str, title: str) -> bool:
     """Another paper names this one: its main title (before a colon) appears in the text."""
     head = title.split(":", 1)[0].strip().lower()
     return len(head.split()) >= 2 and head in text.lower()
+
+
+FEW_MENTIONS = 3
+
+# The thing an origin question names: the words after its origin verb, up to a
+# punctuation mark or a word that starts a clause ('... introduced SAM, and who ...').
+# 'first showed that ...' describes a finding instead of naming it: no name.
+_NAMED_ORIGIN = re.compile(
+    r"\b(?:introduc\w*|propos\w*|first (?:introduc\w*|propos\w*|describ\w*|defin\w*)"
+    r"|original(?:ly)?(?: (?:introduc\w*|propos\w*))?|coin\w*|invent\w*)\s+"
+    r"(?:(?P<article>the|a|an)\s+)?(?P<name>[^,.;:?!()]+)",
+    re.I,
+)
+_CLAUSE = re.compile(
+    r"\s(?:paper|papers|study|work|article|and|or|in|for|by|with|to|from|on|that|which"
+    r"|where|who|when|is|was|does|did|has|had|i\.e|e\.g)\b.*$",
+    re.I,
+)
+_DESCRIBED = re.compile(
+    r"^(?:that|how|what|why|whether|(?:idea|name|notion|term|phrase|concept|word)s?)\b", re.I
+)
+# What an introducing paper says of its own idea: 'we propose X', 'our procedure, X',
+# 'which we call X'; follow-ups say 'optimizers like X', 'adding a X layer'.
+_SAID = r"[\"'“‘]?(?:(?:[A-Z][\w-]*\s+){{1,5}}\()?(?i:{name})"
+_COINS = (
+    r"(?i:\b(?:we|this paper|this work|the authors)\s+(?:\w+\s+){{0,2}}"
+    r"(?:propos|introduc|present|call|term|dub|coin|nam)\w*\s+"
+    r"(?:(?:a|an|the|this|it|new|novel)\s+){{0,3}})"
+    + _SAID
+    + r"|(?i:\b(?:our|this|a new|a novel)\s+"
+    r"(?:method|procedure|approach|algorithm|model|framework|phenomenon|technique|architecture)"
+    r",?\s+(?:called\s+|named\s+|dubbed\s+)?)"
+    + _SAID
+    + r"|(?i:\b(?:called|termed|dubbed|coined)\s+"
+    r"(?:the\s+)?)" + _SAID
+)
+
+
+def origin_name(question: str) -> str | None:
+    """The named thing whose origin is asked: 'Which paper introduced the Adam optimizer?'
+    -> 'Adam optimizer'; 'Which paper first showed that ...?' -> None (a description)."""
+    match = _NAMED_ORIGIN.search(question)
+    # 'proposes a pruning method that ...' describes; 'introduced the X' names.
+    if match is None or (match.group("article") or "").lower() in ("a", "an"):
+        return None
+    name = _CLAUSE.sub("", " " + match.group("name").strip()).strip(" '\"‘’“”")
+    if not name or _DESCRIBED.match(name) or not terms(name):
+        return None
+    return name
+
+
+def introduces(hit: Hit, name: str) -> bool:
+    """Whether the paper of `hit` introduces `name`: its main title is the name ('The
+    Lottery Ticket Hypothesis: ...', 'Adam: A Method ...' for 'the Adam optimizer'), or
+    its text coins it ('our procedure, Sharpness-Aware Minimization (SAM)')."""
+    head = _words(hit.title.split(":", 1)[0])
+    said = _words(name)
+    if head and (head == said or (":" in hit.title and head == said[: len(head)])):
+        return True
+    return re.search(_COINS.format(name=re.escape(name)), hit.chunk.text) is not None
+
+
+def _words(text: str) -> list[str]:
+    """'The Lottery Ticket Hypotheses' -> ['lotteri', 'ticket', 'hypothesi']: stems in
+    order, stop words kept (a title that is a sentence is not a name), articles dropped."""
+    words = normalize_title(text).split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return [stem(w) for w in words]
+
+
+def origin_absent(question: str, hits: Sequence[Hit], vocab: Vocabulary) -> str | None:
+    """A refusal when an origin question names a thing that several retrieved papers
+    mention and none of them introduces: the introducing paper is not in the corpus,
+    and a follow-up must not be given in its place. None when a paper introduces it,
+    when at most one paper mentions it (the usual checks decide), or when the question
+    describes the thing rather than naming it, or when it is named in at most
+    FEW_MENTIONS passages of the corpus."""
+    name = origin_name(question)
+    if name is None:
+        return None
+    wanted = set(terms(name))
+    # An idea named in a handful of passages has too few follow-ups to crowd out its
+    # origin: the search ranks that as usual.
+    if min(vocab.df.get(t, 0) for t in wanted) <= FEW_MENTIONS:
+        return None
+    holders = [h for h in hits if wanted <= set(terms(h.chunk.text))]
+    if len(holders) < 2 or any(introduces(h, name) for h in holders):
+        return None
+    return (
+        f"Your corpus has {len(holders)} papers that mention {name}, but none of them "
+        f"introduces it: the paper that does is not in your corpus."
+    )

@@ -14,7 +14,7 @@ from assistant.answerability import (
 from assistant.ask import Asker, Done
 from assistant.library import Library
 from retrieval.catalog import Catalog
-from retrieval.records import Paper, Source
+from retrieval.records import Link, Paper, Source
 
 
 def _catalog(*papers: Paper) -> Catalog:
@@ -44,6 +44,22 @@ def test_asked_fields_are_read_from_the_question() -> None:
     assert asked_fields("When was it published?") == ["venue", "year"]
     assert asked_fields("What does its Key Word line say?") == ["keywords"]
     assert asked_fields("Which paper proposed dropout?") == []
+    # the where of 'where is the code' asks for the code, not a venue
+    assert asked_fields("Where is the code for 'X' hosted?") == ["code"]
+    assert asked_fields("Where was 'X' published, and is its code on GitHub?") == ["venue", "code"]
+
+
+def test_code_is_asked_of_the_records_links() -> None:
+    coded = Paper(
+        "Deep Image Prior",
+        year=2017,
+        sources=(Source("cv.md", 9),),
+        links=(Link("code", "https://github.com/x/dip"),),
+    )
+    asked = "Where is the code for 'Deep Image Prior'?"
+    assert check_named_paper(asked, TitleIndex(_catalog(coded), [])).fields == ("code",)
+    refusal = check_named_paper(asked, TitleIndex(_catalog(LISTED), [])).refusal
+    assert refusal == "Your corpus has 'Deep Image Prior' (list.txt, 2017) but gives no code link."
 
 
 def test_a_paper_without_the_asked_fields_is_named_with_what_is_missing() -> None:

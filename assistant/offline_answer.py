@@ -1,0 +1,134 @@
+"""The offline answer: which sources can answer, and the sentences quoted from them.
+
+Without an LLM the assistant answers by quoting the corpus. This module decides whether
+the retrieved passages hold what was asked (the named paper, the asked field, the
+question's rare terms) and, if they do, builds the quoted answer with a citation after
+every sentence. `assistant.ask.Asker` checks its citations and wraps it in an `Answer`.
+"""
+
+from __future__ import annotations
+
+from assistant.answerability import (
+    TitleIndex,
+    Verdict,
+    check_named_paper,
+    code_links,
+    count_supported,
+    field_lines,
+    missing_sentence,
+    unsaid,
+)
+from assistant.answers import NumberedSource
+from assistant.asked_values import lacks_value
+from assistant.citations import INSUFFICIENT
+from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
+from assistant.named_attributes import unsaid_of_named
+from assistant.sections import answering_section, entries
+from assistant.thresholds import Thresholds
+
+MIN_EXTRACT_SCORE = 0.15
+EXTRACT_RATIO = 0.6
+MAX_EXTRACT_SOURCES = 4
+# Sentences looked at per source; the third is quoted only when it adds a question term.
+PER_SOURCE = 3
+OFFLINE_NOTE = (
+    "*Offline answer: sentences quoted from your corpus, not written by a model "
+    "(set OPENAI_API_KEY or RA_LLM_BASE_URL for a written answer).*"
+)
+
+
+def offline_text(
+    standalone: str,
+    sources: list[NumberedSource],
+    passages: list[str],
+    vocab: Vocabulary,
+    titles: TitleIndex,
+    thresholds: Thresholds,
+) -> tuple[str, str | None]:
+    """The quoted answer and None, or a refusal text and the reason to show (None for the
+    plain 'not enough evidence' refusal)."""
+    sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
+    verdict = check_named_paper(standalone, titles)
+    if verdict.refusal is not None:
+        return verdict.refusal, verdict.refusal
+    if not count_supported(standalone, passages):
+        return INSUFFICIENT, None
+    nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
+    if nothing is not None:
+        return nothing, nothing
+    apart = unsaid_of_named(standalone, passages, vocab)
+    if apart is not None:
+        return apart, apart
+    if verdict.fields:
+        fields = _fields_answer(verdict, sources)
+        if fields is not None:
+            return fields, None
+    # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
+    evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
+    best = max(sims) if sims else None
+    if not answerable(standalone, evidence, best, vocab, thresholds):
+        return INSUFFICIENT, None
+    extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
+    top = max((e.score for e in extracts), default=0.0)
+    # Keep sources close to the best one: a quote list padded with weak matches
+    # reads as noise. Each quoted sentence carries its own citation.
+    keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+    keep = widen(standalone, keep, extracts, vocab)
+    files = [s.hit.chunk.file for s in sources]
+    other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
+    lines = []
+    # A list section headed by what is asked answers with its entries, first.
+    section = answering_section(standalone, passages, vocab)
+    if section is not None:
+        listed = sources[section]
+        items = "".join(f"\n  - {cite(e, listed.n)}" for e in entries(passages[section]))
+        lines.append(f"- **{listed.title}**:{items}")
+    for n in dict.fromkeys(e.n for e in keep):
+        if section is not None and n == section + 1:
+            continue
+        source = sources[n - 1]
+        quoted = [cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
+        if quoted:
+            lines.append(f"- **{source.title}**: " + " ".join(quoted))
+    if not lines:
+        return INSUFFICIENT, None
+    lines = lines[:MAX_EXTRACT_SOURCES]
+    if other is not None:
+        # the other file's part of the answer is quoted even when four are shown
+        lines = lines[: MAX_EXTRACT_SOURCES - 1]
+        source = sources[other.n - 1]
+        lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
+    text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
+    lacking = lacks_value(standalone, text, vocab)
+    if lacking is not None:
+        return lacking, lacking
+    return text, None
+
+
+def _fields_answer(verdict: Verdict, sources: list[NumberedSource]) -> str | None:
+    """The asked fields of the named paper, quoted from its chunk, or None if not found."""
+    assert verdict.paper is not None
+    for source in sources:
+        if source.paper_id == verdict.paper.id:
+            lines = field_lines(source.hit.chunk.text, verdict.fields)
+            if "code" in verdict.fields:
+                lines += [f"Code: {url}" for url in code_links(verdict.paper)]
+            if not lines:
+                return None
+            quoted = " ".join(cite(line, source.n) for line in lines)
+            note = missing_sentence(verdict.paper, verdict.missing)
+            body = f"- **{source.title}**: {quoted}" + (f"\n\n{note}" if note else "")
+            return OFFLINE_NOTE + "\n\n" + body
+    return None
+
+
+def source_pairs(sources: list[NumberedSource], passages: list[str]) -> list[tuple[str, str, str]]:
+    """(paper id, title, passage) of each source, for the checks in assistant/answerability.py."""
+    return [(s.paper_id or "", s.title, p) for s, p in zip(sources, passages, strict=True)]
+
+
+def cite(sentence: str, n: int) -> str:
+    """'It works.' -> 'It works [3].'"""
+    body = sentence.rstrip()
+    end = body[-1] if body and body[-1] in ".!?" else "."
+    return f"{body.rstrip('.!?')} [{n}]{end}"
