@@ -8,6 +8,7 @@ run killed halfway leaves a manifest that says so, and the next run repairs it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -19,9 +20,26 @@ from retrieval.loaders import Cached, LoadedFile
 from retrieval.records import ParseResult
 
 MANIFEST_VERSION: Final = 1
-# Bump when any parser's output changes: parses cached under another version are not
-# reused, so an upgraded `ra` re-reads the corpus (and re-embeds only changed chunks).
-PARSER_VERSION = 3
+
+
+def parsers_fingerprint(package: Path | None = None) -> str:
+    """A hash of the code that turns a file into papers and sections: the parsers, the
+    loader, the records and the text helpers they share (of `retrieval/`, or `package`)."""
+    package = package or Path(__file__).resolve().parent
+    files = sorted((package / "parsers").glob("*.py")) + [
+        package / name for name in ("loaders.py", "records.py", "text.py")
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Parses cached by other parser code are not reused, so an upgraded `ra` re-reads the
+# corpus (and re-embeds only changed chunks). A hash, not a number someone must bump:
+# three rounds of parser changes went out under one number.
+PARSER_VERSION = parsers_fingerprint()
 
 
 class _ManifestFile(BaseModel):
@@ -33,7 +51,7 @@ class _ManifestFile(BaseModel):
     chunks: int = 0
     papers: int = 0
     chunk_digest: str = ""
-    parsers: int = 1
+    parsers: int | str = 1
     # The loader's own records; `reused` only describes one run and is not stored.
     files: list[LoadedFile] = Field(default_factory=list)
 
@@ -46,7 +64,7 @@ class Manifest:
     chunks: int = 0
     papers: int = 0
     chunk_digest: str = ""  # of the sorted chunk ids: changes when chunking changes
-    parsers: int = PARSER_VERSION
+    parsers: int | str = PARSER_VERSION
 
     def cache(self) -> dict[str, Cached]:
         """What each file held, for `load_corpus(cache=...)`; nothing when the parses

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.loaders import LoadedFile
-from retrieval.manifest import PARSER_VERSION, Manifest, load_manifest, save_manifest
+from retrieval.manifest import (
+    PARSER_VERSION,
+    Manifest,
+    load_manifest,
+    parsers_fingerprint,
+    save_manifest,
+)
 from retrieval.records import Link, Paper, ParseResult, Section, Source
 
 
@@ -70,10 +76,23 @@ def test_parses_of_older_parsers_are_not_reused(tmp_path: Path) -> None:
     """An upgraded `ra` whose parsers changed re-reads files instead of trusting old parses."""
     entry = _entry(tmp_path)
     manifest = Manifest(embeddings="local-x", status="complete", files={str(entry.path): entry})
-    manifest.parsers = PARSER_VERSION - 1
+    manifest.parsers = 3  # what manifests stored before the version became a hash
     path = tmp_path / "manifest.json"
     save_manifest(path, manifest)
     loaded = load_manifest(path, "local-x")
     assert loaded.files and loaded.cache() == {}
     loaded.parsers = PARSER_VERSION
     assert loaded.cache()
+
+
+def test_the_parser_version_follows_the_parsers_code(tmp_path: Path) -> None:
+    """Changing any parser (here the CV's) gives another version, with no number to bump."""
+    import shutil
+
+    package = Path(__file__).resolve().parent.parent / "retrieval"
+    copy = tmp_path / "retrieval"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert parsers_fingerprint(copy) == PARSER_VERSION
+    cv = copy / "parsers" / "cv.py"
+    cv.write_text(cv.read_text(encoding="utf-8") + "\n# a change\n", encoding="utf-8")
+    assert parsers_fingerprint(copy) != PARSER_VERSION

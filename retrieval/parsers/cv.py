@@ -62,8 +62,11 @@ def parse(text: str, file: str) -> ParseResult:
         heading = block.title if block.level > 1 else "Contact"
         if heading.casefold() in _PUBLICATIONS:
             papers.extend(_publications(block, file))
-            continue
-        body = _section_text(block)
+            # What the entries' fields do not hold ('Citations: 1400+ | h-index: 9', '169
+            # stars') stays quotable as the section's text.
+            body = _publication_notes(block)
+        else:
+            body = _section_text(block)
         if body:
             sections.append(
                 Section(
@@ -106,6 +109,27 @@ def _entries(block: Block) -> list[tuple[int, str, list[str]]]:
         ):
             entries[-1][2].append(stripped)
     return entries
+
+
+def _publication_notes(block: Block) -> str:
+    """The section's lines that are no entry, and each entry's words left over once its
+    authors, title, venue, awards and code link are read: 'Title (2019): 169 stars'."""
+    first = min((line for line, _, _ in _entries(block)), default=None)
+    notes = [
+        clean_inline(text.strip())
+        for number, text in block.body
+        if text.strip() and text.strip() != "---" and (first is None or number < first)
+    ]
+    for _, year, lines in _entries(block):
+        joined = " ".join(collapse_spaces(line) for line in lines)
+        title = _TITLE.search(joined)
+        if title is None:
+            continue
+        rest = _BOLD.sub(" ", _ITALIC.sub(" ", _CODE.sub(" ", joined[title.end() :])))
+        left = collapse_spaces(_NOTE.sub(" ", clean_inline(rest))).strip(" -–—.,;|")
+        if left:
+            notes.append(f"{collapse_spaces(title['title']).strip(' ,.')} ({year}): {left}")
+    return "\n".join(n for n in notes if n)
 
 
 def _publications(block: Block, file: str) -> list[Paper]:
