@@ -7,7 +7,9 @@ by the meaning of the whole paper against the request: the cosine between its st
 vector and the request's query vectors. A paper is kept when that relevance is close
 to the best candidates' (a margin below them) and above a floor, both calibrated per
 embedding model; so 'data pruning' stays out of a list on model pruning because its
-abstract is about something else, not because of a list of traps.
+abstract is about something else, not because of a list of traps. One lexical signal
+joins the cosine: a candidate lacking the words that every query's best candidates
+share loses some relevance (`assistant.agreement`), never its place outright.
 
 Constraints are applied here too: years and a single source file as search filters,
 other sources and the subjects to leave out after the search (a paper leaves when its
