@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 Style = Literal["latex", "markdown"]
 MIN_PAPERS = 6
 MAX_PAPERS = 15
+# A draft cites every paper the selection keeps, up to this many a paragraph (and
+# MAX_PAPERS in all): the selection's bar, not a fixed count, decides how many are close
+# enough, and 5 a paragraph left right papers out whenever more than ten were.
+PER_PARAGRAPH = 8
 OFFLINE_LABEL = (
     "Draft from sources: sentences assembled from the cited papers' abstracts, not "
     "written by a model; rewrite before use (set OPENAI_API_KEY or RA_LLM_BASE_URL "
@@ -208,7 +212,7 @@ class Drafter:
         if not (request.queries or request.abstract):
             raise ValueError("a draft needs a topic or an abstract")
         topic = request.topic or _first_words(request.abstract or request.text)
-        limit = request.n or min(MAX_PAPERS, max(MIN_PAPERS, 5 * paragraphs))
+        limit = request.n or min(MAX_PAPERS, max(MIN_PAPERS, PER_PARAGRAPH * paragraphs))
         mine = self.profile.own_papers
         selection = self.selector.select(
             request, limit=limit, leave_out=frozenset(p.id for p in mine), judge_too=mine

@@ -7,7 +7,9 @@ by the meaning of the whole paper against the request: the cosine between its st
 vector and the request's query vectors. A paper is kept when that relevance is close
 to the best candidates' (a margin below them) and above a floor, both calibrated per
 embedding model; so 'data pruning' stays out of a list on model pruning because its
-abstract is about something else, not because of a list of traps.
+abstract is about something else, not because of a list of traps. One lexical signal
+joins the cosine: a candidate lacking the words that every query's best candidates
+share loses some relevance (`assistant.agreement`), never its place outright.
 
 Constraints are applied here too: years and a single source file as search filters,
 other sources and the subjects to leave out after the search (a paper leaves when its
@@ -22,6 +24,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.agreement import VOTERS, consensus, missing, paper_terms
 from assistant.request import Request
 from assistant.thresholds import SelectionCut, model_of, thresholds_for
 from assistant.vectors import cosine
@@ -222,6 +225,7 @@ class Selector:
         # 'data-free pruning') sits away from that centre. Only searched candidates
         # (the first `searched` papers) form it.
         searched_ids = [p.id for p in papers[:searched] if p.id in direct]
+        lacking = self._disagreement(queries, papers, direct, searched_ids)
         top = sorted(searched_ids, key=lambda pid: -direct[pid][0])[: self.cut.feedback]
         centre = _unit([sum(col) for col in zip(*(paper_vecs[pid] for pid in top), strict=True)]) if top else []
         mix = self.cut.feedback_weight if centre else 0.0
@@ -232,6 +236,7 @@ class Selector:
             query_relevance, sims = direct[paper.id]
             near_centre = cosine(paper_vecs[paper.id], centre) if centre else 0.0
             relevance = (1 - mix) * query_relevance + mix * near_centre
+            relevance -= self.cut.agreement_weight * lacking.get(paper.id, 0.0)
             # The fused rank breaks near-ties: agreement among the queries counts.
             score = relevance + self.cut.rank_weight * fused[paper.id] / best_rank
             scored.append(
@@ -239,6 +244,24 @@ class Selector:
             )
         scored.sort(key=lambda s: -s.score)
         return scored, excluded
+
+    def _disagreement(
+        self,
+        queries: Sequence[str],
+        papers: Sequence[Paper],
+        direct: dict[str, tuple[float, list[float]]],
+        searched_ids: Sequence[str],
+    ) -> dict[str, float]:
+        """For each judged paper, the share of shared words it lacks (`assistant.agreement`):
+        each query's consensus is voted by its best searched candidates by meaning."""
+        if not self.cut.agreement_weight or not searched_ids:
+            return {}
+        words = {p.id: paper_terms(p) for p in papers if p.id in direct}
+        consensuses = []
+        for j, query in enumerate(queries):
+            voters = sorted(searched_ids, key=lambda pid: -direct[pid][1][j])[:VOTERS]
+            consensuses.append(consensus(query, (words[pid] for pid in voters)))
+        return {pid: missing(consensuses, w) for pid, w in words.items()}
 
     def _bar(self, scored: list[Scored]) -> float:
         """The relevance a paper needs: within a margin of the few best."""
