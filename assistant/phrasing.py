@@ -231,11 +231,11 @@ def _cut_span(text: str, start: int, end: int) -> str:
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
 _TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "things", "stuff", "which", "what", "that", "with", "the", "a", "an", "of", "to", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+    ["ones", "one", "papers", "paper", "citations", "references", "refs", "readings", "articles", "things", "stuff", "which", "what", "that", "with", "the", "a", "an", "of", "to", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
 )
 # ... and at its start: 'anything about transformers' -> 'transformers'.
 _LEADING = frozenset(
-    ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "work", "works", "about", "on", "regarding", "concerning"]
+    ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "citations", "references", "refs", "readings", "articles", "work", "works", "about", "on", "regarding", "concerning"]
 )
 # When: 'loss landscapes next week' -> 'loss landscapes'.
 _WHEN = re.compile(
