@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from retrieval.records import Paper
@@ -89,7 +89,9 @@ def chronological(papers: Sequence[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.year is None, p.year or 0))
 
 
-def group_papers(papers: Sequence[Paper], topic: str = "") -> list[Group]:
+def group_papers(
+    papers: Sequence[Paper], topic: str = "", labels: Collection[str] = ()
+) -> list[Group]:
     """2-5 themes from the catalog's topics and the word pairs titles share.
 
     Papers first group by the topic their list files them under; a large group is
@@ -98,7 +100,7 @@ def group_papers(papers: Sequence[Paper], topic: str = "") -> list[Group]:
     """
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        by_topic[_topic_name(paper)].append(paper)
+        by_topic[_topic_name(paper, labels)].append(paper)
     groups = [Group(name, members) for name, members in by_topic.items()]
     groups.sort(key=lambda g: -len(g.papers))
     if len(groups) < 2 and groups and len(groups[0].papers) >= SPLIT_AT:
@@ -126,8 +128,10 @@ def _split_by_era(group: Group, topic: str) -> list[Group]:
     return [Group(first, ordered[:half]), Group(recent, ordered[half:])]
 
 
-def _topic_name(paper: Paper) -> str:
-    if paper.topic and paper.topic.casefold() not in {"others", "other"}:
+def _topic_name(paper: Paper, labels: Collection[str]) -> str:
+    """The theme a paper files under: its list's topic, unless that is a filing label
+    (`retrieval.query_hints.filing_labels`), else its first keyword."""
+    if paper.topic and paper.topic not in labels:
         return paper.topic
     if paper.keywords:
         return paper.keywords[0].strip().capitalize()

@@ -233,7 +233,8 @@ class ReadingLister:
         if words:
             where = "title" if all(w.lower() in paper.title.lower() for w in words) else "abstract"
             parts.append(f"its {where} is about {' '.join(words)}")
-        if paper.topic and paper.topic.casefold() not in {"others", "other", topic.casefold()}:
+        labels = self.searcher.hints.labels
+        if paper.topic and paper.topic not in labels and paper.topic.casefold() != topic.casefold():
             file = paper.sources[0].file if paper.sources else "your corpus"
             parts.append(f"filed under “{paper.topic}” in {file}")
         if paper.awards:
@@ -254,7 +255,7 @@ class ReadingLister:
         themes: dict[str, tuple[Theme, list[str]] | None],
     ) -> ReadingList:
         topic = request.topic
-        groups = group_papers(chosen, topic)
+        groups = group_papers(chosen, topic, self.searcher.hints.labels)
         if request.for_me and not topic:
             groups = self._agenda_groups(chosen, themes)
         listed = [

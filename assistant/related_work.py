@@ -245,7 +245,7 @@ class Drafter:
         return draft
 
     def _groups(self, chosen: Sequence[Paper], topic: str, paragraphs: int) -> list[Group]:
-        groups = group_papers(chosen, topic)
+        groups = group_papers(chosen, topic, self.searcher.hints.labels)
         if len(groups) == 1 or paragraphs == 1:
             everything = [p for g in groups for p in g.papers]
             groups = [Group(topic[:1].upper() + topic[1:], everything)]

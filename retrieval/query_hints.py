@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.phrase_index import PhraseIndex
@@ -54,7 +54,9 @@ class HintReader:
     """Reads hints from queries against one catalog; `me` are the researcher's names."""
 
     def __init__(self, papers: Sequence[Paper], me: Iterable[str] = ()) -> None:
-        self.topics = topic_aliases(papers)
+        # Filing labels ('Others'): topics no theme or alias should be named after.
+        self.labels = frozenset(filing_labels(papers))
+        self.topics = topic_aliases(papers, self.labels)
         self.my_names = [normalize_title(n) for n in me if n]
         full: dict[str, set[str]] = defaultdict(set)
         surnames: dict[str, set[str]] = defaultdict(set)
@@ -182,7 +184,9 @@ def filing_labels(papers: Iterable[Paper]) -> set[str]:
     return {topic for topic, (hit, total) in named.items() if hit < MIN_TOPIC_COHESION * total}
 
 
-def topic_aliases(papers: Iterable[Paper]) -> list[tuple[str, str]]:
+def topic_aliases(
+    papers: Iterable[Paper], labels: Collection[str] | None = None
+) -> list[tuple[str, str]]:
     """('lottery ticket hypothesis' -> topic), ('lottery ticket' -> topic), ...
 
     Each topic is known by its full name and by every run of two or more consecutive
@@ -190,9 +194,9 @@ def topic_aliases(papers: Iterable[Paper]) -> list[tuple[str, str]]:
     leave out a word of the name. Broad topics ('Others') get no alias.
     """
     papers = list(papers)
-    labels = filing_labels(papers)
+    labels = filing_labels(papers) if labels is None else labels
     aliases: dict[str, str] = {}
-    for topic in {p.topic for p in papers if p.topic} - labels:
+    for topic in {p.topic for p in papers if p.topic} - set(labels):
         norm = normalize_title(topic)
         aliases[norm] = topic
         core = content_words(norm)

@@ -70,3 +70,21 @@ def test_a_topic_is_known_by_any_two_consecutive_words_of_its_name() -> None:
     assert "sparse mixture of expert routers" in aliases
     assert "routers" not in aliases  # one word alone names no topic
     assert "others" not in aliases  # a filing label (no paper uses its name) names none
+
+
+def test_a_filing_label_names_no_theme() -> None:
+    """'Others' files papers, it is no subject: found by measure (none of its papers use
+    the word), and a reading list's themes are then not named after it."""
+    from assistant.grouping import group_papers
+    from retrieval.query_hints import filing_labels
+    from retrieval.records import Paper
+
+    papers = [
+        Paper(title=f"Sparse routing study {i}", year=2020 + i, keywords=("Mixture of Experts",), topic="Others")
+        for i in range(4)
+    ] + [Paper(title=f"Grokking in transformers {i}", year=2021, topic="Grokking") for i in range(3)]
+    labels = filing_labels(papers)
+    assert labels == {"Others"}
+    names = {g.name for g in group_papers(papers, "sparse routing", labels)}
+    assert "Others" not in names and "Mixture of experts" in names
+    assert "Others" in {g.name for g in group_papers(papers, "sparse routing")}  # without the labels
