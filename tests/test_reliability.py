@@ -96,8 +96,8 @@ def test_more_llm_faults_end_in_one_sentence(
 
 
 def test_a_value_error_in_our_code_is_a_bug_not_an_llm_failure(
-    env: FakeOpenAI, capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    env: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A ValueError our own code raises while the answer streams keeps its traceback: it
     is not dressed as "The LLM answer broke off", while a reply the client cannot read
     (also a ValueError, inside the client) still ends in one sentence."""
@@ -121,12 +121,13 @@ def test_a_value_error_in_our_code_is_a_bug_not_an_llm_failure(
 
 def test_only_the_llm_clients_errors_count_as_llm_failures() -> None:
     import httpx
+    import httpx2  # what openai's client is built on, and so what its errors carry
     import openai
 
     from assistant.errors import EmptyAnswer, MalformedReply, RaError, UserError
     from assistant.llm import is_llm_failure
 
-    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
     failures = [
         openai.APIConnectionError(request=request),
         httpx.ReadError("cut"),

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2  # what openai's client is built on, and so what its errors carry
 import openai
 import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from assistant.library import Library
 from assistant.settings import Settings
@@ -78,8 +79,13 @@ class FailingFake(GenericFakeChatModel):
     """An LLM endpoint that cannot be reached."""
 
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        raise openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1"))
+        raise openai.APIConnectionError(request=httpx2.Request("POST", "http://127.0.0.1:9/v1"))
         yield  # pragma: no cover
+
+
+def _session_id(app: ResearchApp) -> str:
+    assert app.session is not None, "the chat has no session yet"
+    return app.session.id
 
 
 async def _ready(pilot: Pilot[None], app: ResearchApp) -> None:
@@ -93,7 +99,7 @@ async def _ready(pilot: Pilot[None], app: ResearchApp) -> None:
 
 async def _type(pilot: Pilot[None], text: str) -> None:
     app = pilot.app
-    prompt = app.query_one("#prompt")
+    prompt = app.query_one("#prompt", Input)
     prompt.focus()
     prompt.value = text
     await pilot.press("enter")
@@ -110,7 +116,9 @@ def _messages(app: ResearchApp) -> list[MessageView]:
     return list(app.query(MessageView))
 
 
-def _record_notifications(app: ResearchApp) -> list[tuple[str, str]]:
+def _record_notifications(
+    app: ResearchApp, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
     original = app.notify
 
@@ -118,11 +126,13 @@ def _record_notifications(app: ResearchApp) -> list[tuple[str, str]]:
         seen.append((message, str(kwargs.get("severity", "information"))))
         original(message, **kwargs)
 
-    app.notify = notify
+    monkeypatch.setattr(app, "notify", notify)
     return seen
 
 
-async def test_ask_streams_an_answer_and_shows_its_sources(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_ask_streams_an_answer_and_shows_its_sources(
+    indexed: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
     streamed: list[str] = []
@@ -134,11 +144,9 @@ async def test_ask_streams_an_answer_and_shows_its_sources(indexed: tuple[Settin
             streamed.append(text)
             await original_append(self, text)
 
-        MessageView.append = spy
-        try:
+        with monkeypatch.context() as patched:
+            patched.setattr(MessageView, "append", spy)
             await _type_and_wait(pilot, "What limits multi-head attention?")
-        finally:
-            MessageView.append = original_append
         assert len(streamed) > 3  # token by token, not one block
         final = _messages(app)[-1].raw
         assert "**[1]**" in final and "[9]" not in final  # cite-checked text replaced the raw
@@ -157,7 +165,9 @@ async def test_ask_streams_an_answer_and_shows_its_sources(indexed: tuple[Settin
         assert not isinstance(app.screen, PaperScreen)
 
 
-async def test_offline_answer_and_status_bar(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_offline_answer_and_status_bar(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
@@ -168,13 +178,15 @@ async def test_offline_answer_and_status_bar(indexed: tuple[Settings, Path], tmp
         assert "Offline answer" in _messages(app)[-1].raw
 
 
-async def test_list_related_and_export(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_list_related_and_export(
+    indexed: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, None, tmp_path / "data")
     app = create_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type_and_wait(pilot, "/list attention")
         assert _messages(app)[-1].raw.startswith("# Reading list: attention")
         await _type(pilot, "/export bib lists/attention.bib")
@@ -195,13 +207,15 @@ async def test_list_related_and_export(indexed: tuple[Settings, Path], tmp_path:
         assert (workspace.export_dir / "related-work-draft.md").exists()
 
 
-async def test_me_and_triage_fill_the_sources_panel(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_me_and_triage_fill_the_sources_panel(
+    indexed: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, None, tmp_path / "data")
     app = create_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type_and_wait(pilot, "/me")
         assert _messages(app)[-1].raw.startswith("# Reading list: your agenda")
         assert list(app.query(SourceItem))
@@ -220,7 +234,9 @@ async def test_me_and_triage_fill_the_sources_panel(indexed: tuple[Settings, Pat
         assert bib.count("@") == len(items)
 
 
-async def test_escape_cancels_and_puts_the_question_back(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_escape_cancels_and_puts_the_question_back(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 40)
     slow = SlowFake(messages=iter([AIMessage(content=long_answer)]))
@@ -234,27 +250,29 @@ async def test_escape_cancels_and_puts_the_question_back(indexed: tuple[Settings
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
-        assert app.query_one("#prompt").value == "Why is attention low rank?"
+        assert app.query_one("#prompt", Input).value == "Why is attention low rank?"
         assert "Cancelled" in _messages(app)[-1].raw
-        turns = workspace.history.turns(app.session.id)
+        turns = workspace.history.turns(_session_id(app))
         assert [t.state for t in turns] == ["interrupted"]  # never saved as complete
         assert turns[-1].answer.startswith("Attention heads")  # with the text it had
 
 
 async def test_llm_error_is_a_notification_and_the_app_stays_usable(
-    indexed: tuple[Settings, Path], tmp_path: Path
+    indexed: tuple[Settings, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, FailingFake(messages=iter([])), tmp_path / "data")
     app = create_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type_and_wait(pilot, "What limits multi-head attention?")
         errors = [m for m, severity in notes if severity == "error"]
         assert len(errors) == 1 and "Traceback" not in errors[0]
         assert errors[0].endswith(".")
-        turns = workspace.history.turns(app.session.id)
+        turns = workspace.history.turns(_session_id(app))
         assert [t.state for t in turns] == ["interrupted"]
         # still usable: a command works afterwards
         await _type(pilot, "/help")
@@ -262,7 +280,9 @@ async def test_llm_error_is_a_notification_and_the_app_stays_usable(
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_history_resumes_a_session_with_its_sources(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_history_resumes_a_session_with_its_sources(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
     app = create_app(workspace)
@@ -270,7 +290,7 @@ async def test_history_resumes_a_session_with_its_sources(indexed: tuple[Setting
         await _ready(pilot, app)
         await _type(pilot, "What limits multi-head attention?")
         await app.workers.wait_for_complete()
-        first = app.session.id
+        first = _session_id(app)
         await _type(pilot, "/new")
         await pilot.pause(0.1)
         assert len(_messages(app)) == 1
@@ -280,13 +300,15 @@ async def test_history_resumes_a_session_with_its_sources(indexed: tuple[Setting
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.session is not None and app.session.id == first
+        assert app.session is not None and _session_id(app) == first
         texts = [m.raw for m in _messages(app)]
         assert "What limits multi-head attention?" in texts
         assert list(app.query(SourceItem))  # the sources of the last answer are back
 
 
-async def test_questions_typed_before_the_index_is_ready_wait(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_questions_typed_before_the_index_is_ready_wait(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     workspace = _workspace(settings, _fake(ANSWER), tmp_path / "data")
     app = create_app(workspace)
@@ -303,7 +325,9 @@ async def test_questions_typed_before_the_index_is_ready_wait(indexed: tuple[Set
         assert "You · queued" not in [m.title for m in _messages(app)]
 
 
-async def test_papers_table_filters_and_opens(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_papers_table_filters_and_opens(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
@@ -321,12 +345,14 @@ async def test_papers_table_filters_and_opens(indexed: tuple[Settings, Path], tm
         assert isinstance(app.screen, PaperScreen)
 
 
-async def test_unknown_command_and_theme_toggle(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_unknown_command_and_theme_toggle(
+    indexed: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type(pilot, "/frobnicate")
         await pilot.pause(0.05)
         assert notes and "/help" in notes[-1][0]
@@ -349,8 +375,10 @@ def test_the_tui_does_not_import_heavy_libraries_to_paint() -> None:
 
 
 async def _settle(pilot: Pilot[None]) -> None:
-    await _ready(pilot, pilot.app)
-    pilot.app.query_one("#prompt").cursor_blink = False  # a blink is not a regression
+    app = pilot.app
+    assert isinstance(app, ResearchApp)
+    await _ready(pilot, app)
+    app.query_one("#prompt", Input).cursor_blink = False  # a blink is not a regression
     await pilot.pause(0.1)
 
 
@@ -378,13 +406,17 @@ def _ask_first(question: str) -> Any:
     return run
 
 
-def test_snapshot_chat_with_an_answer(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
+def test_snapshot_chat_with_an_answer(
+    indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
     assert snap_compare(app, terminal_size=SIZE, run_before=_ask_first("What limits attention?"))
 
 
-def test_snapshot_paper_screen(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
+def test_snapshot_paper_screen(
+    indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, _fake(ANSWER), tmp_path / "data"))
 
@@ -396,7 +428,9 @@ def test_snapshot_paper_screen(indexed: tuple[Settings, Path], tmp_path: Path, s
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
 
 
-def test_snapshot_reading_list(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
+def test_snapshot_reading_list(
+    indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
     ask = _ask_first("/list attention")
@@ -414,7 +448,9 @@ def test_snapshot_reading_list(indexed: tuple[Settings, Path], tmp_path: Path, s
     assert snap_compare(app, terminal_size=(100, 90), run_before=run)
 
 
-def test_snapshot_help_at_80_by_24(indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any) -> None:
+def test_snapshot_help_at_80_by_24(
+    indexed: tuple[Settings, Path], tmp_path: Path, snap_compare: Any
+) -> None:
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
 
@@ -427,7 +463,9 @@ def test_snapshot_help_at_80_by_24(indexed: tuple[Settings, Path], tmp_path: Pat
 
 
 @pytest.mark.slow
-async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -> None:
+async def test_chroma_killed_while_the_tui_runs_then_restarted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.test_chroma_server import _free_port
     from tests.test_reliability import _start_chroma, _stop
 
@@ -446,7 +484,7 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
         app = create_app(workspace)
         async with app.run_test(size=SIZE) as pilot:
             await _ready(pilot, app)
-            notes = _record_notifications(app)
+            notes = _record_notifications(app, monkeypatch)
             await _type_and_wait(pilot, "What limits multi-head attention?")
             assert "**[1]**" in _messages(app)[-1].raw
             server.kill()  # the server dies (kill -9) while the app is open
@@ -458,7 +496,7 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
             server = _start_chroma(store, port)  # back, on the same data
             await _type_and_wait(pilot, "What limits multi-head attention?")
             assert "**[1]**" in _messages(app)[-1].raw
-            turns = workspace.history.turns(app.session.id)
+            turns = workspace.history.turns(_session_id(app))
             assert [t.state for t in turns] == ["complete", "interrupted", "complete"]
     finally:
         _stop(server)
@@ -467,7 +505,8 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(tmp_path: Path) -
 async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
     indexed: tuple[Settings, Path],
     tmp_path: Path,
-    fake_openai: FakeOpenAI,  # noqa: F811
+    fake_openai: FakeOpenAI,  # noqa: F811,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from assistant.llm import build_chat_model
 
@@ -480,7 +519,7 @@ async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
     fake_openai.replay("llamacpp-stream-length.sse")
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type_and_wait(pilot, "What is neural collapse?")
         view = _messages(app)[-1]
         assert view.raw.startswith("Neural collapse is a type of unsupervised")
@@ -490,14 +529,14 @@ async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
         # llama.cpp sends no usage: the tokens are counted here, said to be estimated,
         # and with no known price for this model there is no cost.
         assert "tokens (estimated)" in app.status.usage and "$" not in app.status.usage
-        turns = workspace.history.turns(app.session.id)
+        turns = workspace.history.turns(_session_id(app))
         assert [t.state for t in turns] == ["truncated"]
         fake_openai.enqueue(" learning technique [1].")
         await _type_and_wait(pilot, "/continue")
         view = _messages(app)[-1]
         assert view.raw.startswith("Neural collapse is a type of unsupervised learning")
         assert "Truncated" not in view.raw
-        turns = workspace.history.turns(app.session.id)
+        turns = workspace.history.turns(_session_id(app))
         assert [t.state for t in turns] == ["complete"]
         await _type_and_wait(pilot, "/continue")
         assert any("nothing to continue" in m for m, _ in notes)
@@ -526,13 +565,15 @@ def _gated(settings: Settings, llm: Any, data_dir: Path) -> GatedWorkspace:
 
 
 async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_order(
-    indexed: tuple[Settings, Path], tmp_path: Path
+    indexed: tuple[Settings, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings, _ = indexed
     workspace = _gated(settings, _fake(*[ANSWER] * 5), tmp_path / "data")  # + a condensing call
     app = create_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         app.palette_command("papers")  # the palette skips the input's queue
         await pilot.pause(0.1)
         assert not isinstance(app.screen, PapersScreen)
@@ -548,7 +589,7 @@ async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_orde
         for _ in range(200):  # until both queued questions have been answered, in turn
             await pilot.pause(0.05)
             if app.session is not None:
-                turns = workspace.history.turns(app.session.id)
+                turns = workspace.history.turns(_session_id(app))
                 if len(turns) == 2 and turns[-1].status == "complete":
                     break
         assert [t.question for t in turns] == [
@@ -559,7 +600,9 @@ async def test_before_the_index_opens_nothing_crashes_and_questions_wait_in_orde
         assert "You · queued" not in [v.title for v in _messages(app)]
 
 
-async def test_a_question_typed_during_an_answer_waits_its_turn(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_a_question_typed_during_an_answer_waits_its_turn(
+    indexed: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 8)
     slow = SlowFake(
@@ -569,7 +612,7 @@ async def test_a_question_typed_during_an_answer_waits_its_turn(indexed: tuple[S
     app = create_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot, app)
-        notes = _record_notifications(app)
+        notes = _record_notifications(app, monkeypatch)
         await _type(pilot, "What limits multi-head attention?")
         await pilot.pause(0.2)
         assert app.answer_alive
@@ -581,7 +624,7 @@ async def test_a_question_typed_during_an_answer_waits_its_turn(indexed: tuple[S
         for _ in range(300):
             await pilot.pause(0.05)
             assert app.session is not None
-            turns = workspace.history.turns(app.session.id)
+            turns = workspace.history.turns(_session_id(app))
             if len(turns) == 2 and turns[-1].status == "complete":
                 break
         assert [t.question for t in turns] == [
@@ -592,7 +635,9 @@ async def test_a_question_typed_during_an_answer_waits_its_turn(indexed: tuple[S
         assert [v.title for v in _messages(app) if v.role == "user"] == ["You", "You"]
 
 
-async def test_resuming_a_session_while_an_answer_streams(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_resuming_a_session_while_an_answer_streams(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     settings, _ = indexed
     long_answer = " ".join(["Attention heads have low rank [1]."] * 60)
     slow = SlowFake(
@@ -604,7 +649,7 @@ async def test_resuming_a_session_while_an_answer_streams(indexed: tuple[Setting
         await _ready(pilot, app)
         await _type(pilot, "First?")
         await app.workers.wait_for_complete()
-        first = app.session.id
+        first = _session_id(app)
         await _type(pilot, "/new")
         await _type(pilot, "Second, a long one?")
         await pilot.pause(0.3)
@@ -614,13 +659,15 @@ async def test_resuming_a_session_while_an_answer_streams(indexed: tuple[Setting
         await pilot.press("down", "enter")  # the older session
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
-        assert app.is_running and app.session is not None and app.session.id == first
+        assert app.is_running and app.session is not None and _session_id(app) == first
         assert next(m.raw for m in _messages(app)) == "First?"
         second = next(s for s in workspace.history.sessions() if s.id != first)
         assert [t.state for t in workspace.history.turns(second.id)] == ["interrupted"]
 
 
-async def test_a_request_in_words_runs_its_task(indexed: tuple[Settings, Path], tmp_path: Path) -> None:
+async def test_a_request_in_words_runs_its_task(
+    indexed: tuple[Settings, Path], tmp_path: Path
+) -> None:
     """'Give me a reading list on X' typed in the chat runs the list, as /list X does."""
     settings, _ = indexed
     app = create_app(_workspace(settings, None, tmp_path / "data"))
