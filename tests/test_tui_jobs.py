@@ -48,17 +48,16 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
 async def test_chroma_killed_while_the_tui_runs_then_restarted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.test_chroma_server import _free_port
-    from tests.test_reliability import _start_chroma, _stop
+    from tests.chroma_process import free_port, start_chroma, stop
 
-    port = _free_port()
+    port = free_port()
     store = tmp_path / "chroma"
     settings = Settings(
         data_dir=tmp_path / "data",
         corpus=str(small_corpus(tmp_path)),
         chroma_url=f"http://127.0.0.1:{port}",
     )
-    server = _start_chroma(store, port)
+    server = start_chroma(store, port)
     try:
         library = Library(settings, embeddings=WordOverlapEmbeddings())
         library.index()
@@ -77,13 +76,13 @@ async def test_chroma_killed_while_the_tui_runs_then_restarted(
             errors = [m for m, sev in notes if sev == "error"]
             assert len(errors) == 1 and "stopped answering: start it again" in errors[0]
             assert app.is_running
-            server = _start_chroma(store, port)  # back, on the same data
+            server = start_chroma(store, port)  # back, on the same data
             await type_and_wait(pilot, "What limits multi-head attention?")
             assert "**[1]**" in messages_of(app)[-1].raw
             turns = workspace.history.turns(session_id(app))
             assert [t.state for t in turns] == ["complete", "interrupted", "complete"]
     finally:
-        _stop(server)
+        stop(server)
 
 
 async def test_a_length_cut_answer_is_marked_and_continued_in_the_tui(
