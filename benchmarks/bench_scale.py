@@ -7,7 +7,7 @@ Run: .venv/bin/python benchmarks/bench_scale.py [--papers 100000] [--real-papers
    and abstracts are drawn from the sample corpus: a title is a real one with about
    half its words swapped for other title words, authors recombine the corpus's first
    names and surnames, an abstract reshuffles a real abstract with a third of its
-   words replaced.
+   words replaced (`synthetic_library.py`).
 2. Builds the index with the real pipeline (`Library.index()`: loaders, catalog,
    chunking, manifest, Chroma, BM25), except that document vectors are the normalised
    mean of real model vectors of their words (every vocabulary word embedded by the
