@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from textual.binding import Binding
 
 from assistant.settings import Settings
 from shell.cli import app
+from tui.app import ResearchApp
 from tui.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +61,15 @@ def test_every_command_and_option_has_its_section_in_docs_commands() -> None:
 def test_every_tui_slash_command_is_in_docs_commands() -> None:
     for command in COMMANDS:
         assert f"`/{command.name}" in COMMANDS_DOC, f"/{command.name} is not documented"
+
+
+def test_every_tui_key_is_in_docs_commands() -> None:
+    keys = [b.key for b in ResearchApp.BINDINGS if isinstance(b, Binding)]
+    assert len(keys) >= 10
+    for key in keys:
+        assert re.search(
+            rf"^\| `{re.escape(key)}`|^\| `\w+` / `{re.escape(key)}`", COMMANDS_DOC, re.M
+        ), f"the key {key} is not in the keys table of docs/commands.md"
 
 
 def test_the_readme_stays_short() -> None:
