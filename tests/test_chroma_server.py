@@ -4,11 +4,6 @@ the server is not there. The fixture starts the server and always stops it."""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,45 +12,20 @@ import pytest
 from assistant.library import Library
 from assistant.settings import Settings
 from retrieval.vectorstore import ChunkStore, StoreUnavailable
+from tests.chroma_process import free_port, start_chroma, stop
 from tests.fakes import WordOverlapEmbeddings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    port = free_port()
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the Chroma server did not start within 30 s")
-                time.sleep(0.2)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.mark.slow
@@ -108,4 +78,4 @@ def test_a_server_error_is_not_called_a_stopped_server(chroma_url: str) -> None:
 
 def test_unreachable_server_is_one_sentence() -> None:
     with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server"):
-        ChunkStore.open("x-collection", url=f"http://127.0.0.1:{_free_port()}")
+        ChunkStore.open("x-collection", url=f"http://127.0.0.1:{free_port()}")

@@ -1,16 +1,21 @@
-"""The README and docs/commands.md stay true to the code: every setting, command,
-option and TUI command is documented where a reader looks for it."""
+"""The README, docs/commands.md and ARCHITECTURE.md stay true to the code: every
+setting, command, option and TUI command is documented where a reader looks for it,
+and every module the map names exists."""
 
 from __future__ import annotations
 
+import ast
+import builtins
 import re
 from pathlib import Path
 from typing import Any
 
 import typer
+from textual.binding import Binding
 
 from assistant.settings import Settings
 from shell.cli import app
+from tui.app import ResearchApp
 from tui.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,5 +63,86 @@ def test_every_tui_slash_command_is_in_docs_commands() -> None:
         assert f"`/{command.name}" in COMMANDS_DOC, f"/{command.name} is not documented"
 
 
+def test_every_tui_key_is_in_docs_commands() -> None:
+    keys = [b.key for b in ResearchApp.BINDINGS if isinstance(b, Binding)]
+    assert len(keys) >= 10
+    for key in keys:
+        assert re.search(
+            rf"^\| `{re.escape(key)}`|^\| `\w+` / `{re.escape(key)}`", COMMANDS_DOC, re.M
+        ), f"the key {key} is not in the keys table of docs/commands.md"
+
+
 def test_the_readme_stays_short() -> None:
     assert len(README.splitlines()) <= 250
+
+
+ARCHITECTURE = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+PACKAGES = ("shell", "tui", "assistant", "retrieval", "prompts")
+
+
+def _top_level_names(path: Path) -> set[str]:
+    """The names a module defines or imports at its top level, read with `ast`."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _module_file(dotted: list[str]) -> Path | None:
+    path = ROOT.joinpath(*dotted)
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def missing_from_the_tree(text: str) -> list[str]:
+    """What a map names that the tree lacks: paths (`tui/chat.py`, `shell/commands/`),
+    dotted modules and the name after them (`shell.wiring.workspace_for`), and classes
+    named alone (`RaError`)."""
+    classes = set(dir(builtins)) | {
+        name
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        for name in re.findall(r"^\s*class (\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    missing = []
+    for token in re.findall(r"`([^`\s]+)`", text):
+        if "/" in token and re.fullmatch(r"[\w./]+", token):
+            if not (ROOT / token).exists():
+                missing.append(token)
+        elif re.fullmatch(r"[A-Z][a-z]\w*", token) and token not in classes:
+            missing.append(token)
+    for match in re.finditer(rf"\b(?:{'|'.join(PACKAGES)})(?:\.\w+)+", text):
+        parts = match.group().split(".")
+        cut = next((i for i in range(len(parts), 0, -1) if _module_file(parts[:i])), 0)
+        module = _module_file(parts[:cut]) if cut else None
+        rest = parts[cut:]
+        if module is None or (rest and rest[0] not in _top_level_names(module)):
+            missing.append(match.group())
+    return missing
+
+
+def test_every_path_module_and_class_in_architecture_md_exists() -> None:
+    assert len(re.findall(r"`\w+/[\w/]*\.py`", ARCHITECTURE)) > 60  # the map was read
+    assert missing_from_the_tree(ARCHITECTURE) == []
+
+
+def test_the_architecture_check_sees_what_is_gone() -> None:
+    text = (
+        "`tui/chat.py` `tui/nowhere.py` `shell/commands/` `shell/gone/` `RaError` `NoSuchThing`"
+        " shell.wiring.workspace_for shell.wiring.nothing retrieval.loaders retrieval.nope"
+    )
+    assert missing_from_the_tree(text) == [
+        "tui/nowhere.py",
+        "shell/gone/",
+        "NoSuchThing",
+        "shell.wiring.nothing",
+        "retrieval.nope",
+    ]

@@ -4,6 +4,7 @@ history transcript: a table of reference forms, and an answer rendered each way.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -75,9 +76,9 @@ def _source(n: int, paper: Paper | None, title: str = "") -> NumberedSource:
     return NumberedSource(n, Hit(chunk, 1.0, paper, 1, 1))
 
 
-def _answer(**fields: object) -> Answer:
+def _answer(**fields: Any) -> Answer:
     sources = [_source(1, PAPER), _source(2, None, "Research statement: agenda")]
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "question": "What limits attention?",
         "text": "Low-rank heads limit attention [1]. My agenda is robustness [2?].",
         "mode": "llm",

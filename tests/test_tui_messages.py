@@ -6,13 +6,18 @@ table's chosen row are messages the app turns into calls."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+import pytest
 from textual.pilot import Pilot
 
 from retrieval.records import Paper, Source
 from tui.app import ResearchApp
 from tui.screens import PaperScreen, PapersScreen
+from tui.widgets import MessageView
+
+if TYPE_CHECKING:
+    from assistant.workspace import Workspace
 
 PAPER = Paper(
     title="Low-rank bottleneck",
@@ -47,6 +52,11 @@ class IdleWorkspace:
         return [PAPER]
 
 
+def _app(workspace: IdleWorkspace) -> ResearchApp:
+    """The app over the stub: it has just what the chat asks of a workspace."""
+    return ResearchApp(cast("Workspace", workspace))
+
+
 async def _choose(pilot: Pilot[None], typed: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause(0.2)
@@ -56,8 +66,10 @@ async def _choose(pilot: Pilot[None], typed: str) -> None:
     await pilot.pause(0.2)
 
 
-async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
-    app = ResearchApp(IdleWorkspace(tmp_path))
+async def test_palette_runs_or_fills_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(IdleWorkspace(tmp_path))
     notes: list[str] = []
     original = app.notify
 
@@ -65,7 +77,7 @@ async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
         notes.append(message)
         original(message, **kwargs)
 
-    app.notify = notify
+    monkeypatch.setattr(app, "notify", notify)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause(0.1)
         await _choose(pilot, "/model")
@@ -77,7 +89,7 @@ async def test_palette_runs_or_fills_the_input(tmp_path: Path) -> None:
 
 async def test_a_request_after_a_failed_index_waits_and_retries_it(tmp_path: Path) -> None:
     workspace = IdleWorkspace(tmp_path)
-    app = ResearchApp(workspace)
+    app = _app(workspace)
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
@@ -87,12 +99,12 @@ async def test_a_request_after_a_failed_index_waits_and_retries_it(tmp_path: Pat
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         assert workspace.prepared == 2  # the request asked for the index again
-        assert [m.title for m in app.chat.query("MessageView")][-1] == "You · queued"
+        assert [m.title for m in app.chat.query(MessageView)][-1] == "You · queued"
         assert [q.text for q in app.chat.jobs.pending] == ["What is grokking?"]
 
 
 async def test_a_chosen_row_opens_the_paper_and_add_fills_the_reading_list(tmp_path: Path) -> None:
-    app = ResearchApp(IdleWorkspace(tmp_path))
+    app = _app(IdleWorkspace(tmp_path))
     async with app.run_test(size=(100, 32)) as pilot:
         await app.push_screen(PapersScreen(app.workspace, ""))
         await pilot.pause(0.1)

@@ -74,7 +74,8 @@ async def test_sources_panel_lists_entries_and_posts_the_one_opened() -> None:
         SourceEntry(2, None, "Research statement", "research-statement.md:5", 0.2, weak=True),
     ]
     panel = SourcesPanel(id="sources")
-    async with Host(panel).run_test() as pilot:
+    host = Host(panel)
+    async with host.run_test() as pilot:
         panel.show(entries)
         await pilot.pause()
         items = list(panel.query(SourceItem))
@@ -86,7 +87,7 @@ async def test_sources_panel_lists_entries_and_posts_the_one_opened() -> None:
         panel.query_one(ListView).focus()
         await pilot.press("down", "enter")  # the first is selected already: down is the second
         await pilot.pause()
-        assert [e.n for e in pilot.app.opened] == [2]
+        assert [e.n for e in host.opened] == [2]
         panel.show([])
         await pilot.pause()
         assert not list(panel.query(SourceItem))

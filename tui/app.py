@@ -30,23 +30,53 @@ if TYPE_CHECKING:
     from assistant.workspace import Workspace
 
 
+RECALL = "earlier questions in the input"
+
+
 class ResearchApp(App[None]):
     """The `ra chat` app. Build it with `create_app`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "research-assistant"
     COMMANDS = App.COMMANDS | {SlashCommands}
+    # The order and tooltips are the help screen's keys table (`tui.screens.keys_markdown`);
+    # bindings not shown in the footer (up, down, the palette) keep its order unchanged.
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel answer", show=True),
-        Binding("ctrl+s", "focus_sources", "Sources"),
-        Binding("ctrl+o", "export", "Export"),
-        Binding("ctrl+n", "new_session", "New"),
-        Binding("ctrl+r", "history", "History"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
-        Binding("f1", "help", "Help"),
-        Binding("up", "history_prev", show=False),
-        Binding("down", "history_next", show=False),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("up", "history_prev", show=False, tooltip=RECALL),
+        Binding("down", "history_next", show=False, tooltip=RECALL),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel answer",
+            show=True,
+            tooltip="cancel a running answer (the question goes back into the input)",
+        ),
+        Binding(
+            "ctrl+s",
+            "focus_sources",
+            "Sources",
+            tooltip="focus the sources panel (enter opens a paper)",
+        ),
+        Binding(
+            "ctrl+o",
+            "export",
+            "Export",
+            tooltip="export the last answer, list or draft as Markdown",
+        ),
+        Binding("ctrl+n", "new_session", "New", tooltip="new session"),
+        Binding("ctrl+r", "history", "History", tooltip="history: reopen or delete past sessions"),
+        # Textual's own palette binding, declared here to take its place in the help.
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            tooltip="command palette",
+        ),
+        Binding("ctrl+t", "toggle_theme", "Theme", tooltip="light / dark theme"),
+        Binding("f1", "help", "Help", tooltip="this help"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="quit"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:

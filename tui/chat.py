@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, ProgressBar
 
 from assistant.phrasing import route
 from tui.answering import AnswerJob
-from tui.commands import BY_NAME, CommandError, parse
+from tui.commands import BY_NAME, CommandError, parse, welcome_commands
 from tui.controller import BUSY, JobQueue, Verdict
 from tui.messages import SourceOpened
 from tui.palette import SlashSuggester
@@ -34,11 +34,10 @@ if TYPE_CHECKING:
     from assistant.session import ChatSession
     from assistant.workspace import Workspace
 
-WELCOME = """**research-assistant**: ask about the papers in your corpus and your own agenda.
+WELCOME = f"""**research-assistant**: ask about the papers in your corpus and your own agenda.
 Answers cite numbered sources; text that cites none is marked, and the sources panel
 on the right opens each paper.
-Type a question, or `/help` for the commands (`/list TOPIC`, `/related TOPIC`,
-`/me`, `/triage`, `/papers`, `/export`, `/history`)."""
+Type a question, or `/help` for the commands ({welcome_commands()})."""
 
 
 class ChatScreen(Screen[None]):
@@ -308,7 +307,7 @@ class ChatScreen(Screen[None]):
         )
 
     def command_help(self, _arg: str = "") -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.app.BINDINGS))
 
     @on(SourceOpened)
     def open_source(self, event: SourceOpened) -> None:

@@ -24,6 +24,8 @@ class Command:
     job: bool = False
     # Typed before the index is open, it waits for the index (help and model do not).
     needs_index: bool = True
+    # Named in the chat's welcome text (the default /ask, /help and the rarer ones are not).
+    welcome: bool = True
 
     @property
     def usage(self) -> str:
@@ -32,18 +34,31 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("ask", "QUESTION", "ask about your corpus (the default without a slash)", True, True),
+    Command(
+        "ask",
+        "QUESTION",
+        "ask about your corpus (the default without a slash)",
+        True,
+        True,
+        welcome=False,
+    ),
     Command("list", "TOPIC", "a reading list on a topic", True, True),
+    Command("related", "TOPIC", "draft related-work paragraphs with citations", True, True),
     Command("me", "[TOPIC]", "a reading list for your own agenda", job=True),
     Command("triage", "[FILE]", "rank a feed (default: the daily feed) by your agenda", job=True),
-    Command("related", "TOPIC", "draft related-work paragraphs with citations", True, True),
     Command("papers", "[QUERY]", "browse and filter the catalog"),
     Command("export", "[md|bib] [PATH]", "save the last answer, list or draft"),
-    Command("continue", "", "continue an answer that was cut short or interrupted", job=True),
-    Command("new", "", "start a new session"),
+    Command(
+        "continue",
+        "",
+        "continue an answer that was cut short or interrupted",
+        job=True,
+        welcome=False,
+    ),
+    Command("new", "", "start a new session", welcome=False),
     Command("history", "", "reopen or delete past sessions"),
-    Command("model", "", "show the model and the index", needs_index=False),
-    Command("help", "", "keys and commands", needs_index=False),
+    Command("model", "", "show the model and the index", needs_index=False, welcome=False),
+    Command("help", "", "keys and commands", needs_index=False, welcome=False),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 
@@ -84,6 +99,12 @@ def completion(value: str) -> str | None:
     if not value.startswith("/") or " " in value or len(value) < 2:
         return None
     return next((f"/{c.name} " for c in COMMANDS if f"/{c.name}".startswith(value.lower())), None)
+
+
+def welcome_commands() -> str:
+    """The commands the welcome names, required words shown: '`/list TOPIC`, ..., `/me`'."""
+    shown = (f"/{c.name} {c.args}" if c.needs_arg else f"/{c.name}" for c in COMMANDS if c.welcome)
+    return ", ".join(f"`{usage}`" for usage in shown)
 
 
 def help_markdown() -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Markdown
@@ -19,22 +20,24 @@ if TYPE_CHECKING:
     from assistant.workspace import Workspace
     from retrieval.records import Paper
 
-KEYS_MARKDOWN = """## Keys
+# The input's own key: not an app binding, but the first thing to know.
+SUBMIT = ("enter", "send the question or command")
 
-| key | what it does |
-| --- | --- |
-| `enter` | send the question or command |
-| `up` / `down` | earlier questions in the input |
-| `escape` | cancel a running answer (the question goes back into the input) |
-| `ctrl+s` | focus the sources panel (enter opens a paper) |
-| `ctrl+o` | export the last answer, list or draft as Markdown |
-| `ctrl+n` | new session |
-| `ctrl+r` | history: reopen or delete past sessions |
-| `ctrl+p` | command palette |
-| `ctrl+t` | light / dark theme |
-| `f1` | this help |
-| `ctrl+q` | quit |
-"""
+
+def keys_markdown(bindings: Iterable[BindingType]) -> str:
+    """The keys table of the help screen: one row per binding with a tooltip, in order,
+    neighbours with the same tooltip on one row (`up` / `down`)."""
+    rows: list[tuple[list[str], str]] = [([SUBMIT[0]], SUBMIT[1])]
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.tooltip:
+            continue
+        if rows[-1][1] == binding.tooltip:
+            rows[-1][0].append(binding.key)
+        else:
+            rows.append(([binding.key], binding.tooltip))
+    lines = ["## Keys", "", "| key | what it does |", "| --- | --- |"]
+    lines += [f"| {' / '.join(f'`{k}`' for k in keys)} | {text} |" for keys, text in rows]
+    return "\n".join(lines) + "\n"
 
 
 def paper_markdown(paper: Paper, bibtex: str) -> str:
@@ -215,11 +218,17 @@ class HistoryScreen(Screen["str | None"]):
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys (from the app's bindings) and the slash commands (from their table)."""
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Close"),
         Binding("f1", "app.pop_screen", "Close"),
     ]
 
+    def __init__(self, keys: Iterable[BindingType]) -> None:
+        super().__init__()
+        self.keys = list(keys)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(KEYS_MARKDOWN + "\n" + help_markdown())
+            yield Markdown(keys_markdown(self.keys) + "\n" + help_markdown())

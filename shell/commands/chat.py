@@ -22,10 +22,11 @@ def chat(ctx: typer.Context, corpus_paths: CorpusOption = None) -> None:
     workspace = workspace_for(ctx, corpus_paths)
     app = create_app(workspace)
     app.run()
-    stuck = app.answer_alive and app.session is not None
-    if stuck and not app.leaving:
+    session = app.session
+    stuck = app.answer_alive and session is not None
+    if session is not None and stuck and not app.leaving:
         # Quit while an answer streams: its thread may be blocked on the network.
-        app.session.interrupt("ra chat closed before the answer was finished")  # type: ignore[union-attr]
+        session.interrupt("ra chat closed before the answer was finished")
     if app.leaving or stuck:
         # The turn is saved. Python's own shutdown would wait for that thread and for
         # libraries' exit hooks (Chroma's take about 5 s), and a watchdog thread cannot
