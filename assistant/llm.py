@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
 from assistant.errors import EmptyAnswer, LlmError, MalformedReply
 from assistant.settings import Settings
 
@@ -34,12 +36,12 @@ def build_chat_model(settings: Settings, *, max_retries: int = MAX_RETRIES) -> B
     unreadable replies raised as `MalformedReply`."""
     from assistant.llm_client import CheckedChatOpenAI
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
+    # Local servers (Ollama, llama.cpp) need no key, but the client insists on one. The
+    # key stays a SecretStr all the way in: no plain copy sits in a local variable.
     return CheckedChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,
-        api_key=key or "not-needed",  # type: ignore[arg-type]
+        api_key=settings.openai_api_key or SecretStr("not-needed"),
         temperature=settings.llm_temperature,
         timeout=settings.llm_timeout,
         max_retries=max_retries,

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
 from retrieval.errors import EmbeddingsUnavailable
 
 if TYPE_CHECKING:  # langchain_core costs 0.2 s to import: not for commands that only need ids
@@ -84,7 +86,7 @@ def make_embeddings(
         return OpenAIEmbeddings(
             model=model or OPENAI_DEFAULT,
             base_url=base_url,
-            api_key=api_key or "not-needed",  # type: ignore[arg-type]
+            api_key=SecretStr(api_key or "not-needed"),
             check_embedding_ctx_length=False,  # else it downloads a tiktoken file
         )
     raise EmbeddingsUnavailable(f"RA_EMBEDDINGS must be one of {', '.join(KINDS)}, not '{kind}'.")

@@ -122,7 +122,7 @@ def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytes
         (["search", "the of and what is"], "only common words"),
         (["search", "   "], "The query is empty"),
         (["search", "x" * 10_000], "10,000 characters"),
-        (["search", "pruning", "--mode", "fuzzy"], "--mode must be one of"),
+        (["search", "pruning", "--mode", "fuzzy"], "'fuzzy' is not one of 'hybrid', 'dense', 'bm25'"),
     ],
 )
 def test_bad_queries_are_one_sentence(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

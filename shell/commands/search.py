@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.errors import UserError
 from assistant.serialize import print_json
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.hybrid import MODES, Filters, Hit, Mode
@@ -33,10 +33,24 @@ def register(app: typer.Typer) -> None:
     eval_writing.register(eval_app)
 
 
-def _mode(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UserError(f"--mode must be one of {', '.join(allowed)}, not '{value}'.")
-    return value
+class SearchMode(StrEnum):
+    """`--mode` of `ra search`: typer checks the choice and names the allowed ones."""
+
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
+
+class EvalMode(StrEnum):
+    """`--mode` of `ra eval retrieval`: one mode, or all three."""
+
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+    all = "all"
+
+
+_MODE_OF: dict[str, Mode] = {m: m for m in MODES}
 
 
 def hit_json(rank: int, hit: Hit, query: str) -> dict[str, Any]:
@@ -57,7 +71,7 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for, in your own words.")],
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits.")] = 10,
-    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    mode: Annotated[SearchMode, typer.Option(help="hybrid, dense or bm25.")] = SearchMode.hybrid,
     topic: Annotated[str | None, typer.Option(help="Only this topic (substring).")] = None,
     year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
     kind: Annotated[str | None, typer.Option(help="paper, profile or document.")] = None,
@@ -66,7 +80,7 @@ def search(
 ) -> None:
     """Search the index: dense and BM25 fused, one hit per paper."""
     query = check_query(query)
-    chosen: Mode = _mode(mode, MODES)  # type: ignore[assignment]
+    chosen = _MODE_OF[mode.value]
     searcher = workspace_for(ctx, corpus_paths).library.searcher()
     filters = Filters(topic=topic, year_min=year, year_max=year, kind=kind)
     hits = searcher.search(query, k=k, mode=chosen, filters=filters)
@@ -102,14 +116,13 @@ def eval_retrieval(
         Path, typer.Argument(help="JSON Lines: question, gold_titles, optional id and type.")
     ],
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="Search depth.")] = 10,
-    mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 or all.")] = "all",
+    mode: Annotated[EvalMode, typer.Option(help="hybrid, dense, bm25 or all.")] = EvalMode.all,
     corpus_paths: CorpusOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Recall@1/5/10 and MRR on your questions, per mode and per question type."""
-    chosen = _mode(mode, (*MODES, "all"))
     questions = load_questions(file)
-    modes: list[Mode] = list(MODES) if chosen == "all" else [chosen]  # type: ignore[list-item]
+    modes: list[Mode] = list(MODES) if mode is EvalMode.all else [_MODE_OF[mode.value]]
     searcher = workspace_for(ctx, corpus_paths).library.searcher()
     report = evaluate(searcher, questions, modes, k=k)
     if json_out:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -19,6 +20,7 @@ from assistant.llm import (
     is_llm_failure,
     llm_configured,
 )
+from assistant.related_work import Style
 from assistant.serialize import print_json
 from assistant.workspace import Workspace
 from shell.commands.corpus import CorpusOption, JsonOption
@@ -30,6 +32,16 @@ if TYPE_CHECKING:
     from assistant.related_work import Draft
     from assistant.triage import TriageReport
 from retrieval.query import check_query
+
+
+class DraftStyle(StrEnum):
+    """`--style` of `ra related-work`: typer checks the choice and names the allowed ones."""
+
+    latex = "latex"
+    markdown = "markdown"
+
+
+_STYLE_OF: dict[str, Style] = {"latex": "latex", "markdown": "markdown"}
 
 T = TypeVar("T")
 out = Console()
@@ -179,7 +191,7 @@ def related_work(
     headings: Annotated[
         bool, typer.Option("--headings", help="Start each paragraph with its theme's name.")
     ] = False,
-    style: Annotated[str, typer.Option("--style", help="latex or markdown.")] = "latex",
+    style: Annotated[DraftStyle, typer.Option("--style", help="latex or markdown.")] = DraftStyle.latex,
     bib: Annotated[
         Path | None, typer.Option("--bib", help="Write the cited entries to this .bib file.")
     ] = None,
@@ -188,8 +200,6 @@ def related_work(
     json_out: JsonOption = False,
 ) -> None:
     """Draft related-work paragraphs that cite only papers of your corpus."""
-    if style not in ("latex", "markdown"):
-        raise UserError(f"--style must be latex or markdown, not '{style}'.")
     if (topic is None) == (abstract_file is None):
         raise UserError("Give exactly one of --topic TEXT or --abstract-file FILE.")
     abstract = None
@@ -211,11 +221,11 @@ def related_work(
             topic,
             abstract=abstract,
             paragraphs=paragraphs,
-            style=style,  # type: ignore[arg-type]
+            style=_STYLE_OF[style.value],
             headings=headings,
         ),
     )
-    show_draft(draft, style, bib, out_file, json_out)
+    show_draft(draft, style.value, bib, out_file, json_out)
 
 
 def show_draft(
