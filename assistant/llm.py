@@ -64,8 +64,8 @@ def rejects_stream_options(exc: BaseException) -> bool:
 
 
 def is_llm_failure(exc: BaseException) -> bool:
-    """True for the errors an LLM endpoint causes: the OpenAI client's own, httpx's
-    transport errors and our `LlmError`s (a reply cut short, empty or unreadable).
+    """True for the errors an LLM endpoint causes: the OpenAI client's own, the HTTP
+    library's transport errors and our `LlmError`s (a reply cut short, empty or unreadable).
 
     Never a bare `ValueError`: one raised inside the client arrives as `MalformedReply`
     (`assistant.llm_client`), so any other is a bug in our code and must show as one.
@@ -73,7 +73,14 @@ def is_llm_failure(exc: BaseException) -> bool:
     import httpx
     import openai
 
-    return isinstance(exc, openai.OpenAIError | httpx.HTTPError | LlmError)
+    kinds: tuple[type[BaseException], ...] = (openai.OpenAIError, LlmError, httpx.HTTPError)
+    try:  # the openai client of these pins speaks HTTP through httpx2, not httpx
+        import httpx2
+
+        kinds += (httpx2.HTTPError,)
+    except ImportError:
+        pass
+    return isinstance(exc, kinds)
 
 
 def explain_llm_error(exc: BaseException, settings: Settings, *, started: bool = False) -> str:

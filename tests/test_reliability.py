@@ -105,6 +105,7 @@ def test_only_the_llm_clients_errors_count_as_llm_failures() -> None:
     failures = [
         openai.APIConnectionError(request=request),
         httpx.ReadError("cut"),
+        httpx2.ReadError("cut"),  # a transport error of the stream openai reads
         MalformedReply("unreadable"),
         EmptyAnswer("empty"),
     ]
