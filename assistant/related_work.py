@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.citations import check_citations, embedding_support
 from assistant.export import bibtex, latex_escape, references_markdown
 from assistant.grouping import Group, group_papers, paper_text
+from assistant.latex_cites import CITE_COMMAND, cite_keys, keep_known_keys, render_markdown
 from assistant.profile import Profile
 from assistant.request import Request, read_offline
 from assistant.selection import Scored, Selector
@@ -27,7 +28,7 @@ from assistant.usage import Usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import HybridSearcher
 from retrieval.records import Paper
-from retrieval.text import split_sentences, surname
+from retrieval.text import split_sentences
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -51,8 +52,6 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _LEAD = re.compile(r"^\*\*([^*\n]+)\*\*")
-# \cite, \citep, \citet, \citealp, \citeauthor..., starred, with up to two [optional] notes.
-_CITE = re.compile(r"\\(cite(?:p|t|alp|alt|author|year)?\*?)((?:\[[^\]]*\]){0,2})\{([^{}]*)\}")
 # The abstract's opening that names the paper itself: 'We', 'In this paper, we', ...
 _SELF = re.compile(
     r"^(?:(?:in|with) this (?:paper|work|note|letter)\s*,?\s*we|we|this (?:paper|work|study|letter)|the paper|here\s*,?\s*we)\s+",
@@ -124,58 +123,6 @@ class Draft:
             lines += [paragraph, ""]
         lines.append(references_markdown(self.cited))
         return "\n".join(lines).rstrip() + "\n"
-
-
-def cite_keys(text: str) -> list[str]:
-    """Keys of every \\cite, \\citep and \\citet, in order of first use."""
-    keys: list[str] = []
-    for match in _CITE.finditer(text):
-        keys += [k.strip() for k in match.group(3).split(",") if k.strip()]
-    return list(dict.fromkeys(keys))
-
-
-def keep_known_keys(text: str, known: set[str]) -> tuple[str, list[str]]:
-    """Drop keys that name no selected paper; a citation left empty goes entirely."""
-    removed: list[str] = []
-
-    def fix(match: re.Match[str]) -> str:
-        keys = [k.strip() for k in match.group(3).split(",") if k.strip()]
-        good = [k for k in keys if k in known]
-        removed.extend(k for k in keys if k not in known)
-        if not good:
-            return ""
-        return f"\\{match.group(1)}{match.group(2)}{{{','.join(good)}}}"
-
-    cleaned = _CITE.sub(fix, text)
-    cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
-    return re.sub(r"[ \t]{2,}", " ", cleaned), list(dict.fromkeys(removed))
-
-
-def author_year(paper: Paper) -> tuple[str, str]:
-    """('Frankle et al.', '2018') for the Markdown style."""
-    names = [surname(a) for a in paper.authors if a.strip()]
-    if not names:
-        who = paper.title.split(":")[0]
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return who, str(paper.year) if paper.year else "n.d."
-
-
-def render_markdown(text: str, by_key: dict[str, Paper]) -> str:
-    """\\citet{a} -> 'Frankle et al. (2018)'; \\citep{a,b} -> '(Frankle et al., 2018; Lee et al., 2019)'."""
-
-    def render(match: re.Match[str]) -> str:
-        papers = [by_key[k.strip()] for k in match.group(3).split(",") if k.strip() in by_key]
-        pairs = [author_year(p) for p in papers]
-        if match.group(1).startswith(("citet", "citealt", "citeauthor")):
-            return "; ".join(f"{who} ({year})" for who, year in pairs)
-        return "(" + "; ".join(f"{who}, {year}" for who, year in pairs) + ")"
-
-    return _CITE.sub(render, text)
 
 
 class Drafter:
@@ -366,7 +313,7 @@ class Drafter:
             keys = [k.strip() for k in match.group(3).split(",") if k.strip() in number]
             return "[" + ", ".join(str(number[k]) for k in keys) + "]"
 
-        numbered = "\n\n".join(_CITE.sub(as_markers, p) for p in paragraphs)
+        numbered = "\n\n".join(CITE_COMMAND.sub(as_markers, p) for p in paragraphs)
         assert self.embeddings is not None
         passages = [paper_text(p) for p in cited]
         support: Callable[[list[tuple[str, int]]], list[float]] = embedding_support(

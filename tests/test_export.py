@@ -18,11 +18,7 @@ from assistant.export import (
     resolve_output,
     write_text,
 )
-from assistant.related_work import (
-    cite_keys,
-    keep_known_keys,
-    render_markdown,
-)
+from assistant.latex_cites import cite_keys, keep_known_keys, render_markdown
 from assistant.render import paper_reference as reference_line
 from retrieval.records import Paper, Source
 

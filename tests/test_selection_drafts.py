@@ -16,8 +16,9 @@ from typing import Any, cast
 import pytest
 
 from assistant.agreement import carries, consensus, missing, paper_terms
+from assistant.latex_cites import cite_keys
 from assistant.library import Library
-from assistant.related_work import Drafter, cite_keys
+from assistant.related_work import Drafter
 from assistant.request import Request
 from assistant.selection import Selector
 from assistant.thresholds import SelectionCut

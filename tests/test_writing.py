@@ -16,13 +16,11 @@ import pytest
 
 from assistant.errors import UserError
 from assistant.grouping import group_papers
+from assistant.latex_cites import cite_keys
 from assistant.library import Library
 from assistant.profile import build_profile
 from assistant.reading_list import ReadingLister
-from assistant.related_work import (
-    Drafter,
-    cite_keys,
-)
+from assistant.related_work import Drafter
 from assistant.triage import triage
 from retrieval.catalog import Catalog, build_catalog
 from retrieval.records import Paper

@@ -18,13 +18,11 @@ from langchain_core.outputs import ChatResult
 from pydantic import Field
 
 from assistant.errors import UserError
+from assistant.latex_cites import cite_keys
 from assistant.library import Library
 from assistant.profile import build_profile
 from assistant.reading_list import ReadingLister
-from assistant.related_work import (
-    Drafter,
-    cite_keys,
-)
+from assistant.related_work import Drafter
 from assistant.request import read_offline
 from assistant.selection import Selector
 from assistant.triage import triage

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.latex_cites import cite_keys
 from assistant.library import Library
 from assistant.reading_list import ReadingList, ReadingLister
-from assistant.related_work import (
-    Drafter,
-    cite_keys,
-)
+from assistant.related_work import Drafter
 from tests.cli_runner import run_cli
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
