@@ -47,7 +47,8 @@ def read_with_llm(llm: BaseChatModel, text: str, offline: Request) -> Request | 
     try:
         reading = LlmReading.model_validate(json.loads(_FENCE.sub("", reply)))
         queries = [q for q in reading.queries if q.strip()][:6] or offline.queries
-        # The offline reading's own class: this module runs inside `assistant.request`.
+        # The offline reading's own class: `assistant.request` imports this module, so
+        # importing `Request` back would make a cycle.
         return type(offline).model_validate(
             {
                 **offline.model_dump(),
