@@ -46,7 +46,8 @@ def read_with_llm(llm: BaseChatModel, text: str, offline: Request) -> Request | 
         return None
     try:
         queries = [q for q in reading.queries if q.strip()][:6] or offline.queries
-        # The offline reading's own class: this module runs inside `assistant.request`.
+        # The offline reading's own class: `assistant.request` imports this module, so
+        # importing `Request` back would make a cycle.
         return type(offline).model_validate(
             {
                 **offline.model_dump(),

@@ -1,0 +1,1 @@
+"""One module per `ra` command or command group; each exposes `register(app)`."""
