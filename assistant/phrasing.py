@@ -48,10 +48,11 @@ _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
             r"|\b(?:i|we) (?:should|must|need to|ought to) (?:read|study)\b"
             r"|\b(?:papers?|things) (?:i|we) should read\b|\bpapers? to read\b|\bmust[- ]reads?\b"
             r"|\bget (?:me |us |her |him |them )?up to speed\b"
-            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want|compile|point me to)\b"
+            r"|\b(?:recommend|suggest|give|find|collect|curate|send|gather|looking for|want|need|compile|assemble|point me to)\b"
             r"(?: [a-z0-9~-]+){0,5}? (?:papers|readings|references)\b"
             r"|\bpapers,? (?:pls|please)\b|^\s*(?:some |any |good |key )?papers (?:on|about|covering)\b"
-            r"|\b(?:key|essential|seminal|foundational|classic|must-read|core|good|best|useful) (?:papers|readings|references)\b"
+            r"|\b(?:key|essential|seminal|foundational|classic|must-read|core|good|best|useful) (?:[\w-]+ )?(?:papers|readings|references)\b"
+            r"|\b(?:list|set|selection) of (?:papers|readings|references)\b"
             r"|\b(?:suggest|recommend)\w*\s+(?:some |any |good |further )?(?:reading|readings|literature)\b"
             r"|\bpapers?\s+(?:i|we|she|he|they)\s+(?:should|must|need to|ought to)\s+(?:know|read)\b"
             r"|\bwhere (?:should|do|can|would) (?:i|we|one|she|he|they) (?:start|begin)\b"
@@ -126,7 +127,7 @@ _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "max"),
     (re.compile(rf"\b(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "min_after"),
     (re.compile(rf"\b(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "max_before"),
-    (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b", re.I), "range"),
+    (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b|\b(?:from|in) {_YEAR} and {_YEAR}\b", re.I), "range"),
     (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:\+|onwards?\b)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
     (re.compile(rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b", re.I), "max"),
     (re.compile(rf"\b(?:published|appeared|from|in)\s+(?:the year\s+)?{_YEAR}\b(?!\s*(?:-|–|or|and|to))", re.I), "exact"),
@@ -149,7 +150,7 @@ _ONLY = re.compile(
 )
 _NEWCOMER = re.compile(
     r"\b(?:new|first[- ]year|junior|incoming|beginning|starting|fresh)\s+(?:phd\s+|grad(?:uate)?\s+|master'?s\s+|ms\s+|undergrad(?:uate)?\s+)?(?:students?|researchers?|members?|hires?|people)\b"
-    r"|\bnewcomers?\b|\bbeginners?\b|\bnovices?\b|\bintroduct(?:ion|ory)\b|\bprimer\b|\bonboard"
+    r"|\bnewcomers?\b|\bbeginners?\b|\bnovices?\b|\bintroduct(?:ion|ory)\b|\bintro\b|\bundergrad(?:uate)?s?\b|\bprimer\b|\bonboard"
     r"|\bnew to (?:the|this) (?:field|area|topic)\b|\bcomes? from (?:a |another |outside)|\bstarting out\b",
     re.I,
 )
@@ -257,19 +258,25 @@ def clean_phrase(phrase: str) -> str:
     return " ".join(words).strip(_EDGE)
 
 
+_EXCLUDED_PARTS = re.compile(r"\s+(?:and|or)\s+(?=(?:anything|any|everything|all|those|the ones|ones)\b)", re.I)
+_FROM = re.compile(r"^(?:from|in)\s+(?:the\s+|my\s+)?", re.I)
+
+
 def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str], str]:
     """Subjects and source files the request leaves out."""
     subjects: list[str] = []
     files: list[str] = []
     for match in list(_EXCLUDE.finditer(text)):
-        phrase = clean_phrase(match.group(1))
-        if not phrase:
-            continue
-        source = terms.source_named(phrase) if len(phrase.split()) <= 4 else None
-        if source is not None:
-            files.append(source.file)
-        else:
-            subjects += [p for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p]
+        # 'anything from the daily feed and anything about model collapse': two things.
+        for part in _EXCLUDED_PARTS.split(match.group(1)):
+            phrase = clean_phrase(_FROM.sub("", clean_phrase(part)))
+            if not phrase:
+                continue
+            source = terms.source_named(phrase) if len(phrase.split()) <= 4 else None
+            if source is not None:
+                files.append(source.file)
+            else:
+                subjects += [p for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p]
         text = text.replace(match.group(0), " ")
     return list(dict.fromkeys(subjects)), list(dict.fromkeys(files)), text
 

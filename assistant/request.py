@@ -100,7 +100,7 @@ _TASK_WORDS = re.compile(
     r"|recommend|suggest|compile|curate|position(?:ing)?|(?:to )?(?:get into|get started (?:with|on)|dive into|learn(?: more)? about|catch up on)|(?:what )?(?:has |have )?(?:come out|been published)(?: recently| lately)?|(?:newest|oldest|most recent|latest) first|chronological(?:ly)?"
     r"|(?:against|relative to|with respect to|versus) (?:the )?(?:prior|previous|existing|related) (?:work|literature)"
     r"|(?:a |an |the |short |brief |quick )*(?:reading[- ]?list|related[- ]work(?: section| paragraphs?)?|lit(?:erature)? review|survey|syllabus)"
-    r"|(?:a |one |two |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
+    r"|(?:a |one |two |three |four |[1-4] |1-2 |one or two )*(?:short |brief )?paragraphs?|draft|write(?: up)?|looking for|anything"
     r"|what should (?:i|we|she|he|they) read|what to read|papers? (?:i|we) should read|from (?:this|the|my) corpus"
     r"|in (?:this|the|my) corpus|the corpus|(?:citing|cite) only(?: corpus)?(?: papers)?|thanks?(?: you)?)\b",
     re.I,
@@ -177,7 +177,7 @@ def split_topics(text: str) -> list[str]:
 
 
 _SPLIT = re.compile(
-    r"\s*(?:\b[a-z0-9]\)|;|:|\s/\s|,? and also\b|,? as well as\b|,? including\b|\bincl\.?|,? plus\b|\+|,? especially\b"
+    r"\s*(?:\b[a-z0-9]\)|;|:|\s/\s|,? and also\b|,? as well as\b|,? including\b|\bincl\b\.?|,? plus\b|\+|,? especially\b"
     r"|,? e\.g\.,?|,? such as\b|,? i\.e\.,?|,\s*and\b|,)\s*",
     re.I,
 )

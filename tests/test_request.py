@@ -71,6 +71,9 @@ ROUTES = [
     ("top 5 NTK papers", "reading_list"),
     ("I am writing a survey section on scaling laws, please draft it with citations", "related_work"),
     ("What came out in the feed on sharpness that I should look at?", "reading_list"),
+    ("Could you assemble a short list of readings about implicit regularization?", "reading_list"),
+    ("I need about a dozen references on memorization for a grant proposal.", "reading_list"),
+    ("Any good intro papers on double descent for an undergrad?", "reading_list"),
 ]
 
 

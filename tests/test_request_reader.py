@@ -305,3 +305,30 @@ def test_drafts_for_a_paper_and_paces(reader: RequestReader) -> None:
         "Give me an overview of the literature on neural collapse with the key papers."
     )
     assert overview.topic == "neural collapse"
+
+
+def test_paragraph_counts_year_pairs_and_two_exclusions(reader: RequestReader) -> None:
+    """'3 paragraphs' is no topic; 'from 2022 and 2023' is a range; 'leave out anything
+    from the daily feed and anything about model collapse' leaves out a source and a
+    subject; 'include' is not 'incl.'; an undergrad is a newcomer."""
+    three = reader.read_offline(
+        "Related work, 3 paragraphs: neural tangent kernel, lazy vs rich training, and "
+        "feature learning beyond NTK."
+    )
+    assert three.task == "related_work" and three.topic == "neural tangent kernel"
+    pair = reader.read_offline("help me find papers on grokking from 2022 and 2023 only")
+    assert (pair.topic, pair.year_min, pair.year_max) == ("grokking", 2022, 2023)
+    both = reader.read_offline(
+        "reading list: neural collapse, but leave out anything from the daily feed and "
+        "anything about model collapse"
+    )
+    assert both.exclude == ["model collapse"]
+    assert both.not_sources == ["daily-papers-over-parameterization.txt"]
+    classics = reader.read_offline(
+        "Could you assemble a short list of readings about implicit regularization of SGD? "
+        "Prefer recent work, but include the classics."
+    )
+    assert not any(q.startswith("ude ") for q in classics.queries)
+    intro = reader.read_offline("Any good intro papers on double descent for an undergrad?")
+    assert (intro.task, intro.topic, intro.audience) == ("reading_list", "double descent", "newcomer")
+
