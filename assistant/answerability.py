@@ -75,7 +75,10 @@ FIELD_LINES = {
 # followed by a letter (not "Mixup's").
 _QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“]([^\n]{3,}?)['’\"”](?![A-Za-z0-9])")
 MIN_TITLE_WORDS = 3
-_HOW_MANY = re.compile(r"\bhow many ([a-z][a-z-]+)", re.I)
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][\w-]*\s+){0,3})", re.I)
+# The verb that ends the counted noun phrase: 'how many GitHub stars does ...'.
+_RECORD_NOUNS = frozenset({"paper", "work", "publication", "article", "preprint"})
+_AUX = frozenset("do does did is are was were has have had can could will would".split())
 
 
 @dataclass(frozen=True)
@@ -276,17 +279,37 @@ def _names(question: str) -> list[str]:
     ]
 
 
-def count_supported(question: str, passages: Sequence[str]) -> bool:
-    """A 'how many N' question needs a line with a number before N (and its names)."""
+def _counted(words: Sequence[str]) -> str:
+    """The counted noun: the word before the verb ('GitHub stars does' -> 'stars'), or
+    the first word ('papers in my corpus' -> 'papers')."""
+    for i, word in enumerate(words):
+        if word.lower() in _AUX and i > 0:
+            return words[i - 1]
+    return words[0] if words else ""
+
+
+def count_supported(
+    question: str, passages: Sequence[str], sources: frozenset[str] = frozenset()
+) -> bool:
+    """A 'how many N' question needs a line with a number before N (and its names, but
+    not the names of the corpus's files, `sources`: 'according to my CV' says where)."""
     match = _HOW_MANY.search(question)
     if match is None:
         return True
-    noun = match.group(1).lower().rstrip("s")
-    names = [n.lower() for n in _names(question)]
-    number_noun = re.compile(rf"\b\d[\d,.]*\s*(?:[a-z-]+\s+)?{re.escape(noun)}", re.I)
+    noun = _counted(match.group(1).split()).lower().rstrip("s")
+    if noun in _RECORD_NOUNS:
+        return True  # the papers are counted by listing them, not quoted as a number
+    names = [n.lower() for n in _names(question) if n.lower() not in sources]
+    # A quoted title is named whole: the line must be that paper's ('500+ citations').
+    titles = [normalize_title(q) for q in _QUOTED.findall(question)]
+    # '169 stars', '500+ citations', or a field: 'Citations: 1400+'.
+    number_noun = re.compile(
+        rf"\b\d[\d,.]*\+?\s*(?:[a-z-]+\s+)?{re.escape(noun)}|\b{re.escape(noun)}s?:\s*\d", re.I
+    )
     for passage in passages:
         for line in passage.split("\n"):
             low = line.lower()
-            if number_noun.search(line) and all(n in low for n in names):
+            said = all(n in low for n in names) and all(t in normalize_title(line) for t in titles)
+            if number_noun.search(line) and said:
                 return True
     return False

@@ -51,7 +51,7 @@ def offline_text(
     verdict = check_named_paper(standalone, titles)
     if verdict.refusal is not None:
         return verdict.refusal, verdict.refusal
-    if not count_supported(standalone, passages):
+    if not count_supported(standalone, passages, vocab.source_words):
         return INSUFFICIENT, None
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
     if nothing is not None:

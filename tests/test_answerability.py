@@ -104,6 +104,28 @@ def test_a_count_needs_a_number_beside_the_counted_thing() -> None:
     assert count_supported("Which repositories do I have?", passages)
 
 
+def test_a_count_is_found_after_a_modifier_a_plus_sign_or_as_a_field() -> None:
+    cv = [
+        "Scholar | Citations: 1400+ | h-index: 9\n"
+        "Full-Gradient Representation (2019): code github.com/me/fullgrad-saliency - 169 stars\n"
+        "Data-free Parameter Pruning (2015): 500+ citations"
+    ]
+    # The counted noun is the one before the verb, not the modifier after 'how many'.
+    assert count_supported("How many GitHub stars does the fullgrad-saliency repo have?", cv)
+    assert count_supported("How many citations does 'Data-free Parameter Pruning' have?", cv)
+    assert count_supported("How many citations do I have?", cv)
+    assert not count_supported("How many GitHub forks does fullgrad-saliency have?", cv)
+    # A file's name says where to look ('my CV'), not what the line must hold.
+    asked = "How many citations does 'Data-free Parameter Pruning' have according to my CV?"
+    assert not count_supported(asked, cv)
+    assert count_supported(asked, cv, frozenset({"cv"}))
+    # A quoted title is the thing counted: another line's number is not its count.
+    other = "How many citations does 'Cyclical Pruning for Sparse Networks' have per my CV?"
+    assert not count_supported(other, cv, frozenset({"cv"}))
+    # Papers are counted by listing them; no passage says '12 papers on pruning'.
+    assert count_supported("How many papers in my corpus are about pruning?", cv)
+
+
 # ---------------------------------------------------------------- the sample corpus
 
 

@@ -198,7 +198,7 @@ def test_cv_profile_sections(cv_result: ParseResult) -> None:
         in sections["Research Mentoring"].text
     )
     # The publications are papers; their section holds only what no paper field holds.
-    assert "Low-Curvature" not in sections["Selected Publications"].text
+    assert "Cyclical Pruning" not in sections["Selected Publications"].text
 
 
 BROKEN_CV = """# Jane Doe
@@ -265,10 +265,15 @@ def test_statement_with_nothing_readable_is_an_error() -> None:
 
 def test_cv_publication_notes_stay_quotable(cv_result: ParseResult) -> None:
     """What no field of a publication holds is kept as the section's text: the Scholar
-    line before the list (cv.md:50) and an entry's trailing note (cv.md:74, cv.md:87)."""
+    line before the list (cv.md:50) and an entry's trailing note (cv.md:74, cv.md:87).
+    A code link stays beside its note: the star count is the repository's."""
     notes = {s.heading_path[-1]: s for s in cv_result.sections}["Selected Publications"]
     assert notes.kind == "profile" and notes.source.line > 0
     assert "Citations: 1400+ | h-index: 9" in notes.text
-    assert "Full-Gradient Representation for Neural Network Visualization (2019): 169 stars" in notes.text
+    assert (
+        "Full-Gradient Representation for Neural Network Visualization (2019): "
+        "code github.com/idiap/fullgrad-saliency - 169 stars"
+    ) in notes.text
+    assert "Low-Curvature Neural Networks (2022): code github.com/kylematoba/lcnn" in notes.text
     assert "Data-free Parameter Pruning for Deep Neural Networks (2015): 500+ citations" in notes.text
-    assert "NeurIPS" not in notes.text and "github.com" not in notes.text  # fields stay fields
+    assert "NeurIPS" not in notes.text and "](" not in notes.text  # fields stay fields

@@ -32,7 +32,7 @@ _ENTRY_START = re.compile(r"^[-*]\s+(?P<year>(?:19|20)\d\d)\b\s*(?P<rest>.*)$")
 _TITLE = re.compile(r"[“\"](?P<title>[^”\"]+)[”\"]")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(?P<text>[^*]+?)(?<!\\)\*(?!\*)")
 _BOLD = re.compile(r"\*\*(?P<text>[^*]+?)\*\*")
-_CODE = re.compile(r"Code:\s*\[[^\]]*\]\((?P<url>[^)]+)\)")
+_CODE = re.compile(r"Code:\s*\[(?P<text>[^\]]*)\]\((?P<url>[^)]+)\)")
 _NOTE = re.compile(r"\(\\?\*\s*co-first-author\)|\(Mentoring Role\)|\(Jointly authored\)", re.I)
 
 
@@ -113,7 +113,9 @@ def _entries(block: Block) -> list[tuple[int, str, list[str]]]:
 
 def _publication_notes(block: Block) -> str:
     """The section's lines that are no entry, and each entry's words left over once its
-    authors, title, venue, awards and code link are read: 'Title (2019): 169 stars'."""
+    authors, title, venue and awards are read: 'Title (2019): code github.com/x/y - 169
+    stars'. The code link stays: a star count is the repository's, and 'which code does
+    my CV link' is answered from here."""
     first = min((line for line, _, _ in _entries(block)), default=None)
     notes = [
         clean_inline(text.strip())
@@ -125,7 +127,8 @@ def _publication_notes(block: Block) -> str:
         title = _TITLE.search(joined)
         if title is None:
             continue
-        rest = _BOLD.sub(" ", _ITALIC.sub(" ", _CODE.sub(" ", joined[title.end() :])))
+        code = _CODE.sub(lambda m: f" code {m['text'] or m['url']} ", joined[title.end() :])
+        rest = _BOLD.sub(" ", _ITALIC.sub(" ", code))
         left = collapse_spaces(_NOTE.sub(" ", clean_inline(rest))).strip(" -–—.,;|")
         if left:
             notes.append(f"{collapse_spaces(title['title']).strip(' ,.')} ({year}): {left}")
