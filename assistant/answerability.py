@@ -77,8 +77,11 @@ _QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“]([^\n]{3,}?)['’\"”](?![A
 MIN_TITLE_WORDS = 3
 _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][\w-]*\s+){0,3})", re.I)
 # The verb that ends the counted noun phrase: 'how many GitHub stars does ...'.
+_AUX = frozenset(
+    {"do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "can", "could"}
+)
+# Counted by listing the catalog, not by a number a passage states.
 _RECORD_NOUNS = frozenset({"paper", "work", "publication", "article", "preprint"})
-_AUX = frozenset("do does did is are was were has have had can could will would".split())
 
 
 @dataclass(frozen=True)

@@ -275,5 +275,7 @@ def test_cv_publication_notes_stay_quotable(cv_result: ParseResult) -> None:
         "code github.com/idiap/fullgrad-saliency - 169 stars"
     ) in notes.text
     assert "Low-Curvature Neural Networks (2022): code github.com/kylematoba/lcnn" in notes.text
-    assert "Data-free Parameter Pruning for Deep Neural Networks (2015): 500+ citations" in notes.text
+    assert (
+        "Data-free Parameter Pruning for Deep Neural Networks (2015): 500+ citations" in notes.text
+    )
     assert "NeurIPS" not in notes.text and "](" not in notes.text  # fields stay fields
