@@ -33,7 +33,7 @@ _ASKING = """
 # of source the loaders read (the corpus's own file names are added per corpus:
 # Vocabulary.source_words).
 _WHERE = """
-    feed feeds curated page pages list entry entries appear appears appeared
+    feed feeds curated page pages list entry entries appear appears appeared according
 """
 QUESTION_WORDS = frozenset(_ASKING.split() + _WHERE.split())
 MIN_COVERAGE = 0.4
@@ -355,16 +355,20 @@ def _exact(question: str, passages: Sequence[str], vocab: Vocabulary) -> bool:
     Randall Balestriero'), or its heading holds a rare term of the question (a CV
     section 'Teaching' for 'What teaching have I done?'). Embedding models place
     names they do not know, and long list-like sections, far from any question."""
+    # A hyphenated term names a thing as a capital does ('h-index', 'fullgrad-saliency').
+    hyphenated = re.findall(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b", question)
     rare_names = [
         stem(w)
-        for name in _names(question, vocab.source_words)
+        for name in _names(question, vocab.source_words) + hyphenated
         for w in content_words(name)
         if 1 <= vocab.df.get(stem(w), 0) <= RARE_DF
     ]
     wanted = set(question_terms(question, vocab.source_words))
     for passage in passages[:ANSWER_PASSAGES]:
         present = set(terms(passage))
-        if rare_names and (set(rare_names) <= present or wanted <= present):
+        # ... and whole: 'g-index' is not said by a passage that says 'h-index'.
+        whole = all(_squash(h) in _squash(passage) for h in hyphenated)
+        if rare_names and whole and (set(rare_names) <= present or wanted <= present):
             return True
     return _heading_match(question, passages, vocab)
 

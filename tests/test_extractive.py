@@ -124,6 +124,16 @@ def test_a_rare_name_found_word_for_word_outweighs_far_vectors() -> None:
     assert not answerable("Do sparse subnetworks train?", [LTH], 0.1, vocab())
 
 
+def test_a_hyphenated_term_found_word_for_word_is_a_name() -> None:
+    """'h-index' is lower case, yet names one thing as 'Omnigrok' does: a passage that
+    holds it and every other word asked answers the question, however far the vectors
+    ('What is my h-index according to my CV?' had cosine 0.18 on the real corpus)."""
+    scholar = "Google Scholar Profile | Citations: 1400+ | h-index: 9"
+    v = Vocabulary.build([LTH, *OTHER, scholar], files=["cv.md"])
+    assert answerable("What is my h-index according to my CV?", [scholar], 0.18, v)
+    assert not answerable("What is my g-index according to my CV?", [scholar], 0.18, v)
+
+
 def test_similarity_thresholds_come_from_the_embedding_models_row() -> None:
     from assistant.thresholds import DEFAULT, MINILM, Thresholds, thresholds_for
 
