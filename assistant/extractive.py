@@ -323,6 +323,11 @@ def answerable(
     absent_share = sum(weights[t] for t in absent) / (sum(weights.values()) or 1.0)
     # A section headed by what is asked answers it, whatever else the question says.
     heading = _heading_match(question, passages, vocab)
+    if heading and len(weights) <= SHORT_QUESTION_TERMS:
+        # In a short question the heading must name most of what is asked: 'Awards'
+        # answers 'What awards did I win?', not 'Which university awarded my degree?'.
+        named = sum(w for t, w in weights.items() if t in _heading_terms(passages))
+        heading = named >= (1 - MAX_ABSENT_SHARE) * sum(weights.values())
     if len(absent) >= 2 and absent_share >= MAX_ABSENT_SHARE and not heading:
         return False
     if similarity >= limits.near_similarity or heading:
@@ -381,6 +386,10 @@ def _heading_match(question: str, passages: Sequence[str], vocab: Vocabulary) ->
     return any(
         rare_terms & set(terms(_heading(p))) for p in passages[:ANSWER_PASSAGES] if _heading(p)
     )
+
+
+def _heading_terms(passages: Sequence[str]) -> set[str]:
+    return {t for p in passages[:ANSWER_PASSAGES] for t in terms(_heading(p))}
 
 
 def _heading(passage: str) -> str:

@@ -52,6 +52,20 @@ def test_a_section_headed_by_the_asked_term_answers_a_wordy_question() -> None:
     assert not answerable(question, [LTH], 0.18, v)
 
 
+def test_a_short_question_needs_its_heading_to_name_most_of_what_is_asked() -> None:
+    awards = "Jane Doe > Awards and Honors\n- 2021 Best paper award at a workshop"
+    others = [
+        "An undergraduate course on optimisation.",
+        "A degree of sparsity; the university cluster.",
+        "The degree of a node; a university press.",
+    ]
+    v = Vocabulary.build([LTH, *OTHER, *others, awards])
+    assert answerable("Which awards do I have?", [awards], 0.18, v)
+    # 'awarded' meets the heading 'Awards', but the degree and university asked are absent
+    asked = "What was my undergraduate degree, and which university awarded it?"
+    assert not answerable(asked, [awards], 0.18, v)
+
+
 def test_names_are_matched_across_hyphens_and_case() -> None:
     passages = ["A Gaussian process posterior for deep ensembles."]
     assert absent_names("How do ensembles give a Gaussian-process posterior?", passages) == []
