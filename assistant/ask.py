@@ -27,6 +27,7 @@ from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
+from retrieval.terms import STOPWORDS
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -100,6 +101,13 @@ class Asker:
         texts = [c.text for c in self.searcher.chunks.values()]
         texts += [link.url for p in papers for link in p.links]
         return CorpusReferences(texts, (a for p in papers for a in p.authors))
+
+    @cached_property
+    def people(self) -> frozenset[str]:
+        """The words of the corpus's author names, lower case, that name no common word
+        ('he', 'long' and 'can' are surnames too): who a 'who' question may be answered by."""
+        names = self.references.names
+        return frozenset(n for n in names if len(n) > 2 and n not in STOPWORDS)
 
     def ask(
         self, question: str, history: Sequence[Turn] = (), *, resume: str = ""
@@ -248,7 +256,13 @@ class Asker:
     ) -> Answer:
         """The offline answer: sentences quoted from the sources, or a refusal."""
         text, reason = offline_text(
-            standalone, sources, passages, self.vocabulary, self.titles, self.thresholds
+            standalone,
+            sources,
+            passages,
+            self.vocabulary,
+            self.titles,
+            self.thresholds,
+            self.people,
         )
         return self._finish(
             question, standalone, text, "extractive", sources, passages, None, reason=reason

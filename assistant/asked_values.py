@@ -1,8 +1,10 @@
-"""The kind of value a question asks for (a year, a number) and whether an answer holds one.
+"""The kind of value a question asks for (a year, a number, a person) and whether an
+answer holds one.
 
 'In what year did she get her PhD?' is not answered by a sentence about her PhD that
-gives no year, and 'What accuracy does it reach?' not by 'a surprisingly high accuracy'.
-The check reads the quoted answer only, so it holds however the passages were found.
+gives no year, 'What accuracy does it reach?' not by 'a surprisingly high accuracy', and
+'Who was my supervisor at X?' not by a line about X that names no one. The check reads
+the quoted answer only, so it holds however the passages were found.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import Vocabulary, question_terms
+from assistant.origin import is_origin_question
 from retrieval.terms import terms
 
 # Past tense: 'When did she ...?' asks for a date; 'When do networks become stable?'
@@ -23,7 +26,16 @@ _NUMBER_ASKED = re.compile(
     r"|share|proportion|rate|score|number|rank|count|size|error))\b",
     re.I,
 )
+# 'Who ...?' at the start of a clause asks for a person ('..., and who advised me?').
+_PERSON_ASKED = re.compile(r"(?:^|[.?!;,:]\s*|\band\s+)whom?\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ'-]+")
+# A person is written by full name ('Hima Lakkaraju', 'R. Venkatesh Babu') or with a
+# title ('Prof. Fleuret'); one capitalised word is as often a month ('Jun') or a place.
+_FULL_NAME = re.compile(r"(?=\b([A-Z][a-zà-ÿ'-]+)\s+(?:[A-Z]\.\s+)*([A-Z][a-zà-ÿ'-]+))")
+# A work cited by its author: 'Lipton (2018)', '(Lipton, 2018)', 'Frankle et al.'
+_CITED_AUTHOR = re.compile(r"\b([A-Z][a-zà-ÿ'-]+)(?:(?:,\s*|\s+\()(?:19|20)\d\d\b|\s+et al\b)")
+_TITLED = re.compile(r"\b(?:Prof|Dr|Professor)\.?\s+(?:[A-Z]\.\s+)*([A-Z][a-zà-ÿ'-]+)")
 # A number standing alone ('169', '3.0%', '1/T^2'), not part of a name ('ResNet-50', 'top-1').
 _NUMBER = re.compile(r"(?<![\w-])\d[\d.,]*(?![\w-])")
 # An offline answer's quotes each end with a citation mark; bold source titles are no quote.
@@ -38,6 +50,23 @@ def asked_value(question: str) -> str | None:
     if _NUMBER_ASKED.search(question):
         return "number"
     return None
+
+
+def lacks_person(question: str, answer: str, people: frozenset[str]) -> str | None:
+    """A refusal when the question asks who and no quote of the answer names a person
+    the question does not: `people` are the corpus's author names, lower case. The line
+    on an internship is no answer to who supervised it."""
+    if not people or not _PERSON_ASKED.search(question) or is_origin_question(question):
+        return None  # 'who first showed X' is answered by the paper: see assistant/origin.py
+    asked = {w.lower() for w in _CAPITALISED.findall(question)}
+    for quote in _CITED.split(_TITLE.sub(" ", answer)):
+        pairs = [(a.lower(), b.lower()) for a, b in _FULL_NAME.findall(quote)]
+        named = {b for a, b in pairs if a in people and b in people}
+        named |= {w.lower() for w in _TITLED.findall(quote)}
+        named |= {w.lower() for w in _CITED_AUTHOR.findall(quote) if w.lower() in people}
+        if named - asked:
+            return None
+    return "Your corpus has passages about this, but none of those found names the person you asked for."
 
 
 def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:

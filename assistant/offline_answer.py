@@ -19,7 +19,7 @@ from assistant.answerability import (
     unsaid,
 )
 from assistant.answers import NumberedSource
-from assistant.asked_values import lacks_value
+from assistant.asked_values import lacks_person, lacks_value
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
 from assistant.named_attributes import unsaid_of_named
@@ -44,9 +44,10 @@ def offline_text(
     vocab: Vocabulary,
     titles: TitleIndex,
     thresholds: Thresholds,
+    people: frozenset[str] = frozenset(),
 ) -> tuple[str, str | None]:
     """The quoted answer and None, or a refusal text and the reason to show (None for the
-    plain 'not enough evidence' refusal)."""
+    plain 'not enough evidence' refusal). `people`: the corpus's author names, lower case."""
     sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
     verdict = check_named_paper(standalone, titles)
     if verdict.refusal is not None:
@@ -99,7 +100,7 @@ def offline_text(
         source = sources[other.n - 1]
         lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
     text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
-    lacking = lacks_value(standalone, text, vocab)
+    lacking = lacks_value(standalone, text, vocab) or lacks_person(standalone, text, people)
     if lacking is not None:
         return lacking, lacking
     return text, None

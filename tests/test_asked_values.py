@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answers import Answer
 from assistant.ask import Asker, Done
-from assistant.asked_values import asked_value, lacks_value
+from assistant.asked_values import asked_value, lacks_person, lacks_value
 from assistant.extractive import Vocabulary
 from assistant.library import Library
 
@@ -50,6 +51,31 @@ def test_a_number_must_sit_beside_the_thing_asked_about() -> None:
     assert lacks_value(question, numbered, VOCAB) is None
 
 
+PEOPLE = frozenset({"ada", "quill", "bo", "reyes", "lipton", "jun"})
+
+
+def test_who_is_answered_only_by_a_quote_that_names_a_person() -> None:
+    question = "Who was my supervisor during the Acme Labs internship?"
+    # 'Jun' is a given name of the corpus and a month: one capitalised word is no person
+    internship = "- **Me > Internships**:\n  - Jun-Aug 2016 Research Intern, Acme Labs, Research on pruning [1]."
+    assert lacks_person(question, internship, PEOPLE) is not None
+    advised = "- **Me > Internships**:\n  - 2016 Intern, Acme Labs, supervised by Prof. Quill [1]."
+    assert lacks_person(question, advised, PEOPLE) is None
+    by_name = "- **Me > Internships**:\n  - 2016 Intern, Acme Labs, with Ada Quill [1]."
+    assert lacks_person(question, by_name, PEOPLE) is None
+    cited = "- **Statement**: Current paradigms are fragile (Lipton, 2018) [1]."
+    assert lacks_person("What is wrong with them, and whom do I cite?", cited, PEOPLE) is None
+    # the person asked about is no answer to who they worked with
+    asked = "Who did Ada Quill work with at Acme?"
+    assert lacks_person(asked, "- **Bio**: Ada Quill worked at Acme [1].", PEOPLE) is not None
+
+
+def test_who_introduced_an_idea_is_answered_by_the_paper_and_other_questions_pass() -> None:
+    paper = "- **Widgetnet**: We propose Widgetnet, a sparse network [1]."
+    assert lacks_person("Who first proposed Widgetnet?", paper, PEOPLE) is None
+    assert lacks_person("What does Widgetnet do?", paper, PEOPLE) is None
+
+
 @pytest.fixture(scope="module")
 def asker(sample_library: Library) -> Asker:
     return Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
@@ -61,3 +87,18 @@ def test_a_phd_year_the_corpus_does_not_give_is_refused(asker: Asker) -> None:
     answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
     # the page says where and with whom, not when; his papers' years are no answer
     assert answer.refused and "gives the year" in answer.text
+
+
+@pytest.mark.slow
+def test_who_supervised_an_internship_the_cv_lists_without_a_name_is_refused(
+    asker: Asker,
+) -> None:
+    def ask(question: str) -> Answer:
+        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+
+    # cv.md lists the Qualcomm internship with no supervisor
+    refused = ask("Who supervised my internship at Qualcomm?")
+    assert refused.refused and "names the person" in refused.text
+    # ... and names the Harvard advisor (cv.md:17)
+    advisor = ask("Who was my advisor at Harvard?")
+    assert not advisor.refused and "Lakkaraju" in advisor.text
