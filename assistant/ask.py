@@ -22,6 +22,8 @@ from assistant.llm import rejects_stream_options
 from assistant.named_attributes import unsaid_of_named
 from assistant.offline_answer import offline_text, source_pairs
 from assistant.origin import is_origin_question, origin_absent, prefer_origin
+from assistant.profile import profile_files
+from assistant.speaker import own_voice_first, researcher_names
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
@@ -76,8 +78,10 @@ class Asker:
         model_name: str = "",
         embeddings: Embeddings | None = None,
         k: int = 8,
+        profile_globs: str | None = None,
     ) -> None:
         self.searcher = searcher
+        self.profile_globs = profile_globs  # RA_PROFILE: the files that say who "I" is
         self.llm = llm
         self.model_name = model_name
         self.embeddings = embeddings
@@ -101,6 +105,12 @@ class Asker:
         texts = [c.text for c in self.searcher.chunks.values()]
         texts += [link.url for p in papers for link in p.links]
         return CorpusReferences(texts, (a for p in papers for a in p.authors))
+
+    @cached_property
+    def me(self) -> frozenset[str]:
+        """The researcher's names: the owners of the profile files (the CV, the statement)."""
+        catalog = self.searcher.catalog
+        return researcher_names(catalog, profile_files(catalog, self.profile_globs))
 
     @cached_property
     def people(self) -> frozenset[str]:
@@ -128,7 +138,10 @@ class Asker:
         # follow-ups that repeat its name.
         depth = self.k * 2 if is_origin_question(standalone) else self.k
         found = self.searcher.search(standalone, k=depth)
-        hits = prefer_origin(standalone, found, self.vocabulary)[: self.k]
+        hits = own_voice_first(
+            standalone, prefer_origin(standalone, found, self.vocabulary), self.me
+        )
+        hits = hits[: self.k]
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         # Follow-ups that name an idea are no answer to who introduced it.

@@ -166,6 +166,7 @@ class Workspace:
             model_name=self.settings.llm_model,
             embeddings=self.library.embeddings,
             k=k,
+            profile_globs=self.settings.profile,
         )
 
     def session(self, session_id: str | None = None, *, k: int = 8) -> ChatSession:

@@ -51,13 +51,21 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+# Snowball keeps agent nouns whole ('advisor', 'supervisor', 'predictor') while it cuts
+# their verbs ('advised' -> 'advis'): 'who advised me?' must meet 'Advisor: ...'. The
+# '-or' is cut when five letters or more remain ('creator' -> 'creat'; not 'factor').
+_AGENT = re.compile(r"^(?P<base>[a-z]{5,})or$")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball's English stem of a folded word: 'pruning', 'pruned' -> 'prune';
-    words with digits ('gpt4', '2020') are kept whole."""
+    'advisor', 'advised' -> 'advis'; words with digits ('gpt4', '2020') are kept whole."""
     if any(c.isdigit() for c in word):
         return word
-    return str(_STEMMER.stemWord(word))
+    stemmed = str(_STEMMER.stemWord(word))
+    agent = _AGENT.match(stemmed)
+    return agent["base"] if agent else stemmed
 
 
 def terms(text: str) -> list[str]:

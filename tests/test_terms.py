@@ -21,6 +21,15 @@ def test_snowball_stems_meet_across_forms() -> None:
     assert stem("gpt4") == "gpt4"
 
 
+def test_an_agent_noun_meets_its_verb() -> None:
+    """'Who advised me?' meets 'Advisor: Prof. ...' in BM25 and in the answer checks."""
+    assert stem("advisor") == stem("advised") == stem("advising")
+    assert stem("supervisor") == stem("supervised")
+    assert stem("creator") == stem("created") and stem("predictor") == stem("predicted")
+    # short bases keep their '-or': 'factor' is not 'fact', 'vector' not 'vect'
+    assert stem("factor") != stem("fact") and stem("vector") == "vector"
+
+
 def test_acronym_plurals_and_contractions() -> None:
     assert content_words("How do LLMs use GPUs?") == ["llm", "use", "gpu"]
     assert content_words("I'm meeting every author") == ["meeting", "author"]
@@ -61,7 +70,10 @@ def test_a_topic_is_known_by_any_two_consecutive_words_of_its_name() -> None:
     from retrieval.records import Paper
 
     papers = [
-        Paper(title="Routers for a sparse mixture of experts", topic="Sparse Mixture of Expert Routers"),
+        Paper(
+            title="Routers for a sparse mixture of experts",
+            topic="Sparse Mixture of Expert Routers",
+        ),
         Paper(title="Expert routing at scale", topic="Sparse Mixture of Expert Routers"),
     ] + [Paper(title=f"Unrelated paper {i}", topic="Others") for i in range(5)]
     aliases = dict(topic_aliases(papers))
@@ -80,11 +92,20 @@ def test_a_filing_label_names_no_theme() -> None:
     from retrieval.records import Paper
 
     papers = [
-        Paper(title=f"Sparse routing study {i}", year=2020 + i, keywords=("Mixture of Experts",), topic="Others")
+        Paper(
+            title=f"Sparse routing study {i}",
+            year=2020 + i,
+            keywords=("Mixture of Experts",),
+            topic="Others",
+        )
         for i in range(4)
-    ] + [Paper(title=f"Grokking in transformers {i}", year=2021, topic="Grokking") for i in range(3)]
+    ] + [
+        Paper(title=f"Grokking in transformers {i}", year=2021, topic="Grokking") for i in range(3)
+    ]
     labels = filing_labels(papers)
     assert labels == {"Others"}
     names = {g.name for g in group_papers(papers, "sparse routing", labels)}
     assert "Others" not in names and "Mixture of experts" in names
-    assert "Others" in {g.name for g in group_papers(papers, "sparse routing")}  # without the labels
+    assert "Others" in {
+        g.name for g in group_papers(papers, "sparse routing")
+    }  # without the labels
