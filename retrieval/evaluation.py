@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
+from retrieval.errors import RetrievalError
 from retrieval.hybrid import HybridSearcher, Mode
 from retrieval.jsonl import QuestionRow, read_rows
 from retrieval.text import normalize_title
@@ -35,27 +36,24 @@ class Question:
 
 
 class _QuestionRow(QuestionRow):
-    """One line of a retrieval question file: gold titles or sections are required."""
+    """One line of a retrieval question file."""
 
-    gold_titles: list[str]
+    gold_titles: list[str] = Field(default_factory=list)
     gold_sections: list[str] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _has_gold(self) -> _QuestionRow:
-        if not self.gold_titles and not self.gold_sections:
-            raise ValueError("gold_titles is empty")
-        return self
 
-
-def load_questions(path: Path) -> list[Question]:
-    """Parse a JSONL question file; a bad line is an error naming its line number."""
+def read_questions(path: Path) -> tuple[list[Question], int]:
+    """The questions of a JSONL file that name gold titles or sections, and how many
+    did not (an unanswerable question, or one answered by prose: nothing to rank), so
+    the answer evaluation's file serves this one too. A bad line is an error naming its
+    line number; so is a file with no question to rank."""
     rows = read_rows(
         path,
         _QuestionRow,
-        "an object with a 'question' string and a non-empty 'gold_titles' list",
+        "an object with a 'question' string and a 'gold_titles' list",
         "questions",
     )
-    return [
+    questions = [
         Question(
             id=row.row_id(number),
             type=row.type,
@@ -64,7 +62,19 @@ def load_questions(path: Path) -> list[Question]:
             gold_sections=tuple(row.gold_sections),
         )
         for number, row in rows
+        if row.gold_titles or row.gold_sections
     ]
+    if not questions:
+        raise RetrievalError(
+            f"{path} holds no question with gold titles or sections: give each question "
+            "the titles of the papers that answer it."
+        )
+    return questions, len(rows) - len(questions)
+
+
+def load_questions(path: Path) -> list[Question]:
+    """The questions of `read_questions` that can be ranked."""
+    return read_questions(path)[0]
 
 
 def gold_ranks(hit_titles: Sequence[str], gold_titles: Sequence[str]) -> list[int | None]:

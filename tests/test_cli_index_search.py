@@ -31,7 +31,9 @@ def env(indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Pa
 
 
 @pytest.mark.slow
-def test_index_json_summary_and_nothing_to_do_the_second_time(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_json_summary_and_nothing_to_do_the_second_time(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "index", "--json")
     assert run.code == 0, run.err
     summary = run.json()
@@ -56,7 +58,9 @@ def test_index_json_summary_and_nothing_to_do_the_second_time(env: tuple[Path, P
 
 
 @pytest.mark.slow
-def test_search_json_finds_a_paraphrase(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_json_finds_a_paraphrase(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(
         capsys,
         "search",
@@ -74,7 +78,9 @@ def test_search_json_finds_a_paraphrase(env: tuple[Path, Path], capsys: pytest.C
 
 
 @pytest.mark.slow
-def test_search_table_and_filters(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_table_and_filters(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "search", "pruning", "--year", "2015")
     assert run.code == 0 and "Data-free Parameter Pruning" in run.out
     profile = run_cli(capsys, "search", "internship", "--kind", "profile", "--json").json()
@@ -82,7 +88,9 @@ def test_search_table_and_filters(env: tuple[Path, Path], capsys: pytest.Capture
 
 
 @pytest.mark.slow
-def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_eval_retrieval_reports_every_mode(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         json.dumps(
@@ -103,9 +111,12 @@ def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytes
             }
         )
         + "\n"
+        + json.dumps({"question": "Who won the 2018 World Cup?", "gold_titles": []})
+        + "\n"
     )
     run = run_cli(capsys, "eval", "retrieval", str(questions), "--json")
     assert run.code == 0, run.err
+    assert run.json()["skipped"] == 1  # nothing to rank: counted, not an error
     report = run.json()["modes"]
     assert set(report) == {"hybrid", "dense", "bm25"}
     hybrid = report["hybrid"]
@@ -114,6 +125,7 @@ def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytes
     assert hybrid["recall@10"] == 1.0
     table = run_cli(capsys, "eval", "retrieval", str(questions), "--mode", "bm25")
     assert "R@10" in table.out and "hybrid" not in table.out
+    assert "1 questions with no gold titles" in table.out
 
 
 @pytest.mark.parametrize(
@@ -122,15 +134,22 @@ def test_eval_retrieval_reports_every_mode(env: tuple[Path, Path], capsys: pytes
         (["search", "the of and what is"], "only common words"),
         (["search", "   "], "The query is empty"),
         (["search", "x" * 10_000], "10,000 characters"),
-        (["search", "pruning", "--mode", "fuzzy"], "'fuzzy' is not one of 'hybrid', 'dense', 'bm25'"),
+        (
+            ["search", "pruning", "--mode", "fuzzy"],
+            "'fuzzy' is not one of 'hybrid', 'dense', 'bm25'",
+        ),
     ],
 )
-def test_bad_queries_are_one_sentence(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_queries_are_one_sentence(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, *args)
     assert run.code == 1 and message in run.err and "Traceback" not in run.err
 
 
-def test_search_before_indexing_says_run_ra_index(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_before_indexing_says_run_ra_index(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path / "empty"))
     run = run_cli(capsys, "search", "pruning")
     assert run.code == 1 and "run `ra index` first" in run.err
@@ -146,7 +165,9 @@ def test_index_of_a_missing_corpus_leaves_the_index_alone(
     assert not (tmp_path / "data" / "chroma").exists()
 
 
-def test_unwritable_data_dir_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_data_dir_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where a directory should be")
     monkeypatch.setenv("RA_DATA_DIR", str(blocker / "data"))
@@ -154,7 +175,9 @@ def test_unwritable_data_dir_is_one_sentence(capsys: pytest.CaptureFixture[str],
     assert run.code == 1 and "RA_DATA_DIR" in run.err and "Traceback" not in run.err
 
 
-def test_unreachable_chroma_server_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_chroma_server_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -164,7 +187,9 @@ def test_unreachable_chroma_server_is_one_sentence(capsys: pytest.CaptureFixture
     assert run.code == 1 and "Cannot reach the Chroma server" in run.err
 
 
-def test_bad_question_file_names_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, env: tuple[Path, Path]) -> None:
+def test_bad_question_file_names_the_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, env: tuple[Path, Path]
+) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "ok", "gold_titles": ["x"]}\nnot json\n')
     run = run_cli(capsys, "eval", "retrieval", str(questions))
@@ -172,7 +197,9 @@ def test_bad_question_file_names_the_line(capsys: pytest.CaptureFixture[str], tm
 
 
 @pytest.mark.slow
-def test_ask_offline_json_and_refusal(env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_offline_json_and_refusal(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "ask", "What did I work on during my internship at Qualcomm?", "--json")
     assert run.code == 0, run.err
     answer = run.json()

@@ -11,7 +11,7 @@ import pytest
 from assistant.answer_evaluation import load_answer_questions
 from assistant.writing_eval import load_items
 from retrieval.errors import RetrievalError
-from retrieval.evaluation import load_questions
+from retrieval.evaluation import load_questions, read_questions
 
 GOOD = {
     "retrieval": '{"question": "q", "gold_titles": ["T"], "id": 7}',
@@ -50,6 +50,10 @@ def test_rows_keep_their_defaults_and_aliases(tmp_path: Path) -> None:
     path.write_text(f"{GOOD['answers']}\n")
     question = load_answer_questions(path)[0]
     assert (question.id, question.gold_facts, question.answerable) == ("line1", ("f",), True)
-    path.write_text('{"question": "q", "gold_titles": [], "gold_sections": []}\n')
-    with pytest.raises(RetrievalError, match=r"q\.jsonl:1"):
+    # a question with nothing to rank is skipped, and counted; a file of them is an error
+    path.write_text('{"question": "q", "gold_titles": [], "answerable": false}\n')
+    with pytest.raises(RetrievalError, match="holds no question with gold titles"):
         load_questions(path)
+    path.write_text(f'{{"question": "q", "gold_titles": []}}\n{GOOD["retrieval"]}\n')
+    questions, skipped = read_questions(path)
+    assert [q.id for q in questions] == ["7"] and skipped == 1

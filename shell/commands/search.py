@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.serialize import print_json
-from retrieval.evaluation import evaluate, load_questions
+from retrieval.evaluation import evaluate, read_questions
 from retrieval.hybrid import MODES, Filters, Hit, Mode
 from retrieval.query import check_query, snippet
 from shell.commands.corpus import CorpusOption, JsonOption
@@ -121,10 +121,11 @@ def eval_retrieval(
     json_out: JsonOption = False,
 ) -> None:
     """Recall@1/5/10 and MRR on your questions, per mode and per question type."""
-    questions = load_questions(file)
+    questions, skipped = read_questions(file)
     modes: list[Mode] = list(MODES) if mode is EvalMode.all else [_MODE_OF[mode.value]]
     searcher = workspace_for(ctx, corpus_paths).library.searcher()
     report = evaluate(searcher, questions, modes, k=k)
+    report["skipped"] = skipped
     if json_out:
         print_json(report)
         return
@@ -141,3 +142,8 @@ def eval_retrieval(
             )
         table.add_section()
     out.print(table)
+    if skipped:
+        out.print(
+            f"{skipped} questions with no gold titles (unanswerable, or answered by prose) "
+            "were not ranked."
+        )
