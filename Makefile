@@ -25,8 +25,9 @@ install: $(STAMP) ## create .venv with the app and its test extra (quick when no
 chat: install ## set up, index corpus/ on first run, open the terminal UI
 	$(BIN)/ra chat
 
-lint: install ## ruff and mypy
+lint: install ## ruff (lint and format) and mypy
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: lint ## set up, lint, type-check and run the whole test suite

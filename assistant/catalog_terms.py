@@ -28,7 +28,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MAX_SOURCE_WORD_SHARE = 0.01
 _MAX_EXPANSION_WORDS = 5
 # Nouns any file could be called by ('the list', 'that page'): they name no one file.
-_DOCUMENT_NOUNS = frozenset({"papers", "paper", "list", "page", "file", "files", "notes", "document"})
+_DOCUMENT_NOUNS = frozenset(
+    {"papers", "paper", "list", "page", "file", "files", "notes", "document"}
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,12 @@ class CatalogTerms:
     def _text(self) -> str:
         parts = []
         for paper in self.catalog.papers:
-            parts += [paper.title, " ; ".join(paper.keywords), paper.topic or "", paper.abstract or ""]
+            parts += [
+                paper.title,
+                " ; ".join(paper.keywords),
+                paper.topic or "",
+                paper.abstract or "",
+            ]
         parts += [s.text for s in self.catalog.sections]
         return "\n".join(parts)
 

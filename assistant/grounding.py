@@ -80,7 +80,9 @@ def _norm_url(url: str) -> str:
 
 
 def ground(
-    check: CitationCheck, references: CorpusReferences | None, weak_support: float = DEFAULT.weak_support
+    check: CitationCheck,
+    references: CorpusReferences | None,
+    weak_support: float = DEFAULT.weak_support,
 ) -> Grounding:
     """Grounded when at least one sentence cites a source that supports it.
 

@@ -9,7 +9,9 @@ from retrieval.records import Paper
 from retrieval.text import surname
 
 # \cite, \citep, \citet, \citealp, \citeauthor..., starred, with up to two [optional] notes.
-CITE_COMMAND = re.compile(r"\\(cite(?:p|t|alp|alt|author|year)?\*?)((?:\[[^\]]*\]){0,2})\{([^{}]*)\}")
+CITE_COMMAND = re.compile(
+    r"\\(cite(?:p|t|alp|alt|author|year)?\*?)((?:\[[^\]]*\]){0,2})\{([^{}]*)\}"
+)
 
 
 def cite_keys(text: str) -> list[str]:

@@ -21,14 +21,38 @@ MAX_N = 50
 _NUMBERS = {
     w: i
     for i, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"dozen": 12, "a dozen": 12, "half a dozen": 6, "couple": 2, "a couple": 2, "few": 4}
 
 
 # --- the task -------------------------------------------------------------------------
 
-_NUM = r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
+_NUM = (
+    r"(\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _NUMBERS), key=len, reverse=True)) + r")"
+)
 _ROUTES: tuple[tuple[Task, re.Pattern[str]], ...] = (
     (
         "related_work",
@@ -117,20 +141,58 @@ _COUNT = re.compile(
 _COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
 # 'no more than 10.' with the noun left out: a limit word and a number that ends a clause.
 _COUNT_BARE = re.compile(
-    r"\b(?:no more than|not more than|at most|up to|max(?:imum)?(?: of)?|limit(?:ed)? to)\s+" + _NUM + r"(?=\s*(?:[.,;!?)]|$))",
+    r"\b(?:no more than|not more than|at most|up to|max(?:imum)?(?: of)?|limit(?:ed)? to)\s+"
+    + _NUM
+    + r"(?=\s*(?:[.,;!?)]|$))",
     re.I,
 )
 _YEAR = r"((?:19|20)\d\d)"
 _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Comparatives, the negated ones first: 'nothing older than 2019' is 2019 or later.
-    (re.compile(rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "min"),
-    (re.compile(rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "max"),
+    (
+        re.compile(
+            rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:older|earlier)\s+than\s+{_YEAR}\b",
+            re.I,
+        ),
+        "min",
+    ),
+    (
+        re.compile(
+            rf"\b(?:nothing|none|no (?:papers?|work)|not)\s+(?:newer|more recent|later)\s+than\s+{_YEAR}\b",
+            re.I,
+        ),
+        "max",
+    ),
     (re.compile(rf"\b(?:newer|more recent|later)\s+than\s+{_YEAR}\b", re.I), "min_after"),
     (re.compile(rf"\b(?:older|earlier)\s+than\s+{_YEAR}\b", re.I), "max_before"),
-    (re.compile(rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b|\b(?:from|in) {_YEAR} and {_YEAR}\b", re.I), "range"),
-    (re.compile(rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:\+|onwards?\b)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b", re.I), "min"),
-    (re.compile(rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b", re.I), "max"),
-    (re.compile(rf"\b(?:published|appeared|from|in)\s+(?:the year\s+)?{_YEAR}\b(?!\s*(?:-|–|or|and|to))", re.I), "exact"),
+    (
+        re.compile(
+            rf"\bbetween {_YEAR} and {_YEAR}\b|\b{_YEAR}\s*(?:-|–|to|through)\s*{_YEAR}\b|\b(?:from|in) {_YEAR} and {_YEAR}\b",
+            re.I,
+        ),
+        "range",
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:or|and) (?:later|after|newer|more recent|onwards?|beyond)\b|\b(?:(?:from|since|in)\s+)?{_YEAR}\s*(?:\+|onwards?\b)|\b(?:since|from|after|post|starting(?: in| from)?|no earlier than|not before)\s+{_YEAR}\b",
+            re.I,
+        ),
+        "min",
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:from|in|until)\s+)?{_YEAR}\s*(?:or|and) (?:earlier|before|older)\b|\b(?:before|until|up to|through|prior to|no later than|not after|pre)\s*-?\s*{_YEAR}\b",
+            re.I,
+        ),
+        "max",
+    ),
+    (
+        re.compile(
+            rf"\b(?:published|appeared|from|in)\s+(?:the year\s+)?{_YEAR}\b(?!\s*(?:-|–|or|and|to))",
+            re.I,
+        ),
+        "exact",
+    ),
 )
 _LAST_YEARS = re.compile(r"\b(?:last|past|previous)\s+" + _NUM + r"\s+years?\b", re.I)
 _EXCLUDE = re.compile(
@@ -159,7 +221,9 @@ _AUDIENCE_PHRASE = re.compile(
     r"\b(?:for|to)\s+(?:an?|my|our|the)\s+(?:[\w-]+\s+){0,2}?(?:students?|researchers?|members?|hires?|newcomers?|beginners?|novices?)\b",
     re.I,
 )
-_EXPERT = re.compile(r"\b(?:for (?:an? )?experts?|advanced|state of the art only|cutting[- ]edge)\b", re.I)
+_EXPERT = re.compile(
+    r"\b(?:for (?:an? )?experts?|advanced|state of the art only|cutting[- ]edge)\b", re.I
+)
 _FOR_ME = re.compile(
     r"\bfor me\b|\b(?:relevant|related|close|closest) to (?:me|my (?:own )?(?:research|work|agenda|interests|profile))\b"
     r"|\bmy (?:research )?(?:agenda|interests)\b|\bbased on my (?:research|work|profile|cv|statement)\b",
@@ -206,10 +270,16 @@ def read_years(text: str, today: datetime.date | None = None) -> tuple[int | Non
         if kind == "range":
             return min(years), max(years), rest
         if kind in ("min", "min_after"):
-            after = kind == "min_after" or re.search(r"\bafter|post\b", match.group(0), re.I) is not None
+            after = (
+                kind == "min_after"
+                or re.search(r"\bafter|post\b", match.group(0), re.I) is not None
+            )
             return years[0] + (1 if after else 0), None, rest
         if kind in ("max", "max_before"):
-            before = kind == "max_before" or re.search(r"\b(?:before|prior to|pre)\b", match.group(0), re.I) is not None
+            before = (
+                kind == "max_before"
+                or re.search(r"\b(?:before|prior to|pre)\b", match.group(0), re.I) is not None
+            )
             return None, years[0] - (1 if before else 0), rest
         return years[0], years[0], rest
     return None, None, text
@@ -232,17 +302,82 @@ def _cut_span(text: str, start: int, end: int) -> str:
 
 # Words left dangling at the end of a phrase once a constraint is cut out of it.
 _TRAILING = frozenset(
-    ["ones", "one", "papers", "paper", "citations", "references", "refs", "readings", "articles", "things", "stuff", "which", "what", "that", "with", "the", "a", "an", "of", "to", "methods", "please", "pls", "too", "either", "published", "appeared", "max", "min", "only", "and", "or", "from", "in"]
+    [
+        "ones",
+        "one",
+        "papers",
+        "paper",
+        "citations",
+        "references",
+        "refs",
+        "readings",
+        "articles",
+        "things",
+        "stuff",
+        "which",
+        "what",
+        "that",
+        "with",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "methods",
+        "please",
+        "pls",
+        "too",
+        "either",
+        "published",
+        "appeared",
+        "max",
+        "min",
+        "only",
+        "and",
+        "or",
+        "from",
+        "in",
+    ]
 )
 # ... and at its start: 'anything about transformers' -> 'transformers'.
 _LEADING = frozenset(
-    ["the", "any", "all", "those", "these", "of", "only", "just", "anything", "everything", "something", "ones", "one", "papers", "paper", "citations", "references", "refs", "readings", "articles", "work", "works", "about", "on", "regarding", "concerning"]
+    [
+        "the",
+        "any",
+        "all",
+        "those",
+        "these",
+        "of",
+        "only",
+        "just",
+        "anything",
+        "everything",
+        "something",
+        "ones",
+        "one",
+        "papers",
+        "paper",
+        "citations",
+        "references",
+        "refs",
+        "readings",
+        "articles",
+        "work",
+        "works",
+        "about",
+        "on",
+        "regarding",
+        "concerning",
+    ]
 )
 # When: 'loss landscapes next week' -> 'loss landscapes'.
 _WHEN = re.compile(
-    r"\s+(?:(?:next|this|last|coming)\s+(?:week|month|semester|term|quarter|year)|tomorrow|today|soon)\s*$", re.I
+    r"\s+(?:(?:next|this|last|coming)\s+(?:week|month|semester|term|quarter|year)|tomorrow|today|soon)\s*$",
+    re.I,
 )
-PURPOSE = re.compile(r"\s+(?:for|before|ahead of) (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I)
+PURPOSE = re.compile(
+    r"\s+(?:for|before|ahead of) (?:my|our|a|an|the|his|her|their) [^,;:()]*$", re.I
+)
 
 
 _EDGE = " ,:-–—.?!"
@@ -258,7 +393,9 @@ def clean_phrase(phrase: str) -> str:
     return " ".join(words).strip(_EDGE)
 
 
-_EXCLUDED_PARTS = re.compile(r"\s+(?:and|or)\s+(?=(?:anything|any|everything|all|those|the ones|ones)\b)", re.I)
+_EXCLUDED_PARTS = re.compile(
+    r"\s+(?:and|or)\s+(?=(?:anything|any|everything|all|those|the ones|ones)\b)", re.I
+)
 _FROM = re.compile(r"^(?:from|in)\s+(?:the\s+|my\s+)?", re.I)
 
 
@@ -276,9 +413,12 @@ def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str
             if source is not None:
                 files.append(source.file)
             else:
-                subjects += [p for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p]
+                subjects += [
+                    p for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p
+                ]
         text = text.replace(match.group(0), " ")
     return list(dict.fromkeys(subjects)), list(dict.fromkeys(files)), text
+
 
 def read_sources(text: str, terms: CatalogTerms, excluded: list[str]) -> tuple[list[str], str]:
     """Files the request restricts itself to ('just the feed', 'from my CV')."""

@@ -196,7 +196,10 @@ class Profile:
         lines += [f"## {len(self.themes)} themes", ""]
         for t in self.themes:
             mine = ", ".join(p.bibkey for p in t.own_papers)
-            lines.append(f"- **{t.name}**: {', '.join(t.keywords)}" + (f" (your papers: {mine})" if mine else ""))
+            lines.append(
+                f"- **{t.name}**: {', '.join(t.keywords)}"
+                + (f" (your papers: {mine})" if mine else "")
+            )
         lines += ["", f"## {len(self.own_papers)} papers of yours", ""]
         lines += [f"- {p.year or '----'} {p.title} `{p.bibkey}`" for p in self.own_papers]
         return "\n".join(lines) + "\n"

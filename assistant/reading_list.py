@@ -200,7 +200,11 @@ class ReadingLister:
     def candidates(self, request: Request, *, n: int) -> Selection:
         """Up to `n` papers for the request (and the agenda, for a list 'for me')."""
         own = frozenset(p.id for p in self.profile.own_papers) if request.for_me else frozenset()
-        extra = [f"{request.topic} {t.query}".strip() for t in self.profile.themes] if request.for_me else []
+        extra = (
+            [f"{request.topic} {t.query}".strip() for t in self.profile.themes]
+            if request.for_me
+            else []
+        )
         return self.selector.select(request, limit=n, extra_queries=extra, leave_out=own)
 
     def closest_theme(self, paper: Paper) -> tuple[Theme, list[str]] | None:

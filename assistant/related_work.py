@@ -174,7 +174,15 @@ class Drafter:
         if self.llm is not None and chosen:
             draft = self._written(topic, request.abstract, chosen, own, paragraphs)
         else:
-            draft = self._offline(topic, request.abstract, chosen, own, paragraphs, latex=style == "latex", headings=headings)
+            draft = self._offline(
+                topic,
+                request.abstract,
+                chosen,
+                own,
+                paragraphs,
+                latex=style == "latex",
+                headings=headings,
+            )
         draft.note = draft.note or note
         draft.considered = len(chosen)
         draft.searched = selection.queries

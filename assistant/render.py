@@ -22,7 +22,6 @@ TRUNCATED_NOTE = "Truncated: the model stopped before the answer was finished. T
 MAX_AUTHORS = 4
 
 
-
 def reference_line(
     title: str,
     location: str = "",

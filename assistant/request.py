@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from retrieval.catalog import Catalog
 
+
 class Request(BaseModel):
     """A request read into its task, queries and constraints."""
 
@@ -52,7 +53,9 @@ class Request(BaseModel):
     text: str = Field(description="The request as typed.")
     topic: str = Field(default="", description="What it is about, in a few words.")
     queries: list[str] = Field(default_factory=list, description="Searches whose results fuse.")
-    n: int | None = Field(default=None, ge=1, le=MAX_N, description="How many papers were asked for.")
+    n: int | None = Field(
+        default=None, ge=1, le=MAX_N, description="How many papers were asked for."
+    )
     year_min: int | None = Field(default=None, ge=1900, le=2100)
     year_max: int | None = Field(default=None, ge=1900, le=2100)
     sources: list[str] = Field(default_factory=list, description="Only papers from these files.")
@@ -133,7 +136,10 @@ _CLAIM_VERB = re.compile(
     re.I,
 )
 # 'a paragraph we can drop into the paper': a clause about the text asked for, no topic.
-_RELATIVE = re.compile(r"^\s*(?:that |which )?(?:we|i|you|they) (?:can|could|will|would|might|may|should|could)\b.*$", re.I | re.S)
+_RELATIVE = re.compile(
+    r"^\s*(?:that |which )?(?:we|i|you|they) (?:can|could|will|would|might|may|should|could)\b.*$",
+    re.I | re.S,
+)
 _FIRST_PERSON = re.compile(r"\s*(?:i|i'm|i am|we|we're|we are|my|our)\b", re.I)
 # 'a seminar on X', 'our project about X': what the speaker's work is on.
 _FRAMED_TOPIC = re.compile(
@@ -280,8 +286,10 @@ class RequestReader:
         if framed:
             main = PURPOSE.sub("", framed.group(1) if framed.groups() else main[framed.end() :])
         # 'X I should read': a cue with nothing after it ends the topic.
-        while (tail_cue := cue(main, task)) and tail_cue.start() > 0 and not _says_something(
-            PURPOSE.sub("", _undocument(main[tail_cue.end() :]))
+        while (
+            (tail_cue := cue(main, task))
+            and tail_cue.start() > 0
+            and not _says_something(PURPOSE.sub("", _undocument(main[tail_cue.end() :])))
         ):
             main = main[: tail_cue.start()]
         main = _TASK_WORDS.sub(" ", main)
@@ -336,14 +344,17 @@ class RequestReader:
         for acronym in acronyms_in(query):
             expansion = self.terms.expand(acronym)
             if expansion and expansion.lower() not in query.lower():
-                query = re.sub(rf"\b{re.escape(acronym)}s?\b", f"{acronym} ({expansion})", query, count=1)
+                query = re.sub(
+                    rf"\b{re.escape(acronym)}s?\b", f"{acronym} ({expansion})", query, count=1
+                )
         return query
 
 
 def _undocument(text: str) -> str:
     """'our pruning paper' is about pruning; 'a workshop paper' says nothing of its topic."""
     return _DOCUMENT_WORDS.sub(
-        lambda m: " " if m.group(0).lower().startswith(("a ", "an ", "the ")) else " " + m.group(1), text
+        lambda m: " " if m.group(0).lower().startswith(("a ", "an ", "the ")) else " " + m.group(1),
+        text,
     )
 
 
@@ -371,5 +382,3 @@ def _with_parentheticals(parts: list[str]) -> list[str]:
         else:
             out.append(part)
     return out
-
-

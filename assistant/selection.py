@@ -146,9 +146,7 @@ class Selector:
         # papers that are about it, and the exact phrase is evidence enough.
         naming = _names(request.topic)
         chosen = [
-            s.paper
-            for s in scored
-            if s.relevance >= bar and (s.direct >= floor or naming(s.paper))
+            s.paper for s in scored if s.relevance >= bar and (s.direct >= floor or naming(s.paper))
         ][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
@@ -227,7 +225,11 @@ class Selector:
         searched_ids = [p.id for p in papers[:searched] if p.id in direct]
         lacking = self._disagreement(queries, papers, direct, searched_ids)
         top = sorted(searched_ids, key=lambda pid: -direct[pid][0])[: self.cut.feedback]
-        centre = _unit([sum(col) for col in zip(*(paper_vecs[pid] for pid in top), strict=True)]) if top else []
+        centre = (
+            _unit([sum(col) for col in zip(*(paper_vecs[pid] for pid in top), strict=True)])
+            if top
+            else []
+        )
         mix = self.cut.feedback_weight if centre else 0.0
         scored: list[Scored] = []
         for paper in papers:

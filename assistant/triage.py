@@ -82,7 +82,9 @@ class TriageReport:
         if not self.ranked:
             lines.append(f"{self.file} holds no papers.")
         for i, t in enumerate(self.ranked, 1):
-            lines.append(f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  ")
+            lines.append(
+                f"{i}. **{t.paper.title}** ({t.paper.year or 'n.d.'}) `{t.paper.bibkey}`  "
+            )
             lines.append(f"   {t.reason}")
         return "\n".join(lines) + "\n"
 

@@ -54,7 +54,9 @@ def scripted_llm(workspace: Workspace) -> Any:
     class Scripted(BaseChatModel):
         def _generate(self, messages: Any, stop: Any = None, **kwargs: Any) -> ChatResult:
             prompt = "\n".join(str(m.content) for m in messages)
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply(prompt)))])
+            return ChatResult(
+                generations=[ChatGeneration(message=AIMessage(content=reply(prompt)))]
+            )
 
         @property
         def _llm_type(self) -> str:

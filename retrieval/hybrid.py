@@ -160,7 +160,9 @@ class HybridSearcher:
         missing = [p for p in papers if p.id not in out and p.id in chunk_ids]
         if missing and self.embeddings is not None:
             texts = [self.chunks[chunk_ids[p.id]].embed_text for p in missing]
-            out |= dict(zip([p.id for p in missing], self.embeddings.embed_documents(texts), strict=True))
+            out |= dict(
+                zip([p.id for p in missing], self.embeddings.embed_documents(texts), strict=True)
+            )
         return out
 
     def _dense(

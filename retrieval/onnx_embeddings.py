@@ -97,7 +97,9 @@ def export_model(models_dir: Path, route: str, max_tokens: int) -> Path:
     return target
 
 
-def _export_missing(models_dir: Path, route: str, target: Path, fp32: Path, max_tokens: int) -> None:
+def _export_missing(
+    models_dir: Path, route: str, target: Path, fp32: Path, max_tokens: int
+) -> None:
     models_dir.mkdir(parents=True, exist_ok=True)
     if not fp32.exists():
         _export_fp32(fp32, max_tokens)

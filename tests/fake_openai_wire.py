@@ -41,6 +41,7 @@ _ERRORS: dict[int, tuple[str, str, str | None]] = {
 
 def handler_for(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     """The handler class that answers every request from `state`'s script."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive and chunked streams, as real servers
         _chunked = True

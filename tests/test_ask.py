@@ -45,7 +45,9 @@ def _run(asker: Asker, question: str, history: tuple[Turn, ...] = ()):
     return events, events[-1].answer
 
 
-def test_llm_answer_streams_and_invalid_citations_are_removed(small_searcher: HybridSearcher) -> None:
+def test_llm_answer_streams_and_invalid_citations_are_removed(
+    small_searcher: HybridSearcher,
+) -> None:
     asker = Asker(
         small_searcher, llm=_fake("Label smoothing can help with noisy labels [1]. Also [9]."), k=4
     )

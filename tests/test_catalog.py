@@ -213,7 +213,9 @@ def test_a_merged_paper_keeps_the_bib_key_of_any_source() -> None:
 def test_a_merged_paper_keeps_where_its_fields_were_read() -> None:
     from retrieval.catalog import merge_papers
 
-    pdf = Paper(title="Same Paper Title", origins=(("title", "page 1 layout"), ("year", "arXiv id")))
+    pdf = Paper(
+        title="Same Paper Title", origins=(("title", "page 1 layout"), ("year", "arXiv id"))
+    )
     bib = Paper(title="Same paper title", origins=(("title", "refs.bib"), ("venue", "refs.bib")))
     (merged,) = merge_papers([pdf, bib])
     assert dict(merged.origins) == {

@@ -75,7 +75,9 @@ def test_eval_answers_json_reports_per_type_and_per_question(
     assert table.code == 0 and "unanswerable refused 100%" in " ".join(table.out.split())
 
 
-def test_a_bad_line_is_one_sentence_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_line_is_one_sentence_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text('{"question": "fine"}\n{"no question": 1}\n')
     run = run_cli(capsys, "eval", "answers", str(path))

@@ -145,7 +145,9 @@ def llamacpp_env(
 
 
 @pytest.mark.slow
-def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_marks_the_llamacpp_answer_ungrounded(
+    llamacpp_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "ask", QUESTION, "--json")
     assert run.code == 0, run.err
     answer = run.json()
@@ -161,7 +163,9 @@ def test_cli_json_marks_the_llamacpp_answer_ungrounded(llamacpp_env: None, capsy
 
 
 @pytest.mark.slow
-def test_cli_shows_the_banner_and_the_quoted_answer(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_shows_the_banner_and_the_quoted_answer(
+    llamacpp_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "ask", QUESTION)
     assert run.code == 0, run.err
     flat = " ".join(run.out.split())
@@ -214,7 +218,9 @@ async def test_tui_shows_the_ungrounded_banner_and_the_quoted_answer(
 
 
 @pytest.mark.slow
-def test_an_llm_is_not_asked_about_a_paper_the_corpus_lacks(llamacpp_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_llm_is_not_asked_about_a_paper_the_corpus_lacks(
+    llamacpp_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     question = "Who are the authors of 'Attention Is All You Need'?"
     run = run_cli(capsys, "ask", question, "--json")
     assert run.code == 0, run.err

@@ -184,7 +184,9 @@ def test_session_saves_a_failed_answer_as_incomplete(tmp_path: Path) -> None:
     )
 
 
-def test_history_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_history_cli(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RA_DATA_DIR", str(tmp_path))
     store = HistoryStore(tmp_path / "history.sqlite")
     session = store.new_session()

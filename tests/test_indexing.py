@@ -164,7 +164,9 @@ def test_modes_differ_and_bm25_needs_no_model(sample_searcher: HybridSearcher) -
     assert dense and all(h.lexical_rank is None for h in dense)
 
 
-def test_langchain_retriever_returns_documents_a_chain_can_cite(sample_searcher: HybridSearcher) -> None:
+def test_langchain_retriever_returns_documents_a_chain_can_cite(
+    sample_searcher: HybridSearcher,
+) -> None:
     from retrieval.retriever import PaperRetriever
 
     retriever = PaperRetriever(searcher=sample_searcher, k=3)

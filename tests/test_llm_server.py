@@ -24,7 +24,11 @@ def indexed(small_real_index: tuple[Path, Path]) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def llm_env(indexed: tuple[Path, Path], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:  # noqa: F811
+def llm_env(
+    indexed: tuple[Path, Path],
+    fake_openai: FakeOpenAI,  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
+) -> FakeOpenAI:
     corpus, data = indexed
     monkeypatch.setenv("RA_CORPUS", str(corpus))
     monkeypatch.setenv("RA_DATA_DIR", str(data))
@@ -38,7 +42,9 @@ QUESTION = "Does label smoothing mitigate label noise?"
 
 
 @pytest.mark.slow
-def test_streamed_answer_with_usage_and_checked_citations(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_streamed_answer_with_usage_and_checked_citations(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.enqueue(
         "Label smoothing helps when labels are noisy [1]. It also helps calibration [17]."
     )
@@ -59,7 +65,9 @@ def test_streamed_answer_with_usage_and_checked_citations(llm_env: FakeOpenAI, c
 
 
 @pytest.mark.slow
-def test_rate_limit_is_retried_after_the_server_says(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rate_limit_is_retried_after_the_server_says(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.fail_next("429", retry_after=0.2)
     llm_env.enqueue("Yes [1].")
     started = time.monotonic()
@@ -70,7 +78,9 @@ def test_rate_limit_is_retried_after_the_server_says(llm_env: FakeOpenAI, capsys
 
 
 @pytest.mark.slow
-def test_slow_first_byte_times_out_then_retries(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_slow_first_byte_times_out_then_retries(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.fail_next("timeout", delay=3)
     llm_env.enqueue("Recovered [1].")
     run = run_cli(capsys, "ask", QUESTION, "--json")
@@ -106,14 +116,18 @@ def test_faults_end_in_one_sentence_without_the_key(
 
 
 @pytest.mark.slow
-def test_sentinel_from_the_model_is_a_refusal(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sentinel_from_the_model_is_a_refusal(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.enqueue("I could not find this in your corpus.")
     answer = run_cli(capsys, "ask", "What GPU did the label smoothing paper use?", "--json").json()
     assert answer["refused"] and answer["citations"] == []
 
 
 @pytest.mark.slow
-def test_doctor_checks_every_part_and_never_prints_the_key(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_checks_every_part_and_never_prints_the_key(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = run_cli(capsys, "doctor", "--json")
     assert run.code == 0, run.out + run.err
     checks = {c["check"]: c for c in run.json()}
@@ -164,7 +178,9 @@ STOP_TEXT = "".join(
 
 
 @pytest.mark.slow
-def test_llamacpp_stream_without_usage_reports_estimated_usage(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_llamacpp_stream_without_usage_reports_estimated_usage(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.replay("llamacpp-stream-stop.sse")
     run = run_cli(capsys, "ask", QUESTION, "--json")
     assert run.code == 0, run.err
@@ -225,7 +241,9 @@ def test_a_length_cut_answer_is_marked_truncated_in_json_cli_and_history(
 
 
 @pytest.mark.slow
-def test_usage_on_the_finish_chunk_is_read_as_reported(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_on_the_finish_chunk_is_read_as_reported(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.usage_on_finish = True
     llm_env.enqueue("Yes [1].")
     usage = run_cli(capsys, "ask", QUESTION, "--json").json()["usage"]
@@ -234,7 +252,9 @@ def test_usage_on_the_finish_chunk_is_read_as_reported(llm_env: FakeOpenAI, caps
 
 
 @pytest.mark.slow
-def test_no_usage_at_all_is_estimated(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_usage_at_all_is_estimated(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.send_usage = False
     llm_env.enqueue("Label smoothing helps with noisy labels [1].")
     usage = run_cli(capsys, "ask", QUESTION, "--json").json()["usage"]
@@ -243,7 +263,9 @@ def test_no_usage_at_all_is_estimated(llm_env: FakeOpenAI, capsys: pytest.Captur
 
 
 @pytest.mark.slow
-def test_deltas_that_are_not_strings(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deltas_that_are_not_strings(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.enqueue([None, "Label smoothing ", [{"type": "text", "text": "helps"}], " [1]."])
     run = run_cli(capsys, "ask", QUESTION, "--json")
     assert run.code == 0, run.err
@@ -251,7 +273,9 @@ def test_deltas_that_are_not_strings(llm_env: FakeOpenAI, capsys: pytest.Capture
 
 
 @pytest.mark.slow
-def test_a_400_for_stream_options_is_retried_once_without_it(llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_400_for_stream_options_is_retried_once_without_it(
+    llm_env: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
     llm_env.rejects = {"stream_options"}
     llm_env.enqueue("Yes [1].")
     run = run_cli(capsys, "ask", QUESTION, "--json")

@@ -16,7 +16,10 @@ from assistant.phrasing import read_count, read_years, route
 ROUTES = [
     # reading lists
     ("Give me a reading list on grokking", "reading_list"),
-    ("Can you put together a reading list about neural tangent kernels for our group?", "reading_list"),
+    (
+        "Can you put together a reading list about neural tangent kernels for our group?",
+        "reading_list",
+    ),
     ("What should I read to get into mechanistic interpretability?", "reading_list"),
     ("what should my new student read on double descent", "reading_list"),
     ("Recommend a few papers on sharpness-aware minimization", "reading_list"),
@@ -57,19 +60,31 @@ ROUTES = [
     ("When was 'Machine Love' published and where?", "ask"),
     ("Is there anything in the corpus about dormant neurons in RL?", "ask"),
     # added with the readings below (written for these tests)
-    ("Need a lit review paragraph about weight decay and normalization layers, max 6 refs", "related_work"),
+    (
+        "Need a lit review paragraph about weight decay and normalization layers, max 6 refs",
+        "related_work",
+    ),
     ("Help me position our paper on spectral bias against prior work", "related_work"),
-    ("what are the key papers on the edge of stability I should read before my exam", "reading_list"),
+    (
+        "what are the key papers on the edge of stability I should read before my exam",
+        "reading_list",
+    ),
     ("compare SAM and its variants: which papers should a new student start with?", "reading_list"),
     ("Which papers in my feed today are worth reading given my research?", "triage"),
     ("Could you list a few papers about in-context learning?", "ask"),
-    ("My student starts on loss landscapes. What are 5 good papers for her to begin with?", "reading_list"),
+    (
+        "My student starts on loss landscapes. What are 5 good papers for her to begin with?",
+        "reading_list",
+    ),
     ("Suggest some reading on why interpolating networks still generalize", "reading_list"),
     ("Any papers I should know about on pruning at initialization?", "reading_list"),
     ("Can you recap what my research statement says my agenda is?", "profile"),
     ("I want to get into mechanistic interpretability: where should I start?", "reading_list"),
     ("top 5 NTK papers", "reading_list"),
-    ("I am writing a survey section on scaling laws, please draft it with citations", "related_work"),
+    (
+        "I am writing a survey section on scaling laws, please draft it with citations",
+        "related_work",
+    ),
     ("What came out in the feed on sharpness that I should look at?", "reading_list"),
     ("Could you assemble a short list of readings about implicit regularization?", "reading_list"),
     ("I need about a dozen references on memorization for a grant proposal.", "reading_list"),

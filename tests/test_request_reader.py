@@ -237,7 +237,9 @@ def test_topics_inside_longer_requests(reader: RequestReader) -> None:
     assert (review.task, review.n) == ("related_work", 6)
     assert review.topic == "weight decay and its interaction with normalization layers"
 
-    position = reader.read_offline("Help me position our paper on spectral bias of deep networks against prior work")
+    position = reader.read_offline(
+        "Help me position our paper on spectral bias of deep networks against prior work"
+    )
     assert position.topic == "spectral bias of deep networks"
 
     capped = reader.read_offline(
@@ -250,7 +252,9 @@ def test_topics_inside_longer_requests(reader: RequestReader) -> None:
     onward = reader.read_offline("papers on in-context learning from 2023 onward")
     assert onward.year_min == 2023 and "onward" not in onward.topic
 
-    dash = reader.read_offline("compare SAM and its variants - which papers should a new student start with?")
+    dash = reader.read_offline(
+        "compare SAM and its variants - which papers should a new student start with?"
+    )
     assert dash.task == "reading_list" and dash.audience == "newcomer"
     assert dash.topic.startswith("compare SAM") and dash.topic.endswith("variants")
 
@@ -299,7 +303,9 @@ def test_drafts_for_a_paper_and_paces(reader: RequestReader) -> None:
         "Put together a syllabus on generalization theory for a 10-week seminar, 2 papers a week."
     )
     assert (pace.task, pace.topic, pace.n) == ("reading_list", "generalization theory", None)
-    start = reader.read_offline("I want to get into mechanistic interpretability - where should I start?")
+    start = reader.read_offline(
+        "I want to get into mechanistic interpretability - where should I start?"
+    )
     assert start.topic == "mechanistic interpretability"
     overview = reader.read_offline(
         "Give me an overview of the literature on neural collapse with the key papers."
@@ -330,5 +336,8 @@ def test_paragraph_counts_year_pairs_and_two_exclusions(reader: RequestReader) -
     )
     assert not any(q.startswith("ude ") for q in classics.queries)
     intro = reader.read_offline("Any good intro papers on double descent for an undergrad?")
-    assert (intro.task, intro.topic, intro.audience) == ("reading_list", "double descent", "newcomer")
-
+    assert (intro.task, intro.topic, intro.audience) == (
+        "reading_list",
+        "double descent",
+        "newcomer",
+    )

@@ -172,6 +172,8 @@ def test_two_paragraph_draft_cites_more_than_ten_when_more_are_close(
     assert 10 < len(draft.cited) <= 15 + 3  # up to 15 chosen, and up to 3 of the researcher's
     # 13th by score: five a paragraph left it out (awesome-deep-phenomena.txt, "Deep
     # Double Descent").
-    assert "Understanding Double Descent Requires a Fine-Grained Bias-Variance Decomposition" in titles
+    assert (
+        "Understanding Double Descent Requires a Fine-Grained Bias-Variance Decomposition" in titles
+    )
     one = drafter.draft("double descent", paragraphs=1)
     assert len(one.cited) <= 8 + 3

@@ -24,7 +24,9 @@ def register(eval_app: typer.Typer) -> None:
 
 def eval_writing(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="JSONL: id, kind, request, gold_titles, must_not_cite.")],
+    file: Annotated[
+        Path, typer.Argument(help="JSONL: id, kind, request, gold_titles, must_not_cite.")
+    ],
     corpus_paths: CorpusOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -37,16 +39,24 @@ def eval_writing(
     if json_out:
         print_json(report)
         return
-    table = Table(title=f"Writing on {len(items)} requests ({workspace.mode})", title_justify="left")
+    table = Table(
+        title=f"Writing on {len(items)} requests ({workspace.mode})", title_justify="left"
+    )
     for col in ("id", "kind", "gold found", "coverage", "off-topic", "papers"):
         table.add_column(col)
     for r in results:
         table.add_row(
-            escape(r.id), r.kind, f"{r.found}/{r.possible}", f"{r.coverage:.2f}",
-            str(r.off_topic), str(len(r.included)),
+            escape(r.id),
+            r.kind,
+            f"{r.found}/{r.possible}",
+            f"{r.coverage:.2f}",
+            str(r.off_topic),
+            str(len(r.included)),
         )
     out.print(table)
     for kind in ("reading_list", "related_work"):
         part = report[kind]
         if part["n"]:
-            out.print(f"{kind}: coverage {part['coverage']:.3f}, off-topic {part['off_topic']} ({part['n']} requests)")
+            out.print(
+                f"{kind}: coverage {part['coverage']:.3f}, off-topic {part['off_topic']} ({part['n']} requests)"
+            )

@@ -191,7 +191,9 @@ def related_work(
     headings: Annotated[
         bool, typer.Option("--headings", help="Start each paragraph with its theme's name.")
     ] = False,
-    style: Annotated[DraftStyle, typer.Option("--style", help="latex or markdown.")] = DraftStyle.latex,
+    style: Annotated[
+        DraftStyle, typer.Option("--style", help="latex or markdown.")
+    ] = DraftStyle.latex,
     bib: Annotated[
         Path | None, typer.Option("--bib", help="Write the cited entries to this .bib file.")
     ] = None,
