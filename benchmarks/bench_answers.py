@@ -6,7 +6,8 @@ Four files, reported apart: ../shared/devsets/questions.jsonl (the shared dev se
 benchmarks/data/answers_tune.jsonl (our tuning split), answers_fresh.jsonl (47 questions
 written in the third round from the corpus alone: near misses, measured before any change
 of that round, then tuned on) and answers_test.jsonl (our test split, never looked at
-while tuning). For each: unanswerable refused (aim >= 0.9),
+while tuning), and answers_blind.jsonl (60 questions written by a session that never
+saw the code; never tuned on). For each: unanswerable refused (aim >= 0.9),
 answerable refused (aim <= 0.1), fact recall in the answers given (aim >= 0.85) and the
 share of valid citations, then the same per question type.
 """
@@ -29,6 +30,7 @@ FILES = {
     "own tuning split": ROOT / "benchmarks" / "data" / "answers_tune.jsonl",
     "fresh set": ROOT / "benchmarks" / "data" / "answers_fresh.jsonl",
     "own test split": ROOT / "benchmarks" / "data" / "answers_test.jsonl",
+    "blind set": ROOT / "benchmarks" / "data" / "answers_blind.jsonl",
 }
 
 

@@ -3,7 +3,7 @@ must-not-cite papers included, through the same code as `ra eval writing`.
 
 Run: .venv/bin/python benchmarks/bench_writing.py [--llm]   (needs `ra index` of corpus/)
 
-Three sets, reported apart:
+Four sets, reported apart:
 - shared/tune: the 16 requests of ../shared/devsets/writing.jsonl whose id does not
   end in 03, 06, 09 or 12. The selection's cut (assistant/thresholds.py) was tuned on
   these and on benchmarks/data/writing_own.jsonl.
@@ -11,6 +11,9 @@ Three sets, reported apart:
   while tuning; measured once the cut was fixed.
 - own: benchmarks/data/writing_own.jsonl (short topic requests written for this
   project, bibkeys checked by hand), also tuned on.
+- blind: benchmarks/data/writing_blind.jsonl, 24 requests written in the shared set's
+  format by a session that read only the corpus and the devset README, never the code;
+  never tuned on (benchmarks/data/README.md).
 
 `--llm` runs the LLM code path with a scripted chat model: it reads each request into
 the same JSON the offline reader would give, lists every candidate in one theme and
@@ -42,6 +45,7 @@ from assistant.writing_eval import (  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "devsets" / "writing.jsonl"
 OWN = ROOT / "benchmarks" / "data" / "writing_own.jsonl"
+BLIND = ROOT / "benchmarks" / "data" / "writing_blind.jsonl"
 HELD_OUT = ("03", "06", "09", "12")
 
 
@@ -106,6 +110,7 @@ def main() -> None:
         "shared/tune": [i for i in shared if not i.id.endswith(HELD_OUT)],
         "shared/held-out": [i for i in shared if i.id.endswith(HELD_OUT)],
         "own": load_items(OWN),
+        "blind": load_items(BLIND),
     }
     print(f"mode: {workspace.mode}")
     for name, items in sets.items():
