@@ -20,12 +20,13 @@ from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.named_attributes import unsaid_of_named
-from assistant.offline_answer import offline_text, source_pairs
+from assistant.offline_answer import Lookups, offline_text, source_pairs
 from assistant.origin import is_origin_question, origin_absent, prefer_origin
 from assistant.profile import profile_files
 from assistant.speaker import own_voice_first, researcher_names
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
+from assistant.works_of import AuthorIndex, works_asked, works_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
@@ -113,6 +114,14 @@ class Asker:
         return researcher_names(catalog, profile_files(catalog, self.profile_globs))
 
     @cached_property
+    def authors(self) -> AuthorIndex:
+        return AuthorIndex.build(self.searcher.catalog)
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        return Lookups(self.vocabulary, self.titles, self.thresholds, self.people, self.authors)
+
+    @cached_property
     def people(self) -> frozenset[str]:
         """The words of the corpus's author names, lower case, that name no common word
         ('he', 'long' and 'can' are surnames too): who a 'who' question may be answered by."""
@@ -134,14 +143,7 @@ class Asker:
             yield Status("rewriting the follow-up question")
             standalone, usage = self._condense(question, history)
         yield Status("searching your corpus")
-        # An origin question looks deeper: the introducing paper often ranks below the
-        # follow-ups that repeat its name.
-        depth = self.k * 2 if is_origin_question(standalone) else self.k
-        found = self.searcher.search(standalone, k=depth)
-        hits = own_voice_first(
-            standalone, prefer_origin(standalone, found, self.vocabulary), self.me
-        )
-        hits = hits[: self.k]
+        found, hits = self._hits(standalone)
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         # Follow-ups that name an idea are no answer to who introduced it.
@@ -179,6 +181,21 @@ class Asker:
         answer = self._finish(question, standalone, text, "llm", sources, passages, usage)
         answer.finish_reason = reason
         yield Done(answer)
+
+    def _hits(self, question: str) -> tuple[list[Hit], list[Hit]]:
+        """The search's hits, and the `k` to answer from: first the papers of the people
+        whose works the question asks for, if it asks."""
+        # An origin question looks deeper: the introducing paper often ranks below the
+        # follow-ups that repeat its name.
+        depth = self.k * 2 if is_origin_question(question) else self.k
+        found = self.searcher.search(question, k=depth)
+        hits = own_voice_first(question, prefer_origin(question, found, self.vocabulary), self.me)
+        # A question about someone's papers lists them: the author filter finds those
+        # that share no other word with the question.
+        names = works_asked(question, self.authors)
+        works = works_of(self.searcher, question, names, self.k) if names else []
+        listed = {h.key for h in works}
+        return found, (works + [h for h in hits if h.key not in listed])[: self.k]
 
     def _condense(self, question: str, history: Sequence[Turn]) -> tuple[str, Usage | None]:
         assert self.llm is not None
@@ -268,15 +285,7 @@ class Asker:
         passages: list[str],
     ) -> Answer:
         """The offline answer: sentences quoted from the sources, or a refusal."""
-        text, reason = offline_text(
-            standalone,
-            sources,
-            passages,
-            self.vocabulary,
-            self.titles,
-            self.thresholds,
-            self.people,
-        )
+        text, reason = offline_text(standalone, sources, passages, self.lookups)
         return self._finish(
             question, standalone, text, "extractive", sources, passages, None, reason=reason
         )

@@ -8,6 +8,8 @@ every sentence. `assistant.ask.Asker` checks its citations and wraps it in an `A
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.answerability import (
     TitleIndex,
     Verdict,
@@ -23,8 +25,10 @@ from assistant.asked_values import lacks_person, lacks_value
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
 from assistant.named_attributes import unsaid_of_named
+from assistant.origin import is_origin_question
 from assistant.sections import answering_section, entries
 from assistant.thresholds import Thresholds
+from assistant.works_of import AuthorIndex, by_all, by_any, works_asked
 
 MIN_EXTRACT_SCORE = 0.15
 EXTRACT_RATIO = 0.6
@@ -37,17 +41,23 @@ OFFLINE_NOTE = (
 )
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """What the offline answer knows of the whole corpus, built once per index."""
+
+    vocab: Vocabulary
+    titles: TitleIndex
+    thresholds: Thresholds
+    people: frozenset[str] = frozenset()  # the words of author names, lower case
+    authors: AuthorIndex | None = None
+
+
 def offline_text(
-    standalone: str,
-    sources: list[NumberedSource],
-    passages: list[str],
-    vocab: Vocabulary,
-    titles: TitleIndex,
-    thresholds: Thresholds,
-    people: frozenset[str] = frozenset(),
+    standalone: str, sources: list[NumberedSource], passages: list[str], lookups: Lookups
 ) -> tuple[str, str | None]:
     """The quoted answer and None, or a refusal text and the reason to show (None for the
-    plain 'not enough evidence' refusal). `people`: the corpus's author names, lower case."""
+    plain 'not enough evidence' refusal)."""
+    vocab, titles, thresholds = lookups.vocab, lookups.titles, lookups.thresholds
     sims = [s.hit.similarity for s in sources if s.hit.similarity is not None]
     verdict = check_named_paper(standalone, titles)
     if verdict.refusal is not None:
@@ -64,6 +74,9 @@ def offline_text(
         fields = _fields_answer(verdict, sources)
         if fields is not None:
             return fields, None
+    works = _works_answer(standalone, sources, lookups.authors)
+    if works is not None:
+        return works, None
     # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
     evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
     best = max(sims) if sims else None
@@ -100,10 +113,31 @@ def offline_text(
         source = sources[other.n - 1]
         lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
     text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
-    lacking = lacks_value(standalone, text, vocab) or lacks_person(standalone, text, people)
+    lacking = lacks_value(standalone, text, vocab) or lacks_person(standalone, text, lookups.people)
     if lacking is not None:
         return lacking, lacking
     return text, None
+
+
+def _works_answer(
+    question: str, sources: list[NumberedSource], authors: AuthorIndex | None
+) -> str | None:
+    """The papers of the people whose works the question asks for, each with its authors
+    and venue lines; None when it asks for none, or the sources hold none of theirs. 'Which
+    paper first showed X' is left to the origin checks, whoever it names."""
+    names = works_asked(question, authors) if authors and not is_origin_question(question) else []
+    if not names:
+        return None
+    listed = [s for s in sources if by_all(s.hit.paper, names)]
+    listed = listed or [s for s in sources if by_any(s.hit.paper, names)]
+    if not listed:
+        return None
+    lines = []
+    for source in listed:
+        fields = field_lines(source.hit.chunk.text, ["authors", "venue"])
+        quoted = " ".join(cite(line, source.n) for line in fields) or cite(source.title, source.n)
+        lines.append(f"- **{source.title}**: {quoted}")
+    return OFFLINE_NOTE + "\n\n" + "\n".join(lines)
 
 
 def _fields_answer(verdict: Verdict, sources: list[NumberedSource]) -> str | None:

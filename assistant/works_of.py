@@ -1,0 +1,102 @@
+"""Questions about a person's papers: 'What else has Chong You got in the corpus?'.
+
+A search ranks passages by their words, so a person's papers that say nothing else the
+question says are missed, and the offline answer quotes the four best. When a question
+names authors the catalog knows (a full name, or a surname only one author has) and asks
+for their works ('papers', 'what else', 'co-authored'), the catalog's papers by them
+(all of them together, when it names several) are searched with an author filter and put
+first, and the answer lists each one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.catalog import Catalog
+from retrieval.hybrid import Filters, Hit, HybridSearcher
+from retrieval.records import Paper
+from retrieval.text import normalize_title
+
+# What asks for someone's works rather than about them ('Who advised Bhojanapalli?').
+_WORKS = re.compile(
+    r"\b(?:papers?|works?|publications?|articles?|preprints?|else|other|co-?author(?:ed|s)?"
+    r"|wrote|written|authored|publish(?:ed)?)\b",
+    re.I,
+)
+MIN_SURNAME = 4
+
+
+@dataclass(frozen=True)
+class AuthorIndex:
+    """The catalog's author names, folded, and the surnames only one author has."""
+
+    full: frozenset[str]
+    surnames: dict[str, str]
+
+    @classmethod
+    def build(cls, catalog: Catalog) -> AuthorIndex:
+        names = {normalize_title(a) for p in catalog.papers for a in p.authors}
+        names = {n for n in names if len(n.split()) >= 2}
+        counts = Counter(n.split()[-1] for n in names)
+        surnames = {
+            n.split()[-1]: n
+            for n in names
+            if counts[n.split()[-1]] == 1 and len(n.split()[-1]) >= MIN_SURNAME
+        }
+        return cls(frozenset(names), surnames)
+
+    def named(self, question: str) -> list[str]:
+        """The authors a question names, folded: 'Chong You' or 'Bhojanapalli's'."""
+        words = normalize_title(question).split()
+        found: list[str] = []
+        for size in (4, 3, 2):
+            for i in range(len(words) - size + 1):
+                name = " ".join(words[i : i + size])
+                if name in self.full and not any(name in f for f in found):
+                    found.append(name)
+        capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", question)}
+        for word in words:
+            if word in capitalised:
+                full = self.surnames.get(word)
+                if full and not any(full in f or word in f.split() for f in found):
+                    found.append(full)
+        return found
+
+
+def works_asked(question: str, authors: AuthorIndex) -> list[str]:
+    """The authors whose works the question asks for; [] when it names none, or asks
+    something else of them. The last sentence is the question: in 'X's paper lists Y as a
+    co-author. What else has Y got?' the works asked for are Y's."""
+    if not _WORKS.search(question):
+        return []
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
+    return (authors.named(sentences[-1]) if sentences else []) or authors.named(question)
+
+
+def works_of(searcher: HybridSearcher, question: str, names: Sequence[str], k: int) -> list[Hit]:
+    """The papers by every one of `names`, by relevance to the question; by any of them
+    when none is by all."""
+    by_name = [searcher.search(question, k=k, filters=Filters(author=n)) for n in names]
+    together = [h for h in by_name[0] if by_all(h.paper, names)]
+    if together:
+        return together
+    merged: dict[str, Hit] = {}
+    for hits in by_name:
+        for hit in hits:
+            merged.setdefault(hit.key, hit)
+    return list(merged.values())[:k]
+
+
+def by_all(paper: Paper | None, names: Sequence[str]) -> bool:
+    """Whether every one of the folded `names` is among the paper's authors."""
+    if paper is None:
+        return False
+    authors = [normalize_title(a) for a in paper.authors]
+    return all(any(n in a for a in authors) for n in names)
+
+
+def by_any(paper: Paper | None, names: Sequence[str]) -> bool:
+    return any(by_all(paper, [n]) for n in names)

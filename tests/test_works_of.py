@@ -1,0 +1,61 @@
+"""A question about someone's papers lists the catalog's papers by them, not the four
+passages that best match its other words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ask import Asker, Done
+from assistant.library import Library
+from assistant.works_of import AuthorIndex, by_all, works_asked
+from retrieval.records import Paper, Source
+
+AUTHORS = AuthorIndex(
+    full=frozenset({"chong you", "srinadh bhojanapalli", "simon lacoste julien", "ada quill"}),
+    surnames={"bhojanapalli": "srinadh bhojanapalli", "quill": "ada quill"},
+)
+
+
+def test_the_works_asked_for_are_read_from_the_question() -> None:
+    asked = (
+        "Bhojanapalli's activation-sparsity paper lists Chong You as a co-author. "
+        "What else has Chong You got in the corpus?"
+    )
+    # the last sentence is the question: the works asked for are Chong You's
+    assert works_asked(asked, AUTHORS) == ["chong you"]
+    # a full name with a hyphen, and the pronoun's sentence names no one
+    asked = "Simon Lacoste-Julien co-authored my paper. Does he show up anywhere else?"
+    assert works_asked(asked, AUTHORS) == ["simon lacoste julien"]
+    # a surname only one author has, in the possessive
+    assert works_asked("Which of Quill's papers are here?", AUTHORS) == ["ada quill"]
+    both = "Which paper did Chong You and Srinadh Bhojanapalli write together?"
+    assert works_asked(both, AUTHORS) == ["chong you", "srinadh bhojanapalli"]
+    # something else asked of them, or a name the catalog lacks
+    assert works_asked("Who was Srinadh Bhojanapalli's PhD advisor?", AUTHORS) == []
+    assert works_asked("Which papers did Ada Lovelace write?", AUTHORS) == []
+
+
+def test_a_paper_is_by_all_the_names_when_each_is_one_of_its_authors() -> None:
+    paper = Paper(
+        id="p", title="T", authors=("Chong You", "Srinadh Bhojanapalli"), sources=(Source("f", 1),)
+    )
+    assert by_all(paper, ["chong you", "srinadh bhojanapalli"])
+    assert not by_all(paper, ["chong you", "ada quill"])
+    assert not by_all(None, ["chong you"])
+
+
+@pytest.mark.slow
+def test_what_else_a_co_author_wrote_lists_their_papers(sample_library: Library) -> None:
+    asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
+    question = (
+        "Bhojanapalli's activation-sparsity paper lists Chong You as a co-author. "
+        "What else has Chong You got in the corpus?"
+    )
+    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    assert not answer.refused
+    # seven papers in the corpus list Chong You (awesome-deep-phenomena.txt, the Google
+    # page); a search for the question's words quoted two of them
+    listed = [s.title for s in answer.sources if s.hit.paper and "Chong You" in s.hit.paper.authors]
+    assert len(listed) >= 6
+    assert "Deep Isometric Learning for Visual Recognition" in answer.text
+    assert "Rethinking Bias-Variance Trade-off" in answer.text
