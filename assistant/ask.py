@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 
 from assistant.answerability import TitleIndex, check_named_paper, unsaid
 from assistant.answers import Answer, Citation, NumberedSource
+from assistant.catalog_terms import CatalogTerms, SourceFile
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.errors import AnswerInterrupted, EmptyAnswer
 from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.named_attributes import unsaid_of_named
+from assistant.named_sources import files_named, joined_hits
 from assistant.offline_answer import Lookups, offline_text, source_pairs
 from assistant.origin import is_origin_question, origin_absent, prefer_origin
 from assistant.profile import profile_files
@@ -118,6 +120,11 @@ class Asker:
         return AuthorIndex.build(self.searcher.catalog)
 
     @cached_property
+    def sources(self) -> list[SourceFile]:
+        """The corpus's files with the words that name them ('the feed', 'my CV')."""
+        return CatalogTerms(self.searcher.catalog).sources
+
+    @cached_property
     def lookups(self) -> Lookups:
         return Lookups(self.vocabulary, self.titles, self.thresholds, self.people, self.authors)
 
@@ -183,8 +190,8 @@ class Asker:
         yield Done(answer)
 
     def _hits(self, question: str) -> tuple[list[Hit], list[Hit]]:
-        """The search's hits, and the `k` to answer from: first the papers of the people
-        whose works the question asks for, if it asks."""
+        """The search's hits, and the `k` to answer from: the papers of the people whose
+        works the question asks for, or the best of each file it names; then the rest."""
         # An origin question looks deeper: the introducing paper often ranks below the
         # follow-ups that repeat its name.
         depth = self.k * 2 if is_origin_question(question) else self.k
@@ -195,7 +202,11 @@ class Asker:
         names = works_asked(question, self.authors)
         works = works_of(self.searcher, question, names, self.k) if names else []
         listed = {h.key for h in works}
-        return found, (works + [h for h in hits if h.key not in listed])[: self.k]
+        if works:
+            return found, (works + [h for h in hits if h.key not in listed])[: self.k]
+        # A question joining two files takes the best of each in turn.
+        files = files_named(question, self.sources)
+        return found, joined_hits(self.searcher, question, files, hits, self.k)[: self.k]
 
     def _condense(self, question: str, history: Sequence[Turn]) -> tuple[str, Usage | None]:
         assert self.llm is not None

@@ -35,7 +35,8 @@ _ASKING = """
 _WHERE = """
     feed feeds curated page pages list entry entries appear appears appeared according
 """
-QUESTION_WORDS = frozenset(_ASKING.split() + _WHERE.split())
+ASKING_WORDS = frozenset(_ASKING.split())
+QUESTION_WORDS = ASKING_WORDS | frozenset(_WHERE.split())
 MIN_COVERAGE = 0.4
 # A term in at most this many chunks is rare: when the search brings none of the
 # chunks that hold it, the question asks about something the found papers do not say.

@@ -23,7 +23,14 @@ from assistant.answerability import (
 from assistant.answers import NumberedSource
 from assistant.asked_values import lacks_person, lacks_value
 from assistant.citations import INSUFFICIENT
-from assistant.extractive import Vocabulary, answerable, best_sentences, complement, widen
+from assistant.extractive import (
+    Extract,
+    Vocabulary,
+    answerable,
+    best_sentences,
+    complement,
+    widen,
+)
 from assistant.named_attributes import unsaid_of_named
 from assistant.origin import is_origin_question
 from assistant.sections import answering_section, entries
@@ -88,6 +95,7 @@ def offline_text(
     # reads as noise. Each quoted sentence carries its own citation.
     keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
     keep = widen(standalone, keep, extracts, vocab)
+    keep += _beside_titles(keep, extracts, sources)
     files = [s.hit.chunk.file for s in sources]
     other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
     lines = []
@@ -117,6 +125,25 @@ def offline_text(
     if lacking is not None:
         return lacking, lacking
     return text, None
+
+
+def _beside_titles(
+    keep: list[Extract], extracts: list[Extract], sources: list[NumberedSource]
+) -> list[Extract]:
+    """For each source kept only for its title (which the answer shows in bold anyway),
+    its best other sentence: the paper matched, and the answer must say what it does."""
+    quoted = {e.n for e in keep if e.sentence != sources[e.n - 1].title}
+    titled = {e.n for e in keep} - quoted
+    out: list[Extract] = []
+    for n in sorted(titled):
+        rest = [
+            e
+            for e in extracts
+            if e.n == n and e.sentence != sources[n - 1].title and e.score >= MIN_EXTRACT_SCORE
+        ]
+        if rest:
+            out.append(max(rest, key=lambda e: e.score))
+    return out
 
 
 def _works_answer(

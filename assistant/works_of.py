@@ -27,6 +27,7 @@ _WORKS = re.compile(
     re.I,
 )
 MIN_SURNAME = 4
+_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,13 @@ def works_asked(question: str, authors: AuthorIndex) -> list[str]:
     if not _WORKS.search(question):
         return []
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
-    return (authors.named(sentences[-1]) if sentences else []) or authors.named(question)
+    named = authors.named(sentences[-1]) if sentences else []
+    # '... co-authored my paper. Does he show up anywhere else?': the person is named
+    # before; 'Both X's page and the feed have a paper ... Which two are they?' asks for
+    # papers, not X's.
+    if not named and (len(sentences) == 1 or _PRONOUN.search(sentences[-1])):
+        named = authors.named(question)
+    return named
 
 
 def works_of(searcher: HybridSearcher, question: str, names: Sequence[str], k: int) -> list[Hit]:

@@ -30,6 +30,9 @@ def test_the_works_asked_for_are_read_from_the_question() -> None:
     assert works_asked("Which of Quill's papers are here?", AUTHORS) == ["ada quill"]
     both = "Which paper did Chong You and Srinadh Bhojanapalli write together?"
     assert works_asked(both, AUTHORS) == ["chong you", "srinadh bhojanapalli"]
+    # a page named by its owner is no question about the owner's works
+    page = "Both Bhojanapalli's page and the feed have a paper on privacy. Which two are they?"
+    assert works_asked(page, AUTHORS) == []
     # something else asked of them, or a name the catalog lacks
     assert works_asked("Who was Srinadh Bhojanapalli's PhD advisor?", AUTHORS) == []
     assert works_asked("Which papers did Ada Lovelace write?", AUTHORS) == []
