@@ -69,6 +69,20 @@ def lacks_person(question: str, answer: str, people: frozenset[str]) -> str | No
     return "Your corpus has passages about this, but none of those found names the person you asked for."
 
 
+_AUX = r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would)"
+_HOW_MANY_PHRASE = re.compile(rf"\bhow many ((?:(?!{_AUX}\b)[\w-]+\s+){{0,3}}?)(?:{_AUX})\b", re.I)
+
+
+def _counted_phrase(question: str) -> str:
+    """'How many GitHub stars does X have?' -> 'GitHub stars'; 'What top-1 accuracy does
+    it reach?' -> 'top-1 accuracy'."""
+    match = _HOW_MANY_PHRASE.search(question)
+    if match:
+        return match.group(1)
+    match = _NUMBER_ASKED.search(question)
+    return match.group(0) if match else ""
+
+
 def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
     """A refusal when the question asks for a year or a number and no quote of the
     answer holds one beside the rarest thing the question names: 'Published: 2019' of
@@ -77,8 +91,14 @@ def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
     kind = asked_value(question)
     if kind is None:
         return None
+    # The thing counted ('GitHub stars', 'top-1 accuracy') is on every line that gives a
+    # count of it; the rarest other thing names whose count is asked ('my cyclical pruning
+    # paper', not the saliency repository beside it).
+    counted = set(terms(_counted_phrase(question))) if kind == "number" else set()
     known = {
-        t: vocab.df[t] for t in question_terms(question, vocab.source_words) if vocab.df.get(t)
+        t: vocab.df[t]
+        for t in question_terms(question, vocab.source_words)
+        if vocab.df.get(t) and t not in counted
     }
     if not known:
         return None

@@ -21,9 +21,11 @@ from retrieval.records import Paper
 from retrieval.text import normalize_title
 
 # What asks for someone's works rather than about them ('Who advised Bhojanapalli?').
+# One paper named by its author ('Mnih et al.'s attention paper: what does it show?') is
+# no question about the author's works; 'papers', 'anything else', 'co-authored' are.
 _WORKS = re.compile(
-    r"\b(?:papers?|works?|publications?|articles?|preprints?|else|other|co-?author(?:ed|s)?"
-    r"|wrote|written|authored|publish(?:ed)?)\b",
+    r"\b(?:papers|works|publications|articles|preprints|else|other|anything|anywhere"
+    r"|co-?author(?:ed|s)?|authors?|authored|wrote|written|publish(?:ed)?)\b",
     re.I,
 )
 MIN_SURNAME = 4

@@ -51,6 +51,26 @@ def test_a_number_must_sit_beside_the_thing_asked_about() -> None:
     assert lacks_value(question, numbered, VOCAB) is None
 
 
+def test_a_count_must_be_of_the_thing_asked_about_not_of_its_neighbour() -> None:
+    vocab = Vocabulary.build(
+        [
+            "Saliency Maps (2019): code github.com/me/saliency-maps - 169 stars",
+            "We proposed cyclical pruning, an algorithm for sparse networks.",
+            "Stars and galaxies.",
+        ]
+        + ["Papers about code and pruning of networks."] * 5
+    )
+    answer = (
+        "- **CV**: Saliency Maps (2019): code github.com/me/saliency-maps - 169 stars [1].\n"
+        "- **Statement**: We proposed cyclical pruning, an algorithm for sparse networks [2]."
+    )
+    # 'stars' is on the line of the count whatever repository it counts: the rarest
+    # other word, 'cyclical', must be there too
+    asked = "How many GitHub stars does the code for my cyclical pruning paper have?"
+    assert lacks_value(asked, answer, vocab) is not None
+    assert lacks_value("How many GitHub stars do my saliency maps have?", answer, vocab) is None
+
+
 PEOPLE = frozenset({"ada", "quill", "bo", "reyes", "lipton", "jun"})
 
 
