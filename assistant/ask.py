@@ -33,6 +33,7 @@ from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
 from retrieval.terms import STOPWORDS
+from retrieval.text import normalize_title
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -126,7 +127,11 @@ class Asker:
 
     @cached_property
     def lookups(self) -> Lookups:
-        return Lookups(self.vocabulary, self.titles, self.thresholds, self.people, self.authors)
+        papers = self.searcher.catalog.papers
+        venues = frozenset(normalize_title(p.venue) for p in papers if p.venue)
+        return Lookups(
+            self.vocabulary, self.titles, self.thresholds, self.people, self.authors, venues
+        )
 
     @cached_property
     def people(self) -> frozenset[str]:

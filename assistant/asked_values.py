@@ -14,6 +14,7 @@ import re
 from assistant.extractive import Vocabulary, question_terms
 from assistant.origin import is_origin_question
 from retrieval.terms import terms
+from retrieval.text import normalize_title
 
 # Past tense: 'When did she ...?' asks for a date; 'When do networks become stable?'
 # asks for a moment in training.
@@ -29,6 +30,13 @@ _NUMBER_ASKED = re.compile(
 # 'Who ...?' at the start of a clause asks for a person ('..., and who advised me?').
 _PERSON_ASKED = re.compile(r"(?:^|[.?!;,:]\s*|\band\s+)whom?\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Where a paper appeared, in the words that say so ('Where did I intern?' asks a place).
+_VENUE_ASKED = re.compile(
+    r"\b(?:venue|conference|journal|proceedings|published (?:at|in)|appear(?:ed)? (?:at|in)"
+    r"|presented at|which workshop)\b",
+    re.I,
+)
+_PUBLISHED = re.compile(r"\bPublished: ([^\n\[]*)")
 _CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ'-]+")
 # A person is written by full name ('Hima Lakkaraju', 'R. Venkatesh Babu') or with a
 # title ('Prof. Fleuret'); one capitalised word is as often a month ('Jun') or a place.
@@ -81,6 +89,22 @@ def _counted_phrase(question: str) -> str:
         return match.group(1)
     match = _NUMBER_ASKED.search(question)
     return match.group(0) if match else ""
+
+
+def lacks_venue(question: str, answer: str, venues: frozenset[str]) -> str | None:
+    """A refusal when the question asks where a paper appeared and no quote names a venue:
+    a 'Published:' line with more than a year, or a venue the catalog knows. 'Published:
+    2024' of the paper described is no answer to which conference it was in."""
+    if not _VENUE_ASKED.search(question):
+        return None
+    for quote in _CITED.split(_TITLE.sub(" ", answer)):
+        published = _PUBLISHED.search(quote)
+        if published and re.search(r"[A-Za-z]", published.group(1)):
+            return None
+        folded = f" {normalize_title(quote)} "
+        if any(f" {v} " in folded for v in venues):
+            return None
+    return "Your corpus has passages about this, but none of those found gives the venue you asked for."
 
 
 def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:

@@ -21,7 +21,7 @@ from assistant.answerability import (
     unsaid,
 )
 from assistant.answers import NumberedSource
-from assistant.asked_values import lacks_person, lacks_value
+from assistant.asked_values import lacks_person, lacks_value, lacks_venue
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
     Extract,
@@ -57,6 +57,7 @@ class Lookups:
     thresholds: Thresholds
     people: frozenset[str] = frozenset()  # the words of author names, lower case
     authors: AuthorIndex | None = None
+    venues: frozenset[str] = frozenset()  # the catalog's venues, folded
 
 
 def offline_text(
@@ -121,7 +122,11 @@ def offline_text(
         source = sources[other.n - 1]
         lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
     text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
-    lacking = lacks_value(standalone, text, vocab) or lacks_person(standalone, text, lookups.people)
+    lacking = (
+        lacks_value(standalone, text, vocab)
+        or lacks_person(standalone, text, lookups.people)
+        or lacks_venue(standalone, text, lookups.venues)
+    )
     if lacking is not None:
         return lacking, lacking
     return text, None

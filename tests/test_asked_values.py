@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answers import Answer
 from assistant.ask import Asker, Done
-from assistant.asked_values import asked_value, lacks_person, lacks_value
+from assistant.asked_values import asked_value, lacks_person, lacks_value, lacks_venue
 from assistant.extractive import Vocabulary
 from assistant.library import Library
 
@@ -69,6 +69,21 @@ def test_a_count_must_be_of_the_thing_asked_about_not_of_its_neighbour() -> None
     asked = "How many GitHub stars does the code for my cyclical pruning paper have?"
     assert lacks_value(asked, answer, vocab) is not None
     assert lacks_value("How many GitHub stars do my saliency maps have?", answer, vocab) is None
+
+
+VENUES = frozenset({"neurips 2021", "international conference on machine learning icml"})
+
+
+def test_where_a_paper_appeared_is_answered_only_by_a_venue() -> None:
+    asked = "Jeon and Van Roy's scaling laws paper: which conference was it in?"
+    year_only = "- **Scaling Laws**: Published: 2024 [1]. Authors: H. Jeon, B. Van Roy [1]."
+    assert lacks_venue(asked, year_only, VENUES) is not None
+    with_venue = "- **Scaling Laws**: Published: NeurIPS 2021 [1]."
+    assert lacks_venue(asked, with_venue, VENUES) is None
+    in_prose = "- **CV**: Cyclical pruning, NeurIPS 2021, with colleagues [1]."
+    assert lacks_venue("In which journal or conference did it appear?", in_prose, VENUES) is None
+    # 'where did I intern' asks a place, not a venue
+    assert lacks_venue("Where did I do my internship in 2020?", year_only, VENUES) is None
 
 
 PEOPLE = frozenset({"ada", "quill", "bo", "reyes", "lipton", "jun"})
