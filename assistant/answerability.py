@@ -227,7 +227,11 @@ def reference_only(paper: Paper, own: str, others: Sequence[str]) -> str | None:
     )
 
 
-_TITLE = re.compile(r"\b(?:titles?|titled|called)\b", re.I)
+# A question asking for a title: 'the full title of the S4 paper', 'what is it called';
+# not one that mentions titles ('if a near-identical title turns up there').
+_TITLE = re.compile(
+    r"\b(?:(?:full|exact|complete)\s+title|titles?\s+of|titled|called)\b|\btitles?\s*\?", re.I
+)
 
 
 def untitled_name(question: str, titles: Sequence[str]) -> str | None:
@@ -237,7 +241,7 @@ def untitled_name(question: str, titles: Sequence[str]) -> str | None:
         return None
     folded = [f" {normalize_title(t)} " for t in titles]
     # Names written as names ('S4', 'GPT-4', 'LoRA'), not hyphenated words ('co-author').
-    for name in [n for n in _names(question) if any(c.isupper() or c.isdigit() for c in n)]:
+    for name in [n for n in _names(question) if _is_name(n)]:
         norm = normalize_title(name)
         if not any(f" {norm} " in t for t in folded):
             return (
@@ -245,6 +249,14 @@ def untitled_name(question: str, titles: Sequence[str]) -> str | None:
                 "paper titled with it."
             )
     return None
+
+
+def _is_name(word: str) -> bool:
+    """Written as a name ('S4', 'GPT-4', 'LoRA'), not a hyphenated word ('co-author') nor a
+    short abbreviation the corpus may spell out ('ML', 'RL')."""
+    if word.isupper() and word.isalpha() and len(word) <= 3:
+        return False
+    return any(c.isupper() or c.isdigit() for c in word)
 
 
 def unsaid(question: str, verdict: Verdict, sources: Sequence[tuple[str, str, str]]) -> str | None:

@@ -107,6 +107,9 @@ _CLAUSE = re.compile(
 _DESCRIBED = re.compile(
     r"^(?:that|how|what|why|whether|(?:idea|name|notion|term|phrase|concept|word)s?)\b", re.I
 )
+# A verb and its object describe what was done ('pruning a network once, before
+# training'); a name has no article inside ('grokking', 'learning rate warmup').
+_ACTION = re.compile(r"^\w+ing\s+(?:\S+\s+)*?(?:a|an|the|each|every|its|their)\b", re.I)
 # What an introducing paper says of its own idea: 'we propose X', 'our procedure, X',
 # 'which we call X'; follow-ups say 'optimizers like X', 'adding a X layer'.
 _SAID = r"[\"'“‘]?(?:(?:[A-Z][\w-]*\s+){{1,5}}\()?(?i:{name})"
@@ -132,7 +135,7 @@ def origin_name(question: str) -> str | None:
     if match is None or (match.group("article") or "").lower() in ("a", "an"):
         return None
     name = _CLAUSE.sub("", " " + match.group("name").strip()).strip(" '\"‘’“”")
-    if not name or _DESCRIBED.match(name) or not terms(name):
+    if not name or _DESCRIBED.match(name) or not terms(name) or _ACTION.match(name):
         return None
     return name
 

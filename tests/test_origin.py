@@ -36,6 +36,9 @@ def test_the_named_thing_is_read_from_the_origin_question() -> None:
     # a described finding names nothing whose title could be checked
     assert origin_name("Which paper first showed that networks fit random labels?") is None
     assert origin_name("Which paper coined the name for the tempered regime?") is None
+    # a verb and its object describe what was done; a gerund alone can be a name
+    assert origin_name("Who first proposed pruning a network once, before training?") is None
+    assert origin_name("Which paper first proposed learning rate warmup?") == "learning rate warmup"
 
 
 def test_follow_ups_that_mention_an_idea_do_not_answer_who_introduced_it() -> None:
