@@ -243,12 +243,26 @@ def untitled_name(question: str, titles: Sequence[str]) -> str | None:
     # Names written as names ('S4', 'GPT-4', 'LoRA'), not hyphenated words ('co-author').
     for name in [n for n in _names(question) if _is_name(n)]:
         norm = normalize_title(name)
+        if not _title_of(question, name):
+            continue  # named on the way: 'a Maslow-themed gridworld ... title?'
         if not any(f" {norm} " in t for t in folded):
             return (
                 f"Your corpus mentions {name} only inside other papers' text and holds no "
                 "paper titled with it."
             )
     return None
+
+
+def _title_of(question: str, name: str) -> bool:
+    """Whether the title asked for is the name's: 'the full title of the S4 paper', 'the
+    S4 paper's title', 'what is S4 called'."""
+    n = re.escape(name)
+    near = r"(?:[\w'-]+\s+){0,2}?"
+    return bool(
+        re.search(rf"\btitles?\s+of\s+{near}{n}\b", question, re.I)
+        or re.search(rf"\b{n}(?:'s)?\s+{near}(?:full\s+|exact\s+)?title", question, re.I)
+        or re.search(rf"\b{n}\b{near}\s*(?:\w+\s+)?called\b", question, re.I)
+    )
 
 
 def _is_name(word: str) -> bool:

@@ -73,7 +73,7 @@ def test_a_title_asked_for_must_hold_the_named_thing() -> None:
     assert untitled_name("What does the S4 model do?", titles) is None  # no title asked
     assert untitled_name("Which co-author's paper has another title?", titles) is None
     # a described paper's title, with an abbreviation on the way, names nothing absent
-    asked = "A paper argues ML optimises for momentary wants, with a gridworld. Title?"
+    asked = "A paper argues ML optimises for wants, with a Maslow-themed gridworld. Title?"
     assert untitled_name(asked, titles) is None
     # a title mentioned, not asked for
     mentioned = "Is my CVPRW paper in the list? If a near-identical title turns up, whose is it?"
