@@ -122,8 +122,12 @@ class TitleIndex:
 
     def __init__(self, catalog: Catalog, texts: Sequence[str]) -> None:
         self.by_title: dict[str, Paper] = {}
+        self.main_titles: dict[str, list[Paper]] = {}
         for paper in catalog.papers:
             self.by_title.setdefault(normalize_title(paper.title), paper)
+            if ":" in paper.title:
+                main = normalize_title(paper.title.split(":", 1)[0])
+                self.main_titles.setdefault(main, []).append(paper)
         self._text = " " + " ".join(normalize_title(t) for t in texts) + " "
 
     def match(self, phrase: str) -> Paper | None:
@@ -131,6 +135,10 @@ class TitleIndex:
         norm = normalize_title(phrase)
         if norm in self.by_title:
             return self.by_title[norm]
+        # A short title before its subtitle: 'Teacher's pet' for 'Teacher's pet: ...'.
+        mains = [p for p in self.main_titles.get(norm, []) if p is not None]
+        if len(mains) == 1:
+            return mains[0]
         if len(norm.split()) < MIN_TITLE_WORDS + 1:
             return None
         close = [

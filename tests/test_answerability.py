@@ -49,6 +49,22 @@ def test_asked_fields_are_read_from_the_question() -> None:
     assert asked_fields("Where was 'X' published, and is its code on GitHub?") == ["venue", "code"]
 
 
+def test_a_short_main_title_names_its_paper() -> None:
+    pet = Paper(
+        "Teacher's pet: understanding and mitigating biases in distillation",
+        venue="TMLR",
+        year=2022,
+        sources=(Source("page.txt", 30),),
+    )
+    titles = TitleIndex(_catalog(pet, FEED), [])
+    verdict = check_named_paper("Where did 'Teacher's pet' appear, and which year?", titles)
+    assert verdict.paper is pet and verdict.refusal is None
+    # a main title two papers share names neither
+    twin = Paper("Teacher's pet: a second look", sources=(Source("list.txt", 1),))
+    twins = TitleIndex(_catalog(pet, twin), [])
+    assert twins.match("Teacher's pet") is None
+
+
 def test_code_is_asked_of_the_records_links() -> None:
     coded = Paper(
         "Deep Image Prior",
