@@ -75,7 +75,9 @@ FIELD_LINES = {
 # followed by a letter (not "Mixup's").
 _QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“]([^\n]{3,}?)['’\"”](?![A-Za-z0-9])")
 MIN_TITLE_WORDS = 3
-_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][\w-]*\s+){0,3})", re.I)
+# Asked at the start of a clause: '(the one that learns how many neurons to keep)'
+# describes a paper, it does not ask for a count.
+_HOW_MANY = re.compile(r"(?:^|[.?!;,:]\s*|\band\s+)how many ((?:[a-z][\w-]*\s+){0,3})", re.I)
 # The verb that ends the counted noun phrase: 'how many GitHub stars does ...'.
 _AUX = frozenset(
     {"do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "can", "could"}

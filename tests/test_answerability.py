@@ -140,6 +140,9 @@ def test_a_count_is_found_after_a_modifier_a_plus_sign_or_as_a_field() -> None:
     assert not count_supported(other, cv, frozenset({"cv"}))
     # Papers are counted by listing them; no passage says '12 papers on pruning'.
     assert count_supported("How many papers in my corpus are about pruning?", cv)
+    # a count inside a description asks for none
+    described = "Venue of my paper with Babu (the one that learns how many neurons to keep)?"
+    assert count_supported(described, cv)
 
 
 # ---------------------------------------------------------------- the sample corpus
