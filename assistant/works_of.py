@@ -11,7 +11,6 @@ first, and the answer lists each one.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,16 +24,23 @@ from retrieval.text import normalize_title
 # no question about the author's works; 'papers', 'anything else', 'co-authored' are.
 _WORKS = re.compile(
     r"\b(?:papers|works|publications|articles|preprints|else|other|anything|anywhere"
-    r"|co-?author(?:ed|s)?|authors?|authored|wrote|written|publish(?:ed)?)\b",
+    r"|co-?author(?:ed|s)?|authors?|authored|write|wrote|written|publish(?:ed)?)\b",
     re.I,
 )
 MIN_SURNAME = 4
-_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|him|his|her|hers|(?:the\s+same|this|that|these|those)\s+authors?)\b", re.I
+)
+# 'Bhojanapalli's Google Research page', 'Ada's CV': a file, named by whose it is.
+_OWNED_FILE = re.compile(
+    r"\b[A-Z][\w-]*'s\s+(?:[\w-]+\s+){0,2}?(?:page|homepage|site|list|feed|cv|statement)\b"
+)
 
 
 @dataclass(frozen=True)
 class AuthorIndex:
-    """The catalog's author names, folded, and the surnames only one author has."""
+    """The catalog's author names, folded, and the surnames only one author has (each
+    mapped to what the author filter looks for)."""
 
     full: frozenset[str]
     surnames: dict[str, str]
@@ -43,11 +49,16 @@ class AuthorIndex:
     def build(cls, catalog: Catalog) -> AuthorIndex:
         names = {normalize_title(a) for p in catalog.papers for a in p.authors}
         names = {n for n in names if len(n.split()) >= 2}
-        counts = Counter(n.split()[-1] for n in names)
+        # 'A. Hyvärinen' and 'Aapo Hyvärinen' are one person: a surname names one author
+        # when every name with it has the same first initial. The surname is then what
+        # the author filter looks for, so both spellings are found.
+        initials: dict[str, set[str]] = {}
+        for name in names:
+            initials.setdefault(name.split()[-1], set()).add(name[0])
         surnames = {
-            n.split()[-1]: n
-            for n in names
-            if counts[n.split()[-1]] == 1 and len(n.split()[-1]) >= MIN_SURNAME
+            last: last
+            for last, first in initials.items()
+            if len(first) == 1 and len(last) >= MIN_SURNAME
         }
         return cls(frozenset(names), surnames)
 
@@ -60,12 +71,12 @@ class AuthorIndex:
                 name = " ".join(words[i : i + size])
                 if name in self.full and not any(name in f for f in found):
                     found.append(name)
-        capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", question)}
+        capitalised = {normalize_title(w) for w in re.findall(r"\b[A-Z][\w-]+", question)}
         for word in words:
             if word in capitalised:
-                full = self.surnames.get(word)
-                if full and not any(full in f or word in f.split() for f in found):
-                    found.append(full)
+                needle = self.surnames.get(word)
+                if needle and not any(word in f.split() for f in found):
+                    found.append(needle)
         return found
 
 
@@ -78,10 +89,11 @@ def works_asked(question: str, authors: AuthorIndex) -> list[str]:
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
     named = authors.named(sentences[-1]) if sentences else []
     # '... co-authored my paper. Does he show up anywhere else?': the person is named
-    # before; 'Both X's page and the feed have a paper ... Which two are they?' asks for
-    # papers, not X's.
-    if not named and (len(sentences) == 1 or _PRONOUN.search(sentences[-1])):
-        named = authors.named(question)
+    # before, and referred to ('he', 'the same author'); 'X's study reports ... Which
+    # papers look at ...?' asks for papers on a topic, not X's; 'Both X's page and the
+    # feed have a paper' names a file by its owner.
+    if not named and (len(sentences) == 1 or _REFERS_BACK.search(" ".join(sentences[1:]))):
+        named = authors.named(_OWNED_FILE.sub(" ", question))
     return named
 
 
