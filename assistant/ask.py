@@ -130,7 +130,14 @@ class Asker:
         papers = self.searcher.catalog.papers
         venues = frozenset(normalize_title(p.venue) for p in papers if p.venue)
         return Lookups(
-            self.vocabulary, self.titles, self.thresholds, self.people, self.authors, venues
+            self.vocabulary,
+            self.titles,
+            self.thresholds,
+            self.people,
+            self.authors,
+            venues,
+            self.me,
+            tuple(self.sources),
         )
 
     @cached_property

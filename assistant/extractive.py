@@ -292,6 +292,8 @@ def answerable(
     similarity: float | None,
     vocab: Vocabulary,
     limits: Thresholds = DEFAULT,
+    *,
+    own: bool = False,
 ) -> bool:
     """Whether the retrieved passages can answer the question, without an LLM.
 
@@ -301,6 +303,12 @@ def answerable(
     on rare terms the passages lack (the topic was found, the attribute asked about
     was not); or, for passages only fairly near, when they share few of its terms.
     Thresholds: assistant/thresholds.py.
+
+    `own`: the researcher asks about themselves and one of the best passages is a
+    section of their own CV or statement. Those sections are lists and plans that the
+    vectors place far from any question, and the question paraphrases them ('my
+    doctoral dissertation' for 'Thesis:'): neither the floor on similarity nor the share
+    of words found decides; absent rare terms and unknown words still do.
     """
     if not passages or named_unknowns(question, vocab):
         return False
@@ -312,7 +320,7 @@ def answerable(
         return coverage(question, passages, vocab) >= MIN_COVERAGE and not unknown_terms(
             question, vocab
         )
-    exact = _exact(question, passages, vocab)
+    exact = _exact(question, passages, vocab) or own
     if similarity < limits.min_similarity and not exact:
         return False
     absent = absent_rare_terms(question, passages, vocab)
@@ -338,6 +346,8 @@ def answerable(
     # in a short one ('How do I renew a passport?').
     unknown = unknown_terms(question, vocab)
     many_unknown = len(unknown) >= 2 and len(unknown) >= UNKNOWN_SHARE * len(weights)
+    if own:
+        return True  # the share of absent terms above decides for the researcher's own files
     return not (weak_words or len(absent) >= 2 or many_unknown)
 
 

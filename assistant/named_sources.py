@@ -1,11 +1,12 @@
-"""Questions that join two files: 'Both Bhojanapalli's Google page and the daily feed
-have a paper about privacy in federated learning: which two?'.
+"""Questions that say where to look: 'What does the daily feed have on grokking?', or
+that join two files: 'Both Bhojanapalli's Google page and the daily feed have a paper
+about privacy in federated learning: which two?'.
 
 One search ranks the whole corpus, and the file that matches most of the question fills
-the top: the other file's part of the answer is missed. When a question names two or
-more of the corpus's files (by the rare words of their names and parsers:
-assistant/catalog_terms.py), each file is searched on its own and their best hits are
-taken in turn, before the rest.
+the top: the named file's answer, or the other file's part of it, is missed. When a
+question names corpus files (by the rare words of their names and parsers:
+assistant/catalog_terms.py), each is searched on its own and their best hits are taken
+in turn, before the rest.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ def files_named(question: str, sources: Sequence[SourceFile]) -> list[str]:
 def joined_hits(
     searcher: HybridSearcher, question: str, files: Sequence[str], hits: Sequence[Hit], k: int
 ) -> list[Hit]:
-    """The best hits of each named file in turn, then the other `hits`; `hits` unchanged
-    when fewer than two files are named."""
-    if len(files) < 2:
+    """The best hits of each named file in turn (at most half of `k` from one file), then
+    the other `hits`; `hits` unchanged when no file is named."""
+    if not files:
         return list(hits)
-    each = max(MIN_PER_FILE, k // len(files))
+    each = max(MIN_PER_FILE, k // max(2, len(files)))
     per_file = [searcher.search(question, k=each, filters=Filters(source=f)) for f in files]
     out: dict[str, Hit] = {}
     for row in zip_longest(*per_file):

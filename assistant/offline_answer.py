@@ -22,8 +22,10 @@ from assistant.answerability import (
 )
 from assistant.answers import NumberedSource
 from assistant.asked_values import lacks_person, lacks_value, lacks_venue
+from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
+    ANSWER_PASSAGES,
     Extract,
     Vocabulary,
     answerable,
@@ -32,8 +34,10 @@ from assistant.extractive import (
     widen,
 )
 from assistant.named_attributes import unsaid_of_named
+from assistant.named_sources import files_named
 from assistant.origin import is_origin_question
 from assistant.sections import answering_section, entries
+from assistant.speaker import is_first_person
 from assistant.thresholds import Thresholds
 from assistant.works_of import AuthorIndex, by_all, by_any, works_asked
 
@@ -58,6 +62,8 @@ class Lookups:
     people: frozenset[str] = frozenset()  # the words of author names, lower case
     authors: AuthorIndex | None = None
     venues: frozenset[str] = frozenset()  # the catalog's venues, folded
+    me: frozenset[str] = frozenset()  # the researcher's names (assistant/speaker.py)
+    files: tuple[SourceFile, ...] = ()  # the corpus's files and the words naming them
 
 
 def offline_text(
@@ -88,7 +94,11 @@ def offline_text(
     # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.
     evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
     best = max(sims) if sims else None
-    if not answerable(standalone, evidence, best, vocab, thresholds):
+    own = is_first_person(standalone) and any(
+        s.hit.chunk.kind == "profile" and set(s.hit.chunk.authors) & lookups.me
+        for s in sources[:ANSWER_PASSAGES]
+    )
+    if not answerable(standalone, evidence, best, vocab, thresholds, own=own):
         return INSUFFICIENT, None
     extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
     top = max((e.score for e in extracts), default=0.0)
@@ -101,7 +111,16 @@ def offline_text(
     other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
     lines = []
     # A list section headed by what is asked answers with its entries, first.
-    section = answering_section(standalone, passages, vocab)
+    # ... from a file the question names, if it names one ('per my statement').
+    named = files_named(standalone, lookups.files)
+    section = answering_section(
+        standalone,
+        [
+            p if not named or s.hit.chunk.file in named else ""
+            for s, p in zip(sources, passages, strict=True)
+        ],
+        vocab,
+    )
     if section is not None:
         listed = sources[section]
         items = "".join(f"\n  - {cite(e, listed.n)}" for e in entries(passages[section]))

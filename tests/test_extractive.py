@@ -159,3 +159,19 @@ def test_similarity_thresholds_come_from_the_embedding_models_row() -> None:
     # a model whose similarities run higher needs a higher floor: 0.3 is then far
     strict = Thresholds(0.5, 0.7, 0.5, "test")
     assert not answerable(asked, [LTH], 0.3, vocab(), strict)
+
+
+def test_the_researchers_own_sections_are_judged_by_absent_terms_not_by_distance() -> None:
+    mentoring = (
+        "Jane Doe > Research Mentoring\n- 2023 Tessa Han (PhD candidate, Harvard), "
+        "project: Local Function Approximation, NeurIPS 2022"
+    )
+    others = ["A student project on optimisation.", "The moment of inertia.", "Project X."]
+    v = Vocabulary.build([LTH, *OTHER, *others, mentoring, "Harvard Medical School."])
+    asked = "Which students am I mentoring at the moment (Harvard), and on what projects?"
+    # far by the vectors (0.24), and it paraphrases the list: refused as anyone's ...
+    assert not answerable(asked, [mentoring], 0.24, v)
+    # ... answered from the researcher's own section
+    assert answerable(asked, [mentoring], 0.24, v, own=True)
+    # a word the corpus never uses, asked of one's own files, is still refused
+    assert not answerable("What is my salary as a postdoc?", [mentoring], 0.24, v, own=True)

@@ -56,3 +56,27 @@ def test_each_named_file_gets_its_own_search(sample_library: Library) -> None:
     files = [s.hit.chunk.file for s in answer.sources]
     assert files[:2].count("daily-papers-over-parameterization.txt") == 1
     assert "google-research-bhojanapalli.txt" in files[:2]
+
+
+@pytest.mark.slow
+def test_a_question_naming_one_file_is_answered_from_it(sample_library: Library) -> None:
+    asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
+    question = (
+        "For my job talk: what are the big directions I plan to pursue next, per my statement?"
+    )
+    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    # the statement's sections come first, and the CV's 'Talks' list (headed by a word
+    # of the question's context) is not quoted as the answer
+    assert answer.sources[0].hit.chunk.file == "research-statement.md"
+    assert "Simons Institute" not in answer.text
+
+
+@pytest.mark.slow
+def test_the_file_a_question_names_comes_first(sample_library: Library) -> None:
+    asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
+    question = "What does the daily feed have on grokking?"
+    # the Awesome list has more grokking papers: one search ranks them first
+    assert asker.searcher.search(question, k=8)[0].chunk.file == "awesome-deep-phenomena.txt"
+    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    feed = "daily-papers-over-parameterization.txt"
+    assert [s.hit.chunk.file for s in answer.sources[:3]] == [feed] * 3
