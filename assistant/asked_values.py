@@ -48,7 +48,8 @@ _TITLED = re.compile(r"\b(?:Prof|Dr|Professor)\.?\s+(?:[A-Z]\.\s+)*([A-Z][a-zà-
 _NUMBER = re.compile(r"(?<![\w-])\d[\d.,]*(?![\w-])")
 # An offline answer's quotes each end with a citation mark; bold source titles are no quote.
 _CITED = re.compile(r"\[\d+\][.!?]?")
-_TITLE = re.compile(r"\*\*[^*\n]+\*\*")
+# ... nor the authors and year shown after one ('**Title** (A. Lee, B. Roy, 2019):').
+_TITLE = re.compile(r"\*\*[^*\n]+\*\*(?: \([^()\n]*\))?")
 
 
 def asked_value(question: str) -> str | None:

@@ -36,6 +36,7 @@ from assistant.extractive import (
 from assistant.named_attributes import unsaid_of_named
 from assistant.named_sources import files_named
 from assistant.origin import is_origin_question
+from assistant.render import byline
 from assistant.sections import answering_section, entries
 from assistant.speaker import is_first_person
 from assistant.thresholds import Thresholds
@@ -131,7 +132,7 @@ def offline_text(
         source = sources[n - 1]
         quoted = [cite(e.sentence, n) for e in keep if e.n == n and e.sentence != source.title]
         if quoted:
-            lines.append(f"- **{source.title}**: " + " ".join(quoted))
+            lines.append(f"- **{source.title}**{byline(source.hit.paper)}: " + " ".join(quoted))
     if not lines:
         return INSUFFICIENT, None
     lines = lines[:MAX_EXTRACT_SOURCES]
@@ -139,7 +140,9 @@ def offline_text(
         # the other file's part of the answer is quoted even when four are shown
         lines = lines[: MAX_EXTRACT_SOURCES - 1]
         source = sources[other.n - 1]
-        lines.append(f"- **{source.title}**: " + cite(other.sentence, other.n))
+        lines.append(
+            f"- **{source.title}**{byline(source.hit.paper)}: " + cite(other.sentence, other.n)
+        )
     text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
     lacking = (
         lacks_value(standalone, text, vocab)

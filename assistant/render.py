@@ -44,6 +44,17 @@ def reference_line(
     return " ".join(p if p.endswith(".") else p + "." for p in parts) + where
 
 
+def byline(paper: Paper | None) -> str:
+    """' (Ada Lovelace, Alan Turing, 2020)' after a paper's title in an answer; '' for a
+    passage that is no paper, or a paper the corpus gives neither authors nor year."""
+    if paper is None:
+        return ""
+    names = ", ".join(paper.authors[:MAX_AUTHORS])
+    names += " et al." if len(paper.authors) > MAX_AUTHORS else ""
+    parts = [p for p in (names, str(paper.year) if paper.year else "") if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def paper_reference(paper: Paper, location: str | None = None) -> str:
     """A catalog paper's reference line, placed at `location` or its first source."""
     if location is None:

@@ -233,3 +233,13 @@ def test_the_other_files_part_of_a_joined_question_is_added() -> None:
     assert (
         complement(question, [statement, more], [statement, more, cv], sources, vocab, 0.15) is None
     )
+
+
+@pytest.mark.slow
+def test_a_quoted_paper_is_shown_with_its_authors_and_year(asker: Asker) -> None:
+    question = "Which paper prunes a network once at initialization, using connection sensitivity?"
+    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    # who wrote it and when, beside the title: what a reader looks for first
+    assert "**SNIP: Single-shot Network Pruning based on Connection Sensitivity** (Namhoon Lee" in (
+        answer.text
+    )

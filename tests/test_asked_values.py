@@ -100,6 +100,9 @@ def test_who_is_answered_only_by_a_quote_that_names_a_person() -> None:
     assert lacks_person(question, by_name, PEOPLE) is None
     cited = "- **Statement**: Current paradigms are fragile (Lipton, 2018) [1]."
     assert lacks_person("What is wrong with them, and whom do I cite?", cited, PEOPLE) is None
+    # the authors shown beside a cited paper's title are no quote about the internship
+    bylined = "- **A Pruning Paper** (Ada Quill, Bo Reyes, 2020): We prune networks [1]."
+    assert lacks_person(question, bylined, PEOPLE) is not None
     # the person asked about is no answer to who they worked with
     asked = "Who did Ada Quill work with at Acme?"
     assert lacks_person(asked, "- **Bio**: Ada Quill worked at Acme [1].", PEOPLE) is not None

@@ -166,10 +166,11 @@ def test_offline_answers_quote_but_never_obey(
     # Offline, every line is a quote attributed to its source: the planted instruction can
     # appear only as quoted text of the hostile paper, never as the answer's own words.
     lines = [line for line in answer["answer"].splitlines()[1:] if line.strip()]
-    assert lines and all(re.match(r"- \*\*.+?\*\*: .+ \[\d+\][.!?]$", line) for line in lines)
+    quote = r"- \*\*.+?\*\*(?: \([^()]*\))?: .+ \[\d+\][.!?]$"  # title, (authors, year): quote
+    assert lines and all(re.match(quote, line) for line in lines)
     for line in lines:
         if "PWNED" in line:
-            assert line.startswith("- **Label Smoothing and Label Noise Revisited**:")
+            assert line.startswith("- **Label Smoothing and Label Noise Revisited**")
 
 
 def test_related_work_with_a_hostile_abstract_cites_only_retrieved_papers(

@@ -56,6 +56,14 @@ def test_reference_line_forms(kwargs: dict, line: str) -> None:
     assert render.reference_line(**kwargs) == line
 
 
+def test_the_byline_after_a_title_in_an_answer() -> None:
+    many = Paper("T", authors=("A One", "B Two", "C Three", "D Four", "E Five"), year=2019)
+    assert render.byline(many) == " (A One, B Two, C Three, D Four et al., 2019)"
+    assert render.byline(Paper("T", year=2023)) == " (2023)"
+    assert render.byline(Paper("T")) == ""
+    assert render.byline(None) == ""
+
+
 def test_a_paper_is_placed_at_its_first_source_unless_told() -> None:
     assert render.paper_reference(PAPER).endswith(". *ICML*. [google-research-bhojanapalli.txt:12]")
     assert render.paper_reference(PAPER, "elsewhere.md:3").endswith("[elsewhere.md:3]")
