@@ -132,12 +132,14 @@ def cue(text: str, task: Task) -> re.Match[str] | None:
 # for papers ('give me papers on X') when the task and the topic are read.
 _COUNT = re.compile(
     r"(?P<count>(?:\b(?:top|best|about|around|roughly|approximately|some|at most|no more than|up to|maybe|max(?:imum)?(?: of)?|~)\s*)?"
-    rf"~?\b{_NUM}\b(?:\s+(?:or so|max|at most))?)"
+    rf"~?\b(?:\d{{1,2}}\s*(?:-|–|to)\s*)?{_NUM}\b(?:\s+(?:or so|max|at most))?)"
     r"(?:\s+(?:[a-z-]+\s+){0,3}?)(?:papers|readings|references|refs|citations|works|articles|items|entries|picks)\b"
     # '2 papers a week' is a pace, not how many
     r"(?!\s+(?:a|an|per|each|every)\s+(?:week|day|session|class|month|meeting|lecture)\b)",
     re.I,
 )
+# '8-10, Awesome list only': a range that ends a clause, the noun left out; its top.
+_COUNT_RANGE = re.compile(r"(?<![\w-])\d{1,2}\s*(?:-|–)\s*(\d{1,2})(?=\s*(?:[.,;!?)]|$))")
 _COUNT_AFTER = re.compile(r"\b(?:top|best)\s+" + _NUM + r"\b", re.I)
 # 'no more than 10.' with the noun left out: a limit word and a number that ends a clause.
 _COUNT_BARE = re.compile(
@@ -207,7 +209,12 @@ _EXCLUDE = re.compile(
 _ONLY = re.compile(
     r"\b(?:only|just|solely|exclusively|restricted to|limited to)\s+(?:papers\s+|things\s+)?(?:from|in|on)?\s*(?:the |my )?([a-z][\w -]{0,40}?)(?=[,.;!?)]|$|\s+(?:not|and|but|please|pls)\b)"
     r"|\b(?:from|in) (?:the |my )([a-z][\w -]{0,30}?)\s+only\b"
-    r"|\b(?:in|from) (?:the |my )([a-z][\w-]*(?: (?!for\b|on\b|about\b|with\b|that\b)[a-z][\w-]*)?)",
+    # 'Awesome list only': a clause that is a source and 'only'
+    r"|(?:^|(?<=[,.;:(])\s*)([a-z][\w -]{0,30}?)\s+only\b"
+    r"|\b(?:in|from) (?:the |my )([a-z][\w-]*(?: (?!for\b|on\b|about\b|with\b|that\b|and\b|or\b)[a-z][\w-]*)?"
+    # 'from my CV and statement', 'in the feed or the Awesome list'
+    r"(?:\s*(?:,|and|or)\s+(?:(?:in|from)\s+)?(?:the |my )?(?!in\b|from\b|the\b|my\b)[a-z][\w-]*"
+    r"(?: (?!for\b|on\b|about\b|with\b|that\b)[a-z][\w-]*)?)?)",
     re.I,
 )
 _NEWCOMER = re.compile(
@@ -241,8 +248,9 @@ def _number(word: str) -> int | None:
 
 
 def read_count(text: str) -> tuple[int | None, str]:
-    """'Give me the 5 most relevant papers' -> 5, and the text without that phrase."""
-    for pattern in (_COUNT, _COUNT_AFTER, _COUNT_BARE):
+    """'Give me the 5 most relevant papers' -> 5, and the text without that phrase; a
+    range asks for at most its top: '8-12 papers' -> 12."""
+    for pattern in (_COUNT, _COUNT_AFTER, _COUNT_BARE, _COUNT_RANGE):
         match = pattern.search(text)
         if match:
             counted = "count" in pattern.groupindex  # the number is then the second group
@@ -425,11 +433,16 @@ def read_sources(text: str, terms: CatalogTerms, excluded: list[str]) -> tuple[l
     found: list[str] = []
     for match in list(_ONLY.finditer(text)):
         phrase = next(g for g in match.groups() if g is not None)
-        source = terms.source_named(" ".join(phrase.split()[:4]))
-        if source is None or source.file in excluded:
+        named = [
+            terms.source_named(" ".join(part.split()[:4]))
+            for part in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", phrase)
+            if part.strip()
+        ]
+        files = [s.file for s in named if s is not None and s.file not in excluded]
+        if not files:
             continue
-        found.append(source.file)
-        text = text.replace(match.group(0), " ")
+        found += files
+        text = _EMPTY_BRACKETS.sub(" ", text.replace(match.group(0), " "))
     return list(dict.fromkeys(found)), text
 
 

@@ -39,6 +39,7 @@ from assistant.phrasing import (
     read_years,
     route,
 )
+from retrieval.terms import content_words
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -335,7 +336,8 @@ class RequestReader:
         out: list[str] = []
         for query in queries:
             query = " ".join(query.split()).strip(" ,.;:?!")
-            if content_count(query) == 0:
+            # '8-10' or '5' left where a count was cut out is no topic
+            if not any(not w.isdigit() for w in content_words(query)):
                 continue
             out.append(self._expand(query))
         return list(dict.fromkeys(out))

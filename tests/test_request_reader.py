@@ -80,6 +80,27 @@ def test_sources_named_by_the_catalog(reader: RequestReader) -> None:
     assert reader.read("a reading list on deep learning theory").sources == []
 
 
+def test_ranges_and_sources_written_as_researchers_write_them(reader: RequestReader) -> None:
+    # a range asks for at most its top, with or without its noun
+    request = reader.read("Could you list 8-12 papers on prune-and-regrow sparse training?")
+    assert request.n == 12 and "8" not in " ".join(request.queries)
+    request = reader.read(
+        "Reading list on convergence proofs for wide networks. 6-9, Awesome list only."
+    )
+    assert request.n == 9 and request.sources == ["awesome-deep-phenomena.txt"]
+    assert all(any(c.isalpha() for c in q) for q in request.queries)  # no '6-9' left
+    # two files joined by 'and' / 'or'
+    request = reader.read("Summarise my compression papers (from my CV and statement) in order.")
+    assert request.sources == ["cv.md", "research-statement.md"]
+    assert all("( )" not in q for q in request.queries)
+    request = reader.read("Anything on noisy labels in my feed or in the Awesome list?")
+    assert request.sources == [
+        "daily-papers-over-parameterization.txt",
+        "awesome-deep-phenomena.txt",
+    ]
+    assert request.topic == "noisy labels"
+
+
 def test_exclusions_and_for_me(reader: RequestReader) -> None:
     request = reader.read(
         "Reading list on transfer learning relevant to my research. Exclude quantization, "
