@@ -229,21 +229,39 @@ def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
     return [
         w
         for w in _names(question, vocab.source_words)
-        if not (w.isupper() and len(w) <= 3 and w.isalpha())
+        if not _abbreviation(w)
         and content_words(w)
         and all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w))
     ]
 
 
 def absent_names(
-    question: str, passages: Sequence[str], skip: frozenset[str] = frozenset()
+    question: str,
+    passages: Sequence[str],
+    skip: frozenset[str] = frozenset(),
+    df: dict[str, int] | None = None,
 ) -> list[str]:
     """Names in the question that no retrieved passage contains: 'GPT-4' asked about
     while the passages found are about parameter counts in general. A hyphenated
-    word is present when its parts are ('Mixup-style')."""
+    word is present when its parts are ('Mixup-style'). With the corpus's document
+    frequencies `df`, a short abbreviation the corpus never writes ('ASR') is left out:
+    its papers spell it out."""
     text = _squash(" ".join(passages))
     words = set(terms(" ".join(passages)))
-    return [w for w in _names(question, skip) if _squash(w) not in text and not _parts_in(w, words)]
+    return [
+        w
+        for w in _names(question, skip)
+        if _squash(w) not in text
+        and not _parts_in(w, words)
+        # 'ASR' the corpus never writes: its papers spell it out ('speech recognition');
+        # 'GPU', which it does write, must be in the passages
+        and not (_abbreviation(w) and df is not None and not df.get(stem(w.lower())))
+    ]
+
+
+def _abbreviation(word: str) -> bool:
+    """'ASR', 'RL', 'ML': short capitals a passage may spell out ('speech recognition')."""
+    return word.isupper() and word.isalpha() and len(word) <= 3
 
 
 def _parts_in(name: str, words: set[str]) -> bool:
@@ -257,10 +275,16 @@ def _parts_in(name: str, words: set[str]) -> bool:
 def _names(question: str, skip: frozenset[str] = frozenset()) -> list[str]:
     """'GPT-4', 'ResNet', 'Omnigrok': mixed case, digits or a capital, not the first word,
     nor a stop word opening a sentence ('What', 'Does'), nor a word naming a corpus file."""
-    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", question)[1:]
-    words = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in skip]
-    names = [w for w in words if any(ch.isupper() for ch in w[1:]) or any(c.isdigit() for c in w)]
-    names += [w for w in words if w[:1].isupper() and w not in names]
+    # A capital that opens a sentence ('... computes. Title?') names nothing.
+    openers = {m.end() for m in re.finditer(r"(?:^|[.?!:;]\s+)", question)}
+    found = [
+        (m.group(0), m.start() in openers) for m in re.finditer(r"[A-Za-z][A-Za-z0-9-]*", question)
+    ][1:]
+    words = [(w, o) for w, o in found if w.lower() not in STOPWORDS and w.lower() not in skip]
+    names = [
+        w for w, _ in words if any(ch.isupper() for ch in w[1:]) or any(c.isdigit() for c in w)
+    ]
+    names += [w for w, opens in words if w[:1].isupper() and not opens and w not in names]
     return list(dict.fromkeys(names))
 
 
@@ -312,7 +336,7 @@ def answerable(
     """
     if not passages or named_unknowns(question, vocab):
         return False
-    if absent_names(question, passages, vocab.source_words):
+    if absent_names(question, passages, vocab.source_words, vocab.df):
         return False
     if authored_by_named(question, passages, vocab):
         return True

@@ -72,6 +72,16 @@ def test_names_are_matched_across_hyphens_and_case() -> None:
     assert absent_names("How many parameters does GPT-4 have?", passages) == ["GPT-4"]
 
 
+def test_a_sentence_opener_and_an_abbreviation_the_corpus_never_writes_are_no_names() -> None:
+    speech = "Audio Lottery: speech recognition made lightweight with winning tickets."
+    v = Vocabulary.build([LTH, *OTHER, speech, "A GPU implementation of the kernel."])
+    # 'Title?' opens a sentence; 'ASR' is never written, the paper spells it out
+    asked = "A paper uses winning tickets for tiny ASR models. Title?"
+    assert absent_names(asked, [speech], v.source_words, v.df) == []
+    # 'GPU' is written elsewhere in the corpus: passages without it do not answer
+    assert absent_names("Which GPU did they train on?", [speech], v.source_words, v.df) == ["GPU"]
+
+
 def test_rare_terms_the_best_passages_lack_are_absent() -> None:
     question = "Who won the Turing Award for the lottery ticket hypothesis?"
     assert absent_rare_terms(question, [LTH], vocab()) == [
