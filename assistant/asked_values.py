@@ -61,20 +61,30 @@ def asked_value(question: str) -> str | None:
     return None
 
 
+def person_asked(question: str) -> bool:
+    """'Who ...?' at the start of a clause, not 'who first showed X' (the paper answers
+    that: assistant/origin.py)."""
+    return bool(_PERSON_ASKED.search(question)) and not is_origin_question(question)
+
+
+def names_person(question: str, quote: str, people: frozenset[str]) -> bool:
+    """Whether `quote` names a person the question does not: `people` are the corpus's
+    author names, lower case."""
+    asked = {w.lower() for w in _CAPITALISED.findall(question)}
+    pairs = [(a.lower(), b.lower()) for a, b in _FULL_NAME.findall(quote)]
+    named = {b for a, b in pairs if a in people and b in people}
+    named |= {w.lower() for w in _TITLED.findall(quote)}
+    named |= {w.lower() for w in _CITED_AUTHOR.findall(quote) if w.lower() in people}
+    return bool(named - asked)
+
+
 def lacks_person(question: str, answer: str, people: frozenset[str]) -> str | None:
     """A refusal when the question asks who and no quote of the answer names a person
-    the question does not: `people` are the corpus's author names, lower case. The line
-    on an internship is no answer to who supervised it."""
-    if not people or not _PERSON_ASKED.search(question) or is_origin_question(question):
-        return None  # 'who first showed X' is answered by the paper: see assistant/origin.py
-    asked = {w.lower() for w in _CAPITALISED.findall(question)}
-    for quote in _CITED.split(_TITLE.sub(" ", answer)):
-        pairs = [(a.lower(), b.lower()) for a, b in _FULL_NAME.findall(quote)]
-        named = {b for a, b in pairs if a in people and b in people}
-        named |= {w.lower() for w in _TITLED.findall(quote)}
-        named |= {w.lower() for w in _CITED_AUTHOR.findall(quote) if w.lower() in people}
-        if named - asked:
-            return None
+    the question does not. The line on an internship is no answer to who supervised it."""
+    if not people or not person_asked(question):
+        return None
+    if any(names_person(question, q, people) for q in _CITED.split(_TITLE.sub(" ", answer))):
+        return None
     return "Your corpus has passages about this, but none of those found names the person you asked for."
 
 

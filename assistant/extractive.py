@@ -123,11 +123,13 @@ def best_sentences(
     extracts: list[Extract] = []
     for n, passage in enumerate(passages, 1):
         title = passage.split("\n", 1)[0].strip()
-        units = _units(_DISCUSSED.sub("", passage))
-        scores = [sum(weights[t] for t in set(terms(u)) & weights.keys()) / total for u in units]
+        sentences = units(_DISCUSSED.sub("", passage))
+        scores = [
+            sum(weights[t] for t in set(terms(u)) & weights.keys()) / total for u in sentences
+        ]
         about = max(scores, default=0.0)  # how well this passage is about the question
         scored = []
-        for position, (unit, score) in enumerate(zip(units, scores, strict=True)):
+        for position, (unit, score) in enumerate(zip(sentences, scores, strict=True)):
             is_asked = bool(asked) and unit.startswith(asked) and about > 0
             score = about if is_asked else score
             if _FIELD.match(unit) and not (is_asked or _names_person(unit, people)):
@@ -192,7 +194,7 @@ def _names_person(unit: str, people: Sequence[str]) -> bool:
     )
 
 
-def _units(text: str) -> list[str]:
+def units(text: str) -> list[str]:
     """The sentences of a chunk, each catalog field line whole ('Eric J. Michaud' is
     not a sentence end)."""
     out: list[str] = []
