@@ -121,7 +121,10 @@ def test_offline_answers_contain_the_fact(
     assert answer.text.startswith("*Offline answer")
     assert fact.lower() in answer.text.lower()
     # Full support is claimed for quotes only: every quoted sentence is in its source.
-    quotes = re.findall(r"(?:^- \*\*.+?\*\*: | )(.+?) \[(\d+)\][.!?]", answer.text, re.M)
+    # a quote follows a source's title and byline ('**T** (A. Lee, 2019): ') or a quote
+    quotes = re.findall(
+        r"(?:^- \*\*.+?\*\*(?: \([^()\n]*\))?: | )(.+?) \[(\d+)\][.!?]", answer.text, re.M
+    )
     assert quotes and all(c.support == 1.0 for c in answer.citations)
     for sentence, n in quotes:
         passage = " ".join(answer.sources[int(n) - 1].hit.chunk.text.split())
