@@ -198,9 +198,13 @@ _YEAR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _LAST_YEARS = re.compile(r"\b(?:last|past|previous)\s+" + _NUM + r"\s+years?\b", re.I)
 _EXCLUDE = re.compile(
-    r"\b(?:skip|exclude|excluding|omit|omitting|leave out|leaving out|ignore|ignoring|drop|minus"
-    r"|except(?: for)?|but not|apart from|no need for|not interested in|don'?t (?:include|want|need|list|cite)"
-    r"|do not (?:include|want|need|list|cite)|nothing (?:on|about|from)|not (?:from|in|the|any))\s+"
+    r"(?:\b(?:skip|exclude|excluding|omit|omitting|leave out|leaving out|ignore|ignoring|drop|minus"
+    r"|except(?: for)?|but not|apart from|no need for|not interested in"
+    r"|don'?t (?:include|want|need|list|cite|mix in|add)"
+    r"|do not (?:include|want|need|list|cite|mix in|add)|nothing (?:on|about|from)|not (?:from|in|the|any))"
+    # 'Not Riemannian geometry ...', 'NO post-hoc saliency methods': a clause that opens
+    # by refusing a subject
+    r"|(?:^|(?<=[.;:!?(]\s)|(?<=--\s))(?:no|not)(?!\s+(?:more|less|fewer|older|newer|earlier|later)\b))\s+"
     # 'drop into the paper', 'ignore for now': a preposition after the verb is no subject.
     r"(?!(?:into|in|on|onto|to|from|by|with|at|for|up)\b)"
     r"(?:the |any |all |those |these )?([^.;!?()]+?)(?=\s*(?:[.;!?()]|,|\bi'?ve\b|\bi have\b|\bsince\b|\bbecause\b|\bas\b|\bthat'?s\b|$))",
@@ -422,7 +426,9 @@ def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str
                 files.append(source.file)
             else:
                 subjects += [
-                    p for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,", phrase)) if p
+                    p
+                    for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,|\s+/\s+", phrase))
+                    if p
                 ]
         text = text.replace(match.group(0), " ")
     return list(dict.fromkeys(subjects)), list(dict.fromkeys(files)), text

@@ -30,6 +30,7 @@ from assistant.thresholds import SelectionCut, model_of, thresholds_for
 from assistant.vectors import cosine
 from retrieval.hybrid import Filters, HybridSearcher
 from retrieval.records import Paper
+from retrieval.terms import terms
 from retrieval.text import normalize_title
 
 RRF_K = 10
@@ -178,7 +179,13 @@ class Selector:
                 words = [w for w in normalize_title(subject).split() if len(w) > 3]
                 if words and any(f" {w}" in topic for w in words):
                     return False
-        return True
+        # A title that says the excluded subject outright ('Fantastic Generalization
+        # Measures' for 'the generalization-measure papers'), its words in order.
+        title = f" {' '.join(terms(paper.title))} "
+        return not any(
+            (said := " ".join(terms(subject))) and f" {said} " in title
+            for subject in request.exclude
+        )
 
     def _judge(
         self,

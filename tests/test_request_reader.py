@@ -101,6 +101,22 @@ def test_ranges_and_sources_written_as_researchers_write_them(reader: RequestRea
     assert request.topic == "noisy labels"
 
 
+def test_subjects_refused_as_researchers_write_it(reader: RequestReader) -> None:
+    request = reader.read(
+        "Papers on Hessian spectra. Not Riemannian geometry for aerodynamics or the tropical ones."
+    )
+    assert request.exclude == ["Riemannian geometry for aerodynamics", "tropical"]
+    request = reader.read("Related work on circuits; NO post-hoc saliency/attribution methods")
+    assert request.exclude == ["post-hoc saliency/attribution"]
+    request = reader.read(
+        "Sparse training papers. Please don't mix in activation sparsity / sparse features theory."
+    )
+    assert request.exclude == ["activation sparsity", "sparse features theory"]
+    # 'no more than', 'not older than' are a count and a year, not subjects
+    assert reader.read("Grokking papers. No more than 5.").exclude == []
+    assert reader.read("Grokking papers. Nothing older than 2020.").exclude == []
+
+
 def test_exclusions_and_for_me(reader: RequestReader) -> None:
     request = reader.read(
         "Reading list on transfer learning relevant to my research. Exclude quantization, "

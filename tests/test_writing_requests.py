@@ -150,6 +150,20 @@ def test_constraints_are_honoured(sample_library: Library) -> None:
 
 
 @pytest.mark.slow
+def test_a_subject_refused_at_the_start_of_a_clause_and_named_by_a_title_is_left_out(
+    sample_library: Library,
+) -> None:
+    request = "reading list on how to measure and predict generalization in deep networks"
+    plain = [p.title for p in _list(sample_library, request).papers]
+    fantastic = "Fantastic Generalization Measures and Where to Find Them"
+    assert fantastic in plain
+    # 'No X ...' opens a clause by refusing a subject; a title that says the subject
+    # outright, its words in order, is left out whatever its meaning's distance
+    skipped = _list(sample_library, request + ". No generalization-measure papers, please.")
+    assert fantastic not in [p.title for p in skipped.papers] and skipped.papers
+
+
+@pytest.mark.slow
 def test_for_me_ties_papers_to_the_agenda(sample_library: Library) -> None:
     result = _list(sample_library, "papers on pruning relevant to my research")
     assert result.for_me and result.papers
