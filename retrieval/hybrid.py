@@ -259,10 +259,20 @@ class HybridSearcher:
 
 def title_index(papers: Sequence[Paper]) -> PhraseIndex[tuple[int, str]]:
     """Normalized titles of 3+ words and 12+ characters -> (rank, paper id); a lower rank
-    is a longer title, so sorting the matches puts the most specific title first."""
+    is a longer title, so sorting the matches puts the most specific title first.
+
+    A main title before its subtitle ('Deep Double Descent' of 'Deep Double Descent:
+    Where Bigger Models ...') names its paper too when no other paper has it: a question
+    about the idea by that name is about that paper first. (Picking the earliest of
+    several that share one lost more lookups than it won.)"""
+    mains: dict[str, list[Paper]] = {}
+    for paper in papers:
+        if ":" in paper.title:
+            mains.setdefault(normalize_title(paper.title.split(":", 1)[0]), []).append(paper)
+    entries = [(normalize_title(p.title), p.id) for p in papers if len(p.title.split()) >= 3]
+    entries += [(main, holders[0].id) for main, holders in mains.items() if len(holders) == 1]
     titles = sorted(
-        ((normalize_title(p.title), p.id) for p in papers if len(p.title.split()) >= 3),
-        key=lambda t: -len(t[0]),
+        ((t, pid) for t, pid in entries if len(t.split()) >= 3), key=lambda t: -len(t[0])
     )
     return PhraseIndex(
         (title, (rank, pid)) for rank, (title, pid) in enumerate(titles) if len(title) >= 12

@@ -36,3 +36,23 @@ def test_hybrid_is_at_least_each_single_mode_at_the_top(
     for single in ("dense", "bm25"):
         assert report["hybrid"]["recall@1"] >= report[single]["recall@1"], single
         assert report["hybrid"]["mrr"] >= report[single]["mrr"], single
+
+
+def test_a_main_title_one_paper_has_names_it() -> None:
+    from retrieval.hybrid import title_index
+    from retrieval.records import Paper, Source
+
+    def paper(pid: str, title: str) -> Paper:
+        return Paper(title, sources=(Source("list.txt", 1),), id=pid)
+
+    index = title_index(
+        [
+            paper("dd", "Deep Double Descent: Where Bigger Models and More Data Hurt"),
+            paper("ntk1", "Neural Tangent Kernel: Convergence and Generalization"),
+            paper("ntk2", "Neural Tangent Kernel: A Survey"),
+        ]
+    )
+    asked = "which paper introduced deep double descent and when"
+    assert [pid for _, pid in index.find(asked)] == ["dd"]
+    # a main title two papers share names neither
+    assert index.find("what does the neural tangent kernel predict") == []
