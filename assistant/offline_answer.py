@@ -20,6 +20,7 @@ from assistant.answerability import (
     missing_sentence,
     unsaid,
 )
+from assistant.answerable import answerable
 from assistant.answers import NumberedSource
 from assistant.asked_values import lacks_person, lacks_value, lacks_venue
 from assistant.catalog_terms import SourceFile
@@ -28,7 +29,6 @@ from assistant.extractive import (
     ANSWER_PASSAGES,
     Extract,
     Vocabulary,
-    answerable,
     best_sentences,
     complement,
     widen,

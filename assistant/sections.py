@@ -2,7 +2,7 @@
 section headed 'Talks', quoted entry by entry, not by its two best sentences.
 
 A profile or document section whose heading names a rare term of the question is
-about what is asked (assistant/extractive.py refuses nothing it answers). When such a
+about what is asked (assistant/answerable.py refuses nothing it answers). When such a
 section is a list (CV entries, talks, students), the question usually wants the list:
 each entry is one quote. Entries are the section's '- ' items with their continuation
 lines, or, in a section without markers, its lines joined where a line ends in a

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.extractive import (
-    Vocabulary,
-    absent_names,
-    absent_rare_terms,
-    answerable,
-    best_sentences,
-    question_terms,
-)
+from assistant.answerable import absent_names, absent_rare_terms, answerable
+from assistant.extractive import Vocabulary, best_sentences, question_terms
 from retrieval.terms import stem
 
 LTH = (

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answerability import reference_only, untitled_name
+from assistant.answerable import answerable
 from assistant.ask import Asker, Done
-from assistant.extractive import Vocabulary, answerable
+from assistant.extractive import Vocabulary
 from assistant.library import Library
 from assistant.sections import answering_section, entries
 from retrieval.records import Paper, Source
@@ -119,7 +120,7 @@ def test_a_sources_other_sentence_is_quoted_when_it_adds_a_question_term() -> No
 
 
 def test_a_person_on_an_authors_line_makes_the_question_answerable() -> None:
-    from assistant.extractive import authored_by_named
+    from assistant.answerable import authored_by_named
 
     paper = "Notes on the engine\nAuthors: Ada Lovelace, Charles Babbage\nPublished: 1843"
     vocab = Vocabulary.build([paper, *OTHER])
