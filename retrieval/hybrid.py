@@ -2,7 +2,8 @@
 collapsed to one hit per paper, with metadata filters and light query understanding.
 
 Query understanding is deliberately small and only where it clearly pays: a query
-that contains a paper's whole title puts that paper first; topics, years, authors,
+that contains a paper's whole title (or a main title before its subtitle that only it
+has) puts that paper first; topics, years, authors,
 venues and "my" in a query boost matching hits (`retrieval.query_hints`) rather
 than filtering them out, so a wrong guess costs little.
 """
@@ -245,11 +246,12 @@ class HybridSearcher:
         return hits
 
     def _title_in_query(self, norm_query: str, filters: Filters) -> list[str]:
-        """Papers whose whole title the query contains, longest title first (at most 3)."""
+        """Papers whose whole title (or main title: `title_index`) the query contains,
+        longest title first (at most 3)."""
         found = []
         for _rank, pid in sorted(self._titles.find(norm_query)):
             cid = self._paper_chunk(pid)
-            if cid is not None and self._passes(cid, filters):
+            if cid is not None and self._passes(cid, filters) and pid not in found:
                 found.append(pid)
         return found[:3]
 

@@ -8,6 +8,7 @@ titles and names and on random queries built from its words.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from functools import cache
 
 import pytest
@@ -27,14 +28,20 @@ def _catalog() -> Catalog:
 
 
 def _scan_titles(catalog: Catalog, norm_query: str) -> list[str]:
-    """The scan `HybridSearcher._title_in_query` used to run over every title."""
-    titles = sorted(
-        ((normalize_title(p.title), p.id) for p in catalog.papers if len(p.title.split()) >= 3),
-        key=lambda t: -len(t[0]),
+    """The scan `HybridSearcher._title_in_query` used to run over every title, and over
+    the main titles (before a colon) that one paper has."""
+    mains = Counter(
+        normalize_title(p.title.split(":", 1)[0]) for p in catalog.papers if ":" in p.title
     )
-    return [pid for title, pid in titles if len(title) >= 12 and f" {title} " in f" {norm_query} "][
-        :3
+    named = [(normalize_title(p.title), p.id) for p in catalog.papers if len(p.title.split()) >= 3]
+    named += [
+        (normalize_title(p.title.split(":", 1)[0]), p.id)
+        for p in catalog.papers
+        if ":" in p.title and mains[normalize_title(p.title.split(":", 1)[0])] == 1
     ]
+    titles = sorted(((t, pid) for t, pid in named if len(t.split()) >= 3), key=lambda t: -len(t[0]))
+    found = [pid for title, pid in titles if len(title) >= 12 and f" {title} " in f" {norm_query} "]
+    return list(dict.fromkeys(found))[:3]
 
 
 def _scan_authors(reader: HintReader, norm_query: str) -> set[str]:
