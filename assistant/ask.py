@@ -9,31 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.answerability import TitleIndex, check_named_paper, unsaid
+from assistant.answerability import check_named_paper, unsaid
 from assistant.answers import Answer, Citation, NumberedSource
-from assistant.catalog_terms import CatalogTerms, SourceFile
 from assistant.citations import INSUFFICIENT, check_citations, embedding_support, is_refusal
 from assistant.errors import AnswerInterrupted, EmptyAnswer
-from assistant.extractive import Vocabulary
-from assistant.grounding import CorpusReferences, ground, mark_uncited, unmark
+from assistant.finding import Finder
+from assistant.grounding import ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.named_attributes import unsaid_of_named
-from assistant.named_sources import files_named, joined_hits
-from assistant.offline_answer import Lookups, offline_text, source_pairs
-from assistant.origin import is_origin_question, origin_absent, prefer_origin
-from assistant.profile import profile_files
-from assistant.speaker import own_voice_first, researcher_names
+from assistant.offline_answer import offline_text, source_pairs
+from assistant.origin import origin_absent
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
-from assistant.works_of import AuthorIndex, works_asked, works_of
 from prompts import SourcePassage, format_sources, load_prompt
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.query import check_query
-from retrieval.terms import STOPWORDS
-from retrieval.text import normalize_title
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -85,67 +77,13 @@ class Asker:
         profile_globs: str | None = None,
     ) -> None:
         self.searcher = searcher
-        self.profile_globs = profile_globs  # RA_PROFILE: the files that say who "I" is
         self.llm = llm
         self.model_name = model_name
         self.embeddings = embeddings
         self.k = k
         self.thresholds = thresholds_for(model_of(embeddings))
+        self.finder = Finder(searcher, self.thresholds, profile_globs)
         self.stream_usage = True  # off once the server refused `stream_options`
-
-    @cached_property
-    def vocabulary(self) -> Vocabulary:
-        chunks = self.searcher.chunks.values()
-        return Vocabulary.build((c.text for c in chunks), (c.file for c in chunks))
-
-    @cached_property
-    def titles(self) -> TitleIndex:
-        return TitleIndex(self.searcher.catalog, [c.text for c in self.searcher.chunks.values()])
-
-    @cached_property
-    def references(self) -> CorpusReferences:
-        """The URLs, identifiers and names of the corpus, to flag a model's invented ones."""
-        papers = self.searcher.catalog.papers
-        texts = [c.text for c in self.searcher.chunks.values()]
-        texts += [link.url for p in papers for link in p.links]
-        return CorpusReferences(texts, (a for p in papers for a in p.authors))
-
-    @cached_property
-    def me(self) -> frozenset[str]:
-        """The researcher's names: the owners of the profile files (the CV, the statement)."""
-        catalog = self.searcher.catalog
-        return researcher_names(catalog, profile_files(catalog, self.profile_globs))
-
-    @cached_property
-    def authors(self) -> AuthorIndex:
-        return AuthorIndex.build(self.searcher.catalog)
-
-    @cached_property
-    def sources(self) -> list[SourceFile]:
-        """The corpus's files with the words that name them ('the feed', 'my CV')."""
-        return CatalogTerms(self.searcher.catalog).sources
-
-    @cached_property
-    def lookups(self) -> Lookups:
-        papers = self.searcher.catalog.papers
-        venues = frozenset(normalize_title(p.venue) for p in papers if p.venue)
-        return Lookups(
-            self.vocabulary,
-            self.titles,
-            self.thresholds,
-            self.people,
-            self.authors,
-            venues,
-            self.me,
-            tuple(self.sources),
-        )
-
-    @cached_property
-    def people(self) -> frozenset[str]:
-        """The words of the corpus's author names, lower case, that name no common word
-        ('he', 'long' and 'can' are surnames too): who a 'who' question may be answered by."""
-        names = self.references.names
-        return frozenset(n for n in names if len(n) > 2 and n not in STOPWORDS)
 
     def ask(
         self, question: str, history: Sequence[Turn] = (), *, resume: str = ""
@@ -162,11 +100,11 @@ class Asker:
             yield Status("rewriting the follow-up question")
             standalone, usage = self._condense(question, history)
         yield Status("searching your corpus")
-        found, hits = self._hits(standalone)
+        found, hits = self.finder.hits(standalone, self.k)
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         # Follow-ups that name an idea are no answer to who introduced it.
-        absent = origin_absent(standalone, found, self.vocabulary)
+        absent = origin_absent(standalone, found, self.finder.vocabulary)
         if absent is not None:
             mode = "llm" if self.llm is not None else "extractive"
             yield Done(
@@ -180,11 +118,11 @@ class Asker:
             return
         # A model given a neighbour of an absent paper, or a record without the asked
         # field, writes the answer anyway: the catalog decides before it is asked.
-        verdict = check_named_paper(standalone, self.titles)
+        verdict = check_named_paper(standalone, self.finder.titles)
         missing = (
             verdict.refusal
             or unsaid(standalone, verdict, source_pairs(sources, passages))
-            or unsaid_of_named(standalone, passages, self.vocabulary)
+            or unsaid_of_named(standalone, passages, self.finder.vocabulary)
         )
         if missing is not None:
             yield Done(
@@ -200,25 +138,6 @@ class Asker:
         answer = self._finish(question, standalone, text, "llm", sources, passages, usage)
         answer.finish_reason = reason
         yield Done(answer)
-
-    def _hits(self, question: str) -> tuple[list[Hit], list[Hit]]:
-        """The search's hits, and the `k` to answer from: the papers of the people whose
-        works the question asks for, or the best of each file it names; then the rest."""
-        # An origin question looks deeper: the introducing paper often ranks below the
-        # follow-ups that repeat its name.
-        depth = self.k * 2 if is_origin_question(question) else self.k
-        found = self.searcher.search(question, k=depth)
-        hits = own_voice_first(question, prefer_origin(question, found, self.vocabulary), self.me)
-        # A question about someone's papers lists them: the author filter finds those
-        # that share no other word with the question.
-        names = works_asked(question, self.authors)
-        works = works_of(self.searcher, question, names, self.k) if names else []
-        listed = {h.key for h in works}
-        if works:
-            return found, (works + [h for h in hits if h.key not in listed])[: self.k]
-        # A question joining two files takes the best of each in turn.
-        files = files_named(question, self.sources)
-        return found, joined_hits(self.searcher, question, files, hits, self.k)[: self.k]
 
     def _condense(self, question: str, history: Sequence[Turn]) -> tuple[str, Usage | None]:
         assert self.llm is not None
@@ -308,7 +227,7 @@ class Asker:
         passages: list[str],
     ) -> Answer:
         """The offline answer: sentences quoted from the sources, or a refusal."""
-        text, reason = offline_text(standalone, sources, passages, self.lookups)
+        text, reason = offline_text(standalone, sources, passages, self.finder.lookups)
         return self._finish(
             question, standalone, text, "extractive", sources, passages, None, reason=reason
         )
@@ -350,7 +269,7 @@ class Asker:
         uncited: tuple[str, ...] = ()
         unknown: tuple[str, ...] = ()
         if mode == "llm" and not refused:
-            grounding = ground(checked, self.references, weak)
+            grounding = ground(checked, self.finder.references, weak)
             grounded, uncited, unknown = (
                 grounding.grounded,
                 grounding.uncited,

@@ -51,7 +51,7 @@ def test_another_researchers_bio_does_not_answer_a_first_person_question() -> No
 @pytest.mark.slow
 def test_my_advisor_is_not_the_google_page_owners(sample_library: Library) -> None:
     asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
-    assert asker.me == {"Suraj Srinivas"}
+    assert asker.finder.me == {"Suraj Srinivas"}
     answer = next(e.answer for e in asker.ask("Who advised my PhD?") if isinstance(e, Done))
     # Bhojanapalli's bio says 'I was advised by Prof. Sujay Sanghavi'
     assert "Sanghavi" not in answer.text
