@@ -21,15 +21,9 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.catalog_terms import CatalogTerms, acronyms_in
-from assistant.phrasing import (
-    MAX_N,
+from assistant.constraints import (
     PURPOSE,
-    Audience,
-    Task,
     clean_phrase,
-    content_count,
-    cue,
-    first_words,
     read_abstract,
     read_audience,
     read_count,
@@ -37,8 +31,8 @@ from assistant.phrasing import (
     read_for_me,
     read_sources,
     read_years,
-    route,
 )
+from assistant.phrasing import MAX_N, Audience, Task, content_count, cue, first_words, route
 from retrieval.terms import content_words
 
 if TYPE_CHECKING:

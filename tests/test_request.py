@@ -11,7 +11,8 @@ import datetime
 
 import pytest
 
-from assistant.phrasing import read_count, read_years, route
+from assistant.constraints import read_count, read_years
+from assistant.phrasing import route
 
 ROUTES = [
     # reading lists
