@@ -8,6 +8,7 @@ every sentence. `assistant.ask.Asker` checks its citations and wraps it in an `A
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answerability import (
@@ -27,10 +28,12 @@ from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
     ANSWER_PASSAGES,
+    SHORT_QUESTION_TERMS,
     Extract,
     Vocabulary,
     best_sentences,
     complement,
+    question_terms,
     widen,
 )
 from assistant.named_attributes import unsaid_of_named
@@ -43,6 +46,7 @@ from assistant.thresholds import Thresholds
 from assistant.works_of import AuthorIndex, by_all, by_any, works_asked
 
 MIN_EXTRACT_SCORE = 0.15
+DESCRIBING_TERMS = 2 * SHORT_QUESTION_TERMS
 EXTRACT_RATIO = 0.6
 MAX_EXTRACT_SOURCES = 4
 # Sentences looked at per source; the third is quoted only when it adds a question term.
@@ -77,7 +81,11 @@ def offline_text(
     verdict = check_named_paper(standalone, titles)
     if verdict.refusal is not None:
         return verdict.refusal, verdict.refusal
-    if not count_supported(standalone, passages, vocab.source_words):
+    # A question of ten or more content words describes a paper to find ('How many
+    # parameters does a problem really need, measured by training in a random
+    # subspace?'): its count or year is part of the description, not the answer.
+    describes = len(question_terms(_unquoted(standalone), vocab.source_words)) >= DESCRIBING_TERMS
+    if not describes and not count_supported(standalone, passages, vocab.source_words):
         return INSUFFICIENT, None
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
     if nothing is not None:
@@ -145,13 +153,18 @@ def offline_text(
         )
     text = OFFLINE_NOTE + "\n\n" + "\n".join(lines)
     lacking = (
-        lacks_value(standalone, text, vocab)
+        (None if describes else lacks_value(standalone, text, vocab))
         or lacks_person(standalone, text, lookups.people)
         or lacks_venue(standalone, text, lookups.venues)
     )
     if lacking is not None:
         return lacking, lacking
     return text, None
+
+
+def _unquoted(question: str) -> str:
+    """The question without its quoted titles: a title's words describe nothing."""
+    return re.sub(r"['\"“‘][^'\"”’]{3,}['\"”’]", " ", question)
 
 
 def _beside_titles(

@@ -140,3 +140,18 @@ def test_who_supervised_an_internship_the_cv_lists_without_a_name_is_refused(
     # ... and names the Harvard advisor (cv.md:17)
     advisor = ask("Who was my advisor at Harvard?")
     assert not advisor.refused and "Lakkaraju" in advisor.text
+
+
+@pytest.mark.slow
+def test_a_count_in_a_long_description_asks_for_a_paper_not_a_number(asker: Asker) -> None:
+    def ask(question: str) -> Answer:
+        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+
+    described = ask(
+        "How many dimensions does a task really need, if you train only inside a random "
+        "subspace of the weights and grow it until the task is solved?"
+    )
+    assert not described.refused
+    assert "Measuring the Intrinsic Dimension of Objective Landscapes" in described.text
+    # a short count question still needs its number
+    assert ask("How many GitHub stars does my cyclical pruning code have?").refused
