@@ -20,7 +20,7 @@ from assistant.grounding import ground, mark_uncited, unmark
 from assistant.llm import rejects_stream_options
 from assistant.named_attributes import unsaid_of_named
 from assistant.offline_answer import offline_text, source_pairs
-from assistant.origin import origin_absent
+from assistant.origin import origin_absent, origin_name
 from assistant.thresholds import model_of, thresholds_for
 from assistant.usage import Usage, estimated_usage, usage_of
 from prompts import SourcePassage, format_sources, load_prompt
@@ -104,7 +104,9 @@ class Asker:
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]
         passages = [hit.chunk.text for hit in hits]
         # Follow-ups that name an idea are no answer to who introduced it.
-        absent = origin_absent(standalone, found, self.finder.vocabulary)
+        name = origin_name(standalone)
+        spelled = self.finder.spelled(name) if name else None
+        absent = origin_absent(standalone, found, self.finder.vocabulary, spelled)
         if absent is not None:
             mode = "llm" if self.llm is not None else "extractive"
             yield Done(

@@ -14,12 +14,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.answerability import TitleIndex
-from assistant.catalog_terms import CatalogTerms, SourceFile
+from assistant.catalog_terms import CatalogTerms, SourceFile, acronyms_in
 from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences
 from assistant.named_sources import files_named, joined_hits
 from assistant.offline_answer import Lookups
-from assistant.origin import is_origin_question, prefer_origin
+from assistant.origin import is_origin_question, origin_name, prefer_origin
 from assistant.profile import profile_files
 from assistant.speaker import own_voice_first, researcher_names
 from assistant.thresholds import Thresholds
@@ -69,7 +69,7 @@ class Finder:
     @cached_property
     def files(self) -> list[SourceFile]:
         """The corpus's files with the words that name them ('the feed', 'my CV')."""
-        return CatalogTerms(self.searcher.catalog).sources
+        return self.catalog_terms.sources
 
     @cached_property
     def lookups(self) -> Lookups:
@@ -93,6 +93,15 @@ class Finder:
         names = self.references.names
         return frozenset(n for n in names if len(n) > 2 and n not in STOPWORDS)
 
+    @cached_property
+    def catalog_terms(self) -> CatalogTerms:
+        return CatalogTerms(self.searcher.catalog)
+
+    def spelled(self, name: str) -> str | None:
+        """An acronym spelled out as the corpus defines it: 'SAM' -> 'sharpness-aware
+        minimization'; None for a name that is no acronym the corpus defines."""
+        return self.catalog_terms.expand(name) if acronyms_in(name) == [name.strip()] else None
+
     def hits(self, question: str, k: int) -> tuple[list[Hit], list[Hit]]:
         """The search's hits, and the `k` to answer from: the papers of the people whose
         works the question asks for, or the best of each file it names; then the rest."""
@@ -100,6 +109,14 @@ class Finder:
         # follow-ups that repeat its name.
         depth = k * 2 if is_origin_question(question) else k
         found = self.searcher.search(question, k=depth)
+        # ... and searches for the name alone: a long question about a follow-up ('The
+        # feed has a variant of SAM: what is the original SAM paper?') ranks the original
+        # below them, and its absence must not be concluded from that.
+        name = origin_name(question) if depth > k else None
+        if name is not None:
+            seen = {h.key for h in found}
+            query = " ".join(filter(None, (name, self.spelled(name))))
+            found += [h for h in self.searcher.search(query, k=k) if h.key not in seen]
         hits = own_voice_first(question, prefer_origin(question, found, self.vocabulary), self.me)
         # A question about someone's papers lists them: the author filter finds those
         # that share no other word with the question.

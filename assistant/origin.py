@@ -89,6 +89,8 @@ def _mentions_title(text: str, title: str) -> bool:
 
 
 FEW_MENTIONS = 3
+# What follows a method's name in the title of the paper that introduces it.
+_FOR = [[stem(w)] for w in ("for", "via", "with", "by", "through")]
 
 # The thing an origin question names: the words after its origin verb, up to a
 # punctuation mark or a word that starts a clause ('... introduced SAM, and who ...').
@@ -108,8 +110,9 @@ _DESCRIBED = re.compile(
     r"^(?:that|how|what|why|whether|(?:idea|name|notion|term|phrase|concept|word)s?)\b", re.I
 )
 # A verb and its object describe what was done ('pruning a network once, before
-# training'); a name has no article inside ('grokking', 'learning rate warmup').
-_ACTION = re.compile(r"^\w+ing\s+(?:\S+\s+)*?(?:a|an|the|each|every|its|their)\b", re.I)
+# training'); a name has no article inside ('grokking', 'learning rate warmup'); a past
+# tense says what was found ('originally claimed that ...').
+_ACTION = re.compile(r"^\w+ing\s+(?:\S+\s+)*?(?:a|an|the|each|every|its|their)\b|^\w{3,}ed$", re.I)
 # What an introducing paper says of its own idea: 'we propose X', 'our procedure, X',
 # 'which we call X'; follow-ups say 'optimizers like X', 'adding a X layer'.
 _SAID = r"[\"'“‘]?(?:(?:[A-Z][\w-]*\s+){{1,5}}\()?(?i:{name})"
@@ -148,6 +151,10 @@ def introduces(hit: Hit, name: str) -> bool:
     said = _words(name)
     if head and (head == said or (":" in hit.title and head == said[: len(head)])):
         return True
+    # 'Sharpness-Aware Minimization for Efficiently Improving Generalization': the name,
+    # then what it is for
+    if said and head[: len(said)] == said and head[len(said) : len(said) + 1] in _FOR:
+        return True
     return re.search(_COINS.format(name=re.escape(name)), hit.chunk.text) is not None
 
 
@@ -160,13 +167,16 @@ def _words(text: str) -> list[str]:
     return [stem(w) for w in words]
 
 
-def origin_absent(question: str, hits: Sequence[Hit], vocab: Vocabulary) -> str | None:
+def origin_absent(
+    question: str, hits: Sequence[Hit], vocab: Vocabulary, spelled: str | None = None
+) -> str | None:
     """A refusal when an origin question names a thing that several retrieved papers
     mention and none of them introduces: the introducing paper is not in the corpus,
     and a follow-up must not be given in its place. None when a paper introduces it,
     when at most one paper mentions it (the usual checks decide), or when the question
     describes the thing rather than naming it, or when it is named in at most
-    FEW_MENTIONS passages of the corpus."""
+    FEW_MENTIONS passages of the corpus, or when a paper introduces `spelled`, the
+    name spelled out."""
     name = origin_name(question)
     if name is None:
         return None
@@ -177,6 +187,10 @@ def origin_absent(question: str, hits: Sequence[Hit], vocab: Vocabulary) -> str 
         return None
     holders = [h for h in hits if wanted <= set(terms(h.chunk.text))]
     if len(holders) < 2 or any(introduces(h, name) for h in holders):
+        return None
+    # The name's spelling out, from the corpus's own acronyms ('SAM': 'sharpness-aware
+    # minimization'): the original's record may use only that.
+    if spelled and any(introduces(h, spelled) for h in hits):
         return None
     return (
         f"Your corpus has {len(holders)} papers that mention {name}, but none of them "

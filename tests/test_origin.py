@@ -39,6 +39,24 @@ def test_the_named_thing_is_read_from_the_origin_question() -> None:
     # a verb and its object describe what was done; a gerund alone can be a name
     assert origin_name("Who first proposed pruning a network once, before training?") is None
     assert origin_name("Which paper first proposed learning rate warmup?") == "learning rate warmup"
+    # a past tense says what was found: 'originally claimed that ...'
+    assert origin_name("Which work originally claimed that nets sit in one basin?") is None
+
+
+def test_an_acronym_spelled_out_finds_the_record_that_uses_only_the_spelling() -> None:
+    # follow-ups write 'SAM'; the original's record has its title and no abstract
+    follow_ups = [
+        _hit("SAM Operates Far From Home", "We study SAM and its eigenvalues."),
+        _hit("SAM as an Optimal Relaxation", "We relate SAM to Bayes."),
+    ]
+    original = _hit("Sharpness-Aware Minimization for Efficiently Improving Generalization", "")
+    vocab = Vocabulary.build([h.chunk.text for h in follow_ups] * 3)
+    question = "What is the original SAM paper?"
+    assert introduces(original, "sharpness-aware minimization")  # the name, then 'for ...'
+    assert not introduces(follow_ups[0], "sharpness-aware minimization")
+    hits = [*follow_ups, original]
+    assert origin_absent(question, hits, vocab) is not None
+    assert origin_absent(question, hits, vocab, "sharpness-aware minimization") is None
 
 
 def test_follow_ups_that_mention_an_idea_do_not_answer_who_introduced_it() -> None:
