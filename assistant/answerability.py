@@ -137,6 +137,10 @@ class TitleIndex:
         norm = normalize_title(phrase)
         if norm in self.by_title:
             return self.by_title[norm]
+        # 'Platonic Representation Hypothesis' for 'The Platonic Representation Hypothesis'
+        for article in ("the ", "a ", "an "):
+            if article + norm in self.by_title:
+                return self.by_title[article + norm]
         # A short title before its subtitle: 'Teacher's pet' for 'Teacher's pet: ...'.
         mains = [p for p in self.main_titles.get(norm, []) if p is not None]
         if len(mains) == 1:
@@ -154,12 +158,16 @@ class TitleIndex:
         return f" {normalize_title(phrase)} " in self._text
 
     def named(self, question: str) -> NamedPaper | None:
-        """The paper a question names in quotes, or by its full title without them."""
+        """The paper a question names in quotes, by its full title without them, or by
+        a title that opens the question as its subject ('Machine Love - who wrote it?')."""
         for phrase in _QUOTED.findall(question):
             paper = self.match(phrase)
             # A short quoted phrase names a paper only when a title says exactly that.
             if paper is not None or len(normalize_title(phrase).split()) >= MIN_TITLE_WORDS:
                 return NamedPaper(phrase.strip(), paper)
+        subject = leading_subject(question)
+        if subject is not None and (paper := self.match(subject)) is not None:
+            return NamedPaper(subject, paper)
         norm = f" {normalize_title(question)} "
         found = [
             (len(t), p)
@@ -170,6 +178,17 @@ class TitleIndex:
             paper = max(found, key=lambda c: c[0])[1]
             return NamedPaper(paper.title, paper)
         return None
+
+
+# 'Machine Love - who wrote it?', 'smoothgrad — does my corpus have it?', 'X: which
+# venue?': the words before a dash or colon that opens the question name its subject.
+_SUBJECT = re.compile(r"^\s*((?:(?!\s[-—–]+\s|:\s)[^?!.]){3,80}?)\s*(?:\s[-—–]+\s|:\s)")
+
+
+def leading_subject(question: str) -> str | None:
+    """The subject a question opens with before a dash or a colon, if it does."""
+    match = _SUBJECT.match(question)
+    return match.group(1).strip(" '\"“”‘’") if match else None
 
 
 @dataclass(frozen=True)

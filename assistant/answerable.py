@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answerability import leading_subject
 from assistant.extractive import (
     ANSWER_PASSAGES,
     RARE_DF,
@@ -45,14 +46,18 @@ def coverage(question: str, passages: Sequence[str], vocab: Vocabulary) -> float
 
 
 def named_unknowns(question: str, vocab: Vocabulary) -> list[str]:
-    """Capitalised names in the question the corpus never uses: 'Mamba', 'AlphaFold'.
+    """Capitalised names in the question the corpus never uses: 'Mamba', 'AlphaFold';
+    and a subject the question opens with that it never uses ('smoothgrad — do I have
+    it?'), however it is written.
 
     Short all-capital words ('RL', 'ML') are abbreviations the corpus may spell out,
     so they decide nothing.
     """
+    subject = leading_subject(question)
+    named = names_in(question, vocab.source_words) + ([subject] if subject else [])
     return [
         w
-        for w in names_in(question, vocab.source_words)
+        for w in dict.fromkeys(named)
         if not _abbreviation(w)
         and content_words(w)
         and all(vocab.df.get(stem(p), 0) == 0 for p in content_words(w))

@@ -10,6 +10,7 @@ from assistant.answerability import (
     asked_fields,
     check_named_paper,
     count_supported,
+    leading_subject,
 )
 from assistant.ask import Asker, Done
 from assistant.library import Library
@@ -63,6 +64,20 @@ def test_a_short_main_title_names_its_paper() -> None:
     twin = Paper("Teacher's pet: a second look", sources=(Source("list.txt", 1),))
     twins = TitleIndex(_catalog(pet, twin), [])
     assert twins.match("Teacher's pet") is None
+
+
+def test_a_title_that_opens_the_question_names_its_paper() -> None:
+    platonic = Paper("The Platonic Representation Hypothesis", sources=(Source("f.txt", 1),))
+    titles = TitleIndex(_catalog(FEED, platonic), [])
+    # no quotes, two words: named because it is the subject the question opens with
+    verdict = check_named_paper("Machine Love - who wrote it and where did it appear?", titles)
+    assert verdict.refusal is not None and "gives no authors or venue" in verdict.refusal
+    asked = "Platonic Representation Hypothesis: which conference was it published in?"
+    assert check_named_paper(asked, titles).refusal is not None  # no venue, no year
+    # the same words inside a question name nothing by themselves
+    assert check_named_paper("Is machine love a good idea for recommenders?", titles).paper is None
+    assert leading_subject("For my job talk: what are my directions?") == "For my job talk"
+    assert leading_subject("Which paper introduced SAM?") is None
 
 
 def test_code_is_asked_of_the_records_links() -> None:

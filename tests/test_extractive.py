@@ -179,3 +179,11 @@ def test_the_researchers_own_sections_are_judged_by_absent_terms_not_by_distance
     assert answerable(asked, [mentoring], 0.24, v, own=True)
     # a word the corpus never uses, asked of one's own files, is still refused
     assert not answerable("What is my salary as a postdoc?", [mentoring], 0.24, v, own=True)
+
+
+def test_a_subject_the_question_opens_with_and_the_corpus_never_uses_is_unknown() -> None:
+    assert not answerable("smoothgrad — does my corpus have it?", [LTH], 0.5, vocab())
+    # a known subject opening the question decides nothing by itself
+    assert answerable(
+        "lottery tickets — do sparse trainable subnetworks exist?", [LTH], 0.5, vocab()
+    )
