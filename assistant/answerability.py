@@ -131,6 +131,23 @@ class TitleIndex:
                 main = normalize_title(paper.title.split(":", 1)[0])
                 self.main_titles.setdefault(main, []).append(paper)
         self._text = " " + " ".join(normalize_title(t) for t in texts) + " "
+        # (surname, year) of every paper: what an author-year citation can name
+        self.cited = {
+            (normalize_title(a).split()[-1], paper.year)
+            for paper in catalog.papers
+            if paper.year
+            for a in paper.authors
+            if normalize_title(a).split()
+        }
+
+    def uncited(self, question: str) -> str | None:
+        """An author-year citation of the question ('He et al. 2015', 'Lipton (2018)') that
+        no paper of the corpus matches (a year either side, for preprints), as written."""
+        for match in _CITATION.finditer(question):
+            surname, year = normalize_title(match["name"]), int(match["year"])
+            if not any((surname, y) in self.cited for y in (year - 1, year, year + 1)):
+                return match.group(0).strip(" ,")
+        return None
 
     def match(self, phrase: str) -> Paper | None:
         """The paper with this title, allowing a dropped subtitle on either side."""
@@ -180,6 +197,13 @@ class TitleIndex:
         return None
 
 
+# 'He et al. 2015', 'Lipton (2018)', 'Ioffe and Szegedy, 2015': a work cited by its
+# authors and year (a bare 'In 2019' is none: 'et al.', a co-author or brackets make it one).
+_CITATION = re.compile(
+    r"\b(?P<name>[A-Z][a-zà-ÿ'-]+)(?:'s)?"
+    r"(?:\s+et\s+al\.?(?:'s)?,?\s+\(?|\s+(?:and|&)\s+[A-Z][a-zà-ÿ'-]+,?\s+\(?|,?\s+\()"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 # 'Machine Love - who wrote it?', 'smoothgrad — does my corpus have it?', 'X: which
 # venue?': the words before a dash or colon that opens the question name its subject.
 _SUBJECT = re.compile(r"^\s*((?:(?!\s[-—–]+\s|:\s)[^?!.]){3,80}?)\s*(?:\s[-—–]+\s|:\s)")
@@ -215,6 +239,9 @@ def _join(names: Sequence[str]) -> str:
 
 def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
     """Refuse when the named paper is absent, or holds none of the fields asked for."""
+    cited = titles.uncited(question)
+    if cited is not None:
+        return Verdict(refusal=f"Your corpus has no paper that matches '{cited}'.")
     named = titles.named(question)
     if named is None:
         return Verdict()

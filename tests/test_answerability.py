@@ -80,6 +80,19 @@ def test_a_title_that_opens_the_question_names_its_paper() -> None:
     assert leading_subject("Which paper introduced SAM?") is None
 
 
+def test_a_work_cited_by_author_and_year_must_be_in_the_catalog() -> None:
+    titles = _titles()  # Deep Image Prior: Ulyanov and Vedaldi, 2017
+    refusal = check_named_paper("He et al. 2015, deep residual learning - where is it?", titles)
+    assert refusal.refusal == "Your corpus has no paper that matches 'He et al. 2015'."
+    # the catalog's authors and year (a year either side, for a preprint) match
+    assert check_named_paper("What did Ulyanov et al. 2018 show?", titles).refusal is None
+    assert (
+        check_named_paper("Ulyanov and Vedaldi (2017): what is it about?", titles).refusal is None
+    )
+    # a year alone cites nothing
+    assert check_named_paper("In 2015 what did people prune?", titles).refusal is None
+
+
 def test_code_is_asked_of_the_records_links() -> None:
     coded = Paper(
         "Deep Image Prior",
