@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import Vocabulary, question_terms
+from assistant.extractive import RARE_DF, Vocabulary, question_terms
 from assistant.origin import is_origin_question
-from retrieval.terms import terms
+from retrieval.terms import content_words, terms
 from retrieval.text import normalize_title
 
 # Past tense: 'When did she ...?' asks for a date; 'When do networks become stable?'
@@ -24,7 +24,7 @@ _YEAR_ASKED = re.compile(r"\b(?:(?:what|which) year|when (?:was|were|did|had))\b
 # 'how much X is needed' is often answered in words ('a logarithmic factor').
 _NUMBER_ASKED = re.compile(
     r"(?:^|[.?!;,:]\s*|\band\s+)(?:how many|what (?:[\w-]+ ){0,2}?(?:accuracy|percentage|percent|fraction"
-    r"|share|proportion|rate|score|number|rank|count|size|error))\b",
+    r"|share|proportion|ratio|rate|score|number|rank|count|size|error))\b",
     re.I,
 )
 # 'Who ...?' at the start of a clause asks for a person ('..., and who advised me?').
@@ -33,7 +33,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Where a paper appeared, in the words that say so ('Where did I intern?' asks a place).
 _VENUE_ASKED = re.compile(
     r"\b(?:venue|conference|journal|proceedings|published (?:at|in)|appear(?:ed)? (?:at|in)"
-    r"|presented at|which workshop)\b",
+    r"|presented at|which workshop)\b|\bwhere (?:was|were|did|is) [^?.]{0,40}\b(?:published|appear)",
     re.I,
 )
 _PUBLISHED = re.compile(r"\bPublished: ([^\n\[]*)")
@@ -100,6 +100,59 @@ def _counted_phrase(question: str) -> str:
         return match.group(1)
     match = _NUMBER_ASKED.search(question)
     return match.group(0) if match else ""
+
+
+# A record's field asked for, and what a line of the answer that gives it holds.
+_FIELDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        "key words",
+        re.compile(r"\bkey ?words?\b|\btags?\b", re.I),
+        re.compile(r"\b(?:Keywords|Topic): "),
+    ),
+    (
+        "code link",
+        re.compile(r"\b(?:code|repo|repository|github|implementation)\b", re.I),
+        re.compile(r"https?://|\b(?:github|gitlab|bitbucket)\.(?:com|org)/", re.I),
+    ),
+    (
+        "arXiv id or DOI",
+        re.compile(r"\barxiv (?:id|number|identifier)\b|\bdoi\b", re.I),
+        re.compile(r"\b\d{4}\.\d{4,5}\b|\b10\.\d{4,}/"),
+    ),
+    (
+        "award",
+        re.compile(r"\b(?:awards?|prizes?|best paper|honou?rs?)\b", re.I),
+        re.compile(r"\b(?:awards?|prizes?|best paper|distinction|honou?rs?)\b", re.I),
+    ),
+)
+
+
+def lacks_field(question: str, answer: str, vocab: Vocabulary) -> str | None:
+    """A refusal when the question asks for a key word line, a code link, an identifier
+    or an award of something, and no source line of the answer gives one beside the
+    rarest thing the question names: the CV's awards are no answer to whether the
+    submodular pruning paper won one, another paper's repository no code link for it."""
+    for name, asked, given in _FIELDS:
+        if asked.search(question) is None:
+            continue
+        own = {t for m in asked.findall(question) for t in terms(m)}
+        # the rare things the question names (a line must hold one of them, if any);
+        # a verb ('received', 'winning') names nothing
+        nouns = " ".join(w for w in content_words(question) if not w.endswith(("ed", "ing")))
+        named = {
+            t
+            for t in question_terms(nouns, vocab.source_words)
+            if 0 < vocab.df.get(t, 0) <= RARE_DF and t not in own
+        }
+        for line in answer.split("\n"):
+            if given.search(line) and (not named or named & set(terms(line))):
+                break
+        else:
+            return (
+                f"Your corpus has passages about this, but none of those found gives the "
+                f"{name} you asked for."
+            )
+    return None
 
 
 def lacks_venue(question: str, answer: str, venues: frozenset[str]) -> str | None:

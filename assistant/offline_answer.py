@@ -23,7 +23,7 @@ from assistant.answerability import (
 )
 from assistant.answerable import answerable
 from assistant.answers import NumberedSource
-from assistant.asked_values import lacks_person, lacks_value, lacks_venue
+from assistant.asked_values import lacks_field, lacks_person, lacks_value, lacks_venue
 from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
@@ -83,7 +83,8 @@ def offline_text(
         return verdict.refusal, verdict.refusal
     # A question of ten or more content words describes a paper to find ('How many
     # parameters does a problem really need, measured by training in a random
-    # subspace?'): its count or year is part of the description, not the answer.
+    # subspace?'): its count, year or 'one line of code' is part of the description,
+    # not the answer.
     describes = len(question_terms(_unquoted(standalone), vocab.source_words)) >= DESCRIBING_TERMS
     if not describes and not count_supported(standalone, passages, vocab.source_words):
         return INSUFFICIENT, None
@@ -156,6 +157,7 @@ def offline_text(
         (None if describes else lacks_value(standalone, text, vocab))
         or lacks_person(standalone, text, lookups.people)
         or lacks_venue(standalone, text, lookups.venues)
+        or (None if describes else lacks_field(standalone, text, vocab))
     )
     if lacking is not None:
         return lacking, lacking

@@ -7,7 +7,13 @@ import pytest
 
 from assistant.answers import Answer
 from assistant.ask import Asker, Done
-from assistant.asked_values import asked_value, lacks_person, lacks_value, lacks_venue
+from assistant.asked_values import (
+    asked_value,
+    lacks_field,
+    lacks_person,
+    lacks_value,
+    lacks_venue,
+)
 from assistant.extractive import Vocabulary
 from assistant.library import Library
 
@@ -84,6 +90,37 @@ def test_where_a_paper_appeared_is_answered_only_by_a_venue() -> None:
     assert lacks_venue("In which journal or conference did it appear?", in_prose, VENUES) is None
     # 'where did I intern' asks a place, not a venue
     assert lacks_venue("Where did I do my internship in 2020?", year_only, VENUES) is None
+
+
+FIELD_VOCAB = Vocabulary.build(
+    [
+        "Cyclical pruning for sparse networks.",
+        "Saliency Maps (2019): code https://github.com/me/saliency-maps",
+        "Awards: 2022 Best paper award at a workshop. 2021 Thesis distinction award.",
+        "Submodular structured pruning with limited data.",
+        "Keywords: Mean Field Theory; Riemannian Geometry",
+    ]
+    + ["Papers about networks and pruning."] * 40
+)
+
+
+def test_a_field_asked_of_a_paper_must_be_given_beside_it() -> None:
+    cv = (
+        "- **CV > Awards**: 2022 Best paper award at a workshop [1].\n"
+        "- **Submodular Structured Pruning** (A. Quill, 2022): Submodular structured pruning "
+        "with limited data [2]."
+    )
+    asked = "Did the submodular structured pruning paper win any award?"
+    assert "award" in (lacks_field(asked, cv, FIELD_VOCAB) or "")
+    # no paper named: any award of mine answers ('received' names nothing)
+    assert lacks_field("Which of my papers received best paper awards?", cv, FIELD_VOCAB) is None
+    linked = "- **CV**: Saliency Maps (2019): code https://github.com/me/saliency-maps [1]."
+    assert lacks_field("Link me the code repo for the cyclical pruning paper", linked, FIELD_VOCAB)
+    assert lacks_field("Where is the code for my saliency maps?", linked, FIELD_VOCAB) is None
+    assert lacks_field("arXiv id of my cyclical pruning paper?", linked, FIELD_VOCAB)
+    tagged = "- **Transient Chaos** (B. Poole, 2016): Keywords: Mean Field Theory [1]."
+    assert lacks_field("What key words does the list give it?", tagged, FIELD_VOCAB) is None
+    assert lacks_field("What key words does the list give it?", cv, FIELD_VOCAB) is not None
 
 
 PEOPLE = frozenset({"ada", "quill", "bo", "reyes", "lipton", "jun"})
