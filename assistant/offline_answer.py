@@ -91,6 +91,11 @@ def offline_text(
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
     if nothing is not None:
         return nothing, nothing
+    # A person's papers are listed from the catalog: what else the question says of
+    # them ('everything ... from any source') need not be in a passage.
+    works = _works_answer(standalone, sources, lookups.authors)
+    if works is not None and not verdict.fields:
+        return works, None
     apart = unsaid_of_named(standalone, passages, vocab)
     if apart is not None:
         return apart, apart
@@ -98,7 +103,6 @@ def offline_text(
         fields = _fields_answer(verdict, sources)
         if fields is not None:
             return fields, None
-    works = _works_answer(standalone, sources, lookups.authors)
     if works is not None:
         return works, None
     # A passage 'holds' the name of its file too: 'the Google page', 'my CV'.

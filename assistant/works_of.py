@@ -24,7 +24,7 @@ from retrieval.text import normalize_title
 # no question about the author's works; 'papers', 'anything else', 'co-authored' are.
 _WORKS = re.compile(
     r"\b(?:papers|works|publications|articles|preprints|else|other|anything|anywhere"
-    r"|co-?author(?:ed|s)?|authors?|authored|write|wrote|written|publish(?:ed)?)\b",
+    r"|co-?author(?:ed|s)?|authors?|authored|write|wrote|written|publish(?:ed)?|got)\b",
     re.I,
 )
 MIN_SURNAME = 4
@@ -82,12 +82,13 @@ class AuthorIndex:
 
 def works_asked(question: str, authors: AuthorIndex) -> list[str]:
     """The authors whose works the question asks for; [] when it names none, or asks
-    something else of them. The last sentence is the question: in 'X's paper lists Y as a
-    co-author. What else has Y got?' the works asked for are Y's."""
+    something else of them. The sentences that ask ('...?') say whose: in 'X's paper lists
+    Y as a co-author. What else has Y got?' the works asked for are Y's."""
     if not _WORKS.search(question):
         return []
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
-    named = authors.named(sentences[-1]) if sentences else []
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    named = list(dict.fromkeys(n for s in asking for n in authors.named(s)))
     # '... co-authored my paper. Does he show up anywhere else?': the person is named
     # before, and referred to ('he', 'the same author'); 'X's study reports ... Which
     # papers look at ...?' asks for papers on a topic, not X's; 'Both X's page and the

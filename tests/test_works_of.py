@@ -34,6 +34,12 @@ def test_the_works_asked_for_are_read_from_the_question() -> None:
     # a page named by its owner is no question about the owner's works
     page = "Both Bhojanapalli's page and the feed have a paper on privacy. Which two are they?"
     assert works_asked(page, AUTHORS) == []
+    # the person named in the sentence that asks, whatever follows it
+    asked = "What has Ada Quill got in the list? want the whole set incl. the NTK ones"
+    assert works_asked(asked, AUTHORS) == ["ada quill"]
+    assert works_asked("list everything Chong You coauthored (any source)", AUTHORS) == [
+        "chong you"
+    ]
     # something else asked of them, or a name the catalog lacks
     assert works_asked("Who was Srinadh Bhojanapalli's PhD advisor?", AUTHORS) == []
     assert works_asked("Which papers did Ada Lovelace write?", AUTHORS) == []
