@@ -23,7 +23,14 @@ from assistant.answerability import (
 )
 from assistant.answerable import answerable
 from assistant.answers import NumberedSource
-from assistant.asked_values import lacks_field, lacks_person, lacks_value, lacks_venue
+from assistant.asked_values import (
+    lacks_field,
+    lacks_person,
+    lacks_value,
+    lacks_venue,
+    names_person,
+    person_asked,
+)
 from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
@@ -34,6 +41,7 @@ from assistant.extractive import (
     best_sentences,
     complement,
     question_terms,
+    units,
     widen,
 )
 from assistant.named_attributes import unsaid_of_named
@@ -44,6 +52,7 @@ from assistant.sections import answering_section, entries
 from assistant.speaker import is_first_person
 from assistant.thresholds import Thresholds
 from assistant.works_of import AuthorIndex, by_all, by_any, works_asked
+from retrieval.terms import terms
 
 MIN_EXTRACT_SCORE = 0.15
 DESCRIBING_TERMS = 2 * SHORT_QUESTION_TERMS
@@ -121,6 +130,7 @@ def offline_text(
     keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
     keep = widen(standalone, keep, extracts, vocab)
     keep += _beside_titles(keep, extracts, sources)
+    keep += _persons_named(standalone, keep, sources, passages, lookups)
     files = [s.hit.chunk.file for s in sources]
     other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
     lines = []
@@ -171,6 +181,35 @@ def offline_text(
 def _unquoted(question: str) -> str:
     """The question without its quoted titles: a title's words describe nothing."""
     return re.sub(r"['\"“‘][^'\"”’]{3,}['\"”’]", " ", question)
+
+
+def _persons_named(
+    question: str,
+    keep: list[Extract],
+    sources: list[NumberedSource],
+    passages: list[str],
+    lookups: Lookups,
+) -> list[Extract]:
+    """For a 'who' question, a line of a quoted CV or statement section that names a
+    person in the role asked ('Advisor: Prof. X' for 'who advised it', 'supervised by
+    Prof. Y' for 'who supervises them'): it shares a word with the question. A person
+    in another role ('who sat on my thesis committee') is not taken for the answer."""
+    if not lookups.people or not person_asked(question):
+        return []
+    wanted = set(question_terms(question, lookups.vocab.source_words))
+    out: list[Extract] = []
+    for n in dict.fromkeys(e.n for e in keep):
+        if sources[n - 1].hit.chunk.kind != "profile":
+            continue
+        if any(names_person(question, e.sentence, lookups.people) for e in keep if e.n == n):
+            continue
+        lines = units(passages[n - 1])[1:]  # the first is the section's heading
+        named = [
+            u for u in lines if names_person(question, u, lookups.people) and wanted & set(terms(u))
+        ]
+        if named:
+            out.append(Extract(n, named[0], 0.0))
+    return out
 
 
 def _beside_titles(

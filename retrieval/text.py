@@ -47,11 +47,20 @@ def find_year(text: str) -> int | None:
 # A sentence ends at . ! or ? (and any citation markers glued to it) before a capital,
 # digit, parenthesis or emphasis; 'et al.' and 'e.g.' do not end one.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[[^\]]*\])*\s+(?=[A-Z0-9(*])")
-_ABBREV = re.compile(r"\b(?:et al|e\.g|i\.e|vs|cf|Fig|Eq|resp|approx|Dr|Prof)\.$", re.I)
+_ABBREV_WORD = re.compile(r"\b(?:et al|e\.g|i\.e|vs|cf|Fig|Eq|resp|approx|Dr|Prof)\.$", re.I)
+# ... nor after an initial in a name ('Prof. R. Venkatesh Babu', 'Eric J. Michaud'): a
+# capital alone after a capitalised word ('show X.' still ends a sentence).
+_INITIAL = re.compile(r"(?:^|\s)[A-Z][\w'-]*\.?\s+[A-Z]\.$")
+
+
+def _abbreviated(text: str) -> bool:
+    """An abbreviation or a name's initial ends the text: no sentence ends there."""
+    return bool(_ABBREV_WORD.search(text) or _INITIAL.search(text))
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences, line by line; a line ending in a comma continues on the next.
+    """Sentences, line by line; a line ending in a comma or an abbreviation ('Prof. R.')
+    continues on the next.
 
     'Han et al. show X. It works.\\nIntern, Qualcomm,\\nsparsity.' ->
     ['Han et al. show X.', 'It works.', 'Intern, Qualcomm, sparsity.']
@@ -59,7 +68,7 @@ def split_sentences(text: str) -> list[str]:
     lines: list[str] = []
     for raw in text.splitlines():
         raw = raw.strip()
-        if lines and lines[-1].endswith(","):
+        if lines and (lines[-1].endswith(",") or _abbreviated(lines[-1])):
             lines[-1] = f"{lines[-1]} {raw}".strip()
         elif raw:
             lines.append(raw)
@@ -68,7 +77,7 @@ def split_sentences(text: str) -> list[str]:
         pending = ""
         for piece in _SENTENCE_END.split(line):
             pending = f"{pending} {piece}".strip() if pending else piece
-            if not _ABBREV.search(pending):
+            if not _abbreviated(pending):
                 out.append(pending)
                 pending = ""
         if pending:

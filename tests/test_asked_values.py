@@ -192,3 +192,30 @@ def test_a_count_in_a_long_description_asks_for_a_paper_not_a_number(asker: Aske
     assert "Measuring the Intrinsic Dimension of Objective Landscapes" in described.text
     # a short count question still needs its number
     assert ask("How many GitHub stars does my cyclical pruning code have?").refused
+
+
+def test_a_name_with_initials_is_one_sentence() -> None:
+    from retrieval.text import split_sentences
+
+    cv = "Master of Science, Bangalore,\nAdvisor: Prof. R.\nVenkatesh Babu\nThesis: Compact Nets."
+    assert split_sentences(cv) == [
+        "Master of Science, Bangalore, Advisor: Prof. R. Venkatesh Babu",
+        "Thesis: Compact Nets.",
+    ]
+    # a capital after a lower-case word still ends a sentence
+    assert split_sentences("We use method A. Then we test.") == [
+        "We use method A.",
+        "Then we test.",
+    ]
+
+
+@pytest.mark.slow
+def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> None:
+    def ask(question: str) -> Answer:
+        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+
+    # the Education section names the advisor; 'advised' meets 'Advisor:'
+    masters = ask("What was my master's thesis about, and who advised it?")
+    assert not masters.refused and "Venkatesh Babu" in masters.text
+    # a person in another role is no answer: the CV names no thesis committee
+    assert ask("Who sat on my PhD thesis committee?").refused
