@@ -217,5 +217,11 @@ def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> N
     # the Education section names the advisor; 'advised' meets 'Advisor:'
     masters = ask("What was my master's thesis about, and who advised it?")
     assert not masters.refused and "Venkatesh Babu" in masters.text
+    # the quoted mentoring line names the student; the line with the supervisor is added
+    student = ask(
+        "Which of my students is working on dataset distillation for interpretability, "
+        "and who supervises them?"
+    )
+    assert not student.refused and "supervised by Prof. Hima Lakkaraju" in student.text
     # a person in another role is no answer: the CV names no thesis committee
     assert ask("Who sat on my PhD thesis committee?").refused
