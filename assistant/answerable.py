@@ -114,8 +114,24 @@ def absent_rare_terms(question: str, passages: Sequence[str], vocab: Vocabulary)
     return [
         t
         for t in question_terms(question, vocab.source_words)
-        if t not in present and 1 <= vocab.df.get(t, 0) <= RARE_DF
+        if not _held(t, present) and 1 <= _df(t, vocab) <= RARE_DF
     ]
+
+
+# A word cut short ('postdoc', 'info', 'stats') is the corpus's longer word that starts
+# with it ('postdoctoral'), when at least this many letters are left.
+MIN_CLIPPED = 5
+
+
+def _df(term: str, vocab: Vocabulary) -> int:
+    """The term's document frequency, or that of the longest-known word it clips."""
+    if vocab.df.get(term) or len(term) < MIN_CLIPPED:
+        return vocab.df.get(term, 0)
+    return max((df for t, df in vocab.df.items() if t.startswith(term)), default=0)
+
+
+def _held(term: str, words: set[str]) -> bool:
+    return term in words or (len(term) >= MIN_CLIPPED and any(w.startswith(term) for w in words))
 
 
 def answerable(
@@ -244,5 +260,6 @@ def _heading(passage: str) -> str:
 
 
 def unknown_terms(question: str, vocab: Vocabulary) -> list[str]:
-    """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?'."""
-    return [t for t in question_terms(question, vocab.source_words) if vocab.df.get(t, 0) == 0]
+    """Question terms the corpus never uses: 'mamba' in 'Who introduced Mamba?' ('postdoc'
+    is known when the corpus says 'postdoctoral')."""
+    return [t for t in question_terms(question, vocab.source_words) if _df(t, vocab) == 0]

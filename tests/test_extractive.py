@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answerable import absent_names, absent_rare_terms, answerable
+from assistant.answerable import absent_names, absent_rare_terms, answerable, unknown_terms
 from assistant.extractive import Vocabulary, best_sentences, question_terms
 from retrieval.terms import stem
 
@@ -187,3 +187,13 @@ def test_a_subject_the_question_opens_with_and_the_corpus_never_uses_is_unknown(
     assert answerable(
         "lottery tickets — do sparse trainable subnetworks exist?", [LTH], 0.5, vocab()
     )
+
+
+def test_a_word_cut_short_is_the_corpus_word_it_starts() -> None:
+    work = "Jane Doe > Work Experience\nPostdoctoral Research Fellow. Research Focus: Interpretability."
+    v = Vocabulary.build([LTH, *OTHER, work, "A research focus on robustness."])
+    # 'postdoc' is never written; 'postdoctoral' is
+    assert unknown_terms("What is my postdoc's research focus?", v) == []
+    assert absent_rare_terms("What is my postdoc's research focus?", [work], v) == []
+    # a short word is not taken for a longer one ('net' is no 'network')
+    assert unknown_terms("What is a zorb?", v) == ["zorb"]
