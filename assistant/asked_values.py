@@ -49,6 +49,7 @@ _NUMBER = re.compile(r"(?<![\w-])\d[\d.,]*(?![\w-])")
 # An offline answer's quotes each end with a citation mark; bold source titles are no quote.
 _CITED = re.compile(r"\[\d+\][.!?]?")
 # ... nor the authors and year shown after one ('**Title** (A. Lee, B. Roy, 2019):').
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 _TITLE = re.compile(r"\*\*[^*\n]+\*\*(?: \([^()\n]*\))?")
 
 
@@ -179,10 +180,10 @@ def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
     kind = asked_value(question)
     if kind is None:
         return None
-    # The thing counted ('GitHub stars', 'top-1 accuracy') is on every line that gives a
-    # count of it; the rarest other thing names whose count is asked ('my cyclical pruning
-    # paper', not the saliency repository beside it).
-    counted = set(terms(_counted_phrase(question))) if kind == "number" else set()
+    # The thing counted ('GitHub stars', 'top-1 accuracy'), or the word 'year', is on
+    # every line that gives one; the rarest other thing names whose count is asked ('my
+    # cyclical pruning paper', not the saliency repository beside it).
+    counted = set(terms(_counted_phrase(question))) if kind == "number" else {"year"}
     known = {
         t: vocab.df[t]
         for t in question_terms(question, vocab.source_words)
@@ -192,9 +193,13 @@ def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
         return None
     rarest = {t for t, df in known.items() if df == min(known.values())}
     value = _YEAR if kind == "year" else _NUMBER
-    for quote in _CITED.split(_TITLE.sub(" ", answer)):
-        if value.search(quote) and rarest & set(terms(quote)):
-            return None
+    for line in answer.split("\n"):
+        # the thing may be named by the quoted paper's title: its 'Published: 2015' line
+        # gives the year of the paper whose title holds 'data-free'
+        title = " ".join(_BOLD.findall(line))
+        for quote in _CITED.split(_TITLE.sub(" ", line)):
+            if value.search(quote) and rarest & set(terms(f"{title} {quote}")):
+                return None
     return (
         f"Your corpus has passages about this, but none of those found gives the {kind} "
         "you asked for."

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.answerability import (
+    FIELD_LINES,
     TitleIndex,
     Verdict,
+    asked_fields,
     check_named_paper,
     code_links,
     count_supported,
@@ -130,6 +132,7 @@ def offline_text(
     keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
     keep = widen(standalone, keep, extracts, vocab)
     keep += _beside_titles(keep, extracts, sources)
+    keep += _fields_of_first(standalone, keep, extracts)
     keep += _persons_named(standalone, keep, sources, passages, lookups)
     files = [s.hit.chunk.file for s in sources]
     other = complement(standalone, keep, extracts, files, vocab, MIN_EXTRACT_SCORE)
@@ -210,6 +213,16 @@ def _persons_named(
         if named:
             out.append(Extract(n, named[0], 0.0))
     return out
+
+
+def _fields_of_first(question: str, keep: list[Extract], extracts: list[Extract]) -> list[Extract]:
+    """The asked record lines ('Published: BMVC 2015') of the best-ranked source, when the
+    question asks for a venue, year or authors: the paper the search ranks first is the
+    one asked about more often than the one whose other words match best."""
+    prefixes = tuple(p for f in asked_fields(question) for p in FIELD_LINES[f])
+    if not prefixes:
+        return []
+    return [e for e in extracts if e.n == 1 and e.sentence.startswith(prefixes) and e not in keep]
 
 
 def _beside_titles(

@@ -51,7 +51,11 @@ def test_a_year_of_another_record_does_not_answer() -> None:
 
 def test_a_number_must_sit_beside_the_thing_asked_about() -> None:
     question = "What top-1 accuracy does Widgetnet reach on ImageNet?"
-    words = "- **Widgetnet**: Widgetnet reaches a surprisingly high accuracy on ImageNet [1]. Another model reaches 76.1% top-1 accuracy on ImageNet [2]."
+    # one line per source, as the offline answer writes them
+    words = (
+        "- **Widgetnet**: Widgetnet reaches a surprisingly high accuracy on ImageNet [1].\n"
+        "- **Another Model**: Another model reaches 76.1% top-1 accuracy on ImageNet [2]."
+    )
     assert lacks_value(question, words, VOCAB) is not None
     numbered = "- **Widgetnet (ResNet-50 variant)**: Widgetnet reaches 87.6% top-5 accuracy [1]."
     assert lacks_value(question, numbered, VOCAB) is None
@@ -225,3 +229,11 @@ def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> N
     assert not student.refused and "supervised by Prof. Hima Lakkaraju" in student.text
     # a person in another role is no answer: the CV names no thesis committee
     assert ask("Who sat on my PhD thesis committee?").refused
+
+
+@pytest.mark.slow
+def test_the_year_of_a_paper_its_title_names_is_its_published_line(asker: Asker) -> None:
+    question = "My data-free pruning paper, the first one I wrote: which venue and which year?"
+    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    # the question's rarest word is in the title, the year in the record's line
+    assert not answer.refused and "British Machine Vision Conference 2015" in answer.text
