@@ -80,12 +80,21 @@ def absent_names(
     return [
         w
         for w in names_in(question, skip)
-        if squash(w) not in text
+        if squash(_singular(w)) not in text
         and not _parts_in(w, words)
         # 'ASR' the corpus never writes: its papers spell it out ('speech recognition');
         # 'GPU', which it does write, must be in the passages
-        and not (_abbreviation(w) and df is not None and not df.get(stem(w.lower())))
+        and not (
+            _abbreviation(_singular(w))
+            and df is not None
+            and not df.get(stem(_singular(w).lower()))
+        )
     ]
+
+
+def _singular(word: str) -> str:
+    """'ANNs' -> 'ANN', 'CIEs' -> 'CIE': the plural of an acronym."""
+    return word[:-1] if word.endswith("s") and word[:-1].isupper() and len(word) > 2 else word
 
 
 def _abbreviation(word: str) -> bool:

@@ -197,3 +197,11 @@ def test_a_word_cut_short_is_the_corpus_word_it_starts() -> None:
     assert absent_rare_terms("What is my postdoc's research focus?", [work], v) == []
     # a short word is not taken for a longer one ('net' is no 'network')
     assert unknown_terms("What is a zorb?", v) == ["zorb"]
+
+
+def test_an_acronym_in_the_plural_is_found_in_the_singular() -> None:
+    passage = "Artificial neural networks (ANN) are not robust; we impose a power-law spectrum."
+    v = Vocabulary.build([LTH, *OTHER, passage])
+    asked = "Does imposing the spectrum make ANNs adversarially robust?"
+    assert absent_names(asked, [passage], v.source_words, v.df) == []
+    assert absent_names("Are GPUs needed?", [passage], v.source_words, v.df) == []  # never written
