@@ -6,8 +6,8 @@ Four files, reported apart: ../shared/devsets/questions.jsonl (the shared dev se
 benchmarks/data/answers_tune.jsonl (our tuning split), answers_fresh.jsonl (47 questions
 written in the third round from the corpus alone: near misses, measured before any change
 of that round, then tuned on) and answers_test.jsonl (our test split, never looked at
-while tuning), and answers_blind.jsonl (60 questions written by a session that never
-saw the code; never tuned on). For each: unanswerable refused (aim >= 0.9),
+while tuning), answers_fresh2/3 (written blind, to tune on) and answers_blind.jsonl (60
+questions written by a session that never saw the code; never tuned on). For each: unanswerable refused (aim >= 0.9),
 answerable refused (aim <= 0.1), fact recall in the answers given (aim >= 0.85) and the
 share of valid citations, then the same per question type.
 """
@@ -29,6 +29,9 @@ FILES = {
     "shared dev": ROOT.parent / "shared" / "devsets" / "questions.jsonl",
     "own tuning split": ROOT / "benchmarks" / "data" / "answers_tune.jsonl",
     "fresh set": ROOT / "benchmarks" / "data" / "answers_fresh.jsonl",
+    "fresh2": ROOT / "benchmarks" / "data" / "answers_fresh2.jsonl",
+    "fresh3": ROOT / "benchmarks" / "data" / "answers_fresh3.jsonl",
+    "fresh3 extra unanswerable": ROOT / "benchmarks" / "data" / "answers_fresh3_unanswerable.jsonl",
     "own test split": ROOT / "benchmarks" / "data" / "answers_test.jsonl",
     "blind set": ROOT / "benchmarks" / "data" / "answers_blind.jsonl",
 }
