@@ -302,6 +302,12 @@ _EXCLUDED_PARTS = re.compile(
 _FROM = re.compile(r"^(?:from|in)\s+(?:the\s+|my\s+)?", re.I)
 
 
+_EXAMPLE = re.compile(
+    r"\s*\((?:including|incl\.?|e\.g\.,?|especially|such as|like)\s+(?:my own\s+|the\s+)?([^()]{3,60})\)",
+    re.I,
+)
+
+
 def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str], str]:
     """Subjects and source files the request leaves out."""
     subjects: list[str] = []
@@ -321,8 +327,17 @@ def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str
                     for p in (clean_phrase(x) for x in re.split(r"\s+or\s+|,|\s+/\s+", phrase))
                     if p
                 ]
+        # 'NO saliency methods (including my own full-gradient work)': the example in
+        # brackets is left out too
+        example = _EXAMPLE.match(text, match.end())
+        if example:
+            said = re.sub(
+                r"\s+(?:work|works|papers?|methods?|ones?)$", "", example.group(1).strip()
+            )
+            subjects.append(clean_phrase(said))
+            text = text.replace(example.group(0), " ")
         text = text.replace(match.group(0), " ")
-    return list(dict.fromkeys(subjects)), list(dict.fromkeys(files)), text
+    return list(dict.fromkeys(s for s in subjects if s)), list(dict.fromkeys(files)), text
 
 
 def read_sources(text: str, terms: CatalogTerms, excluded: list[str]) -> tuple[list[str], str]:

@@ -124,7 +124,8 @@ class Selector:
                 papers[paper.id] = paper
                 fused[paper.id] = fused.get(paper.id, 0.0) + weight / (RRF_K + rank)
                 found[paper.id] = found.get(paper.id, 0) + 1
-        extra = [p for p in judge_too if p.id not in papers]
+        # the researcher's own papers honour the request's constraints too
+        extra = [p for p in judge_too if p.id not in papers and self._allowed(p, request)]
         for paper in extra:
             fused.setdefault(paper.id, 0.0)
             found.setdefault(paper.id, 0)

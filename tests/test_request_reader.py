@@ -112,6 +112,11 @@ def test_subjects_refused_as_researchers_write_it(reader: RequestReader) -> None
         "Sparse training papers. Please don't mix in activation sparsity / sparse features theory."
     )
     assert request.exclude == ["activation sparsity", "sparse features theory"]
+    # an example in brackets after the subject is left out too
+    request = reader.read(
+        "Circuits papers; NO saliency methods (including my own full-gradient work)"
+    )
+    assert request.exclude == ["saliency", "full-gradient"]  # trailing "methods" is dropped
     # 'no more than', 'not older than' are a count and a year, not subjects
     assert reader.read("Grokking papers. No more than 5.").exclude == []
     assert reader.read("Grokking papers. Nothing older than 2020.").exclude == []

@@ -37,6 +37,18 @@ def test_related_work_on_data_free_pruning_cites_no_data_pruning(sample_library:
     assert draft.mode == "extractive" and not draft.removed
 
 
+@pytest.mark.slow
+def test_my_own_papers_honour_the_exclusions_of_a_draft(sample_library: Library) -> None:
+    searcher = sample_library.searcher()
+    drafter = Drafter(searcher, sample_library.profile(), embeddings=sample_library.embeddings)
+    topic = "Related work on saliency maps and gradient-based attribution for image classifiers."
+    fullgrad = "Full-Gradient Representation for Neural Network Visualization"
+    assert fullgrad in [p.title for p in drafter.draft(topic, paragraphs=1).cited]
+    # an example in brackets is left out too, and the researcher's own papers with it
+    skipped = drafter.draft(topic + " Not my own methods (including my full-gradient work).")
+    assert fullgrad not in [p.title for p in skipped.cited] and skipped.cited
+
+
 LTH_REQUEST = (
     "I work on neural network pruning and want a reading list on the lottery ticket "
     "hypothesis: the original idea, how tickets are found (IMP, rewinding), why they work, "
