@@ -85,6 +85,10 @@ class Asker:
         self.finder = Finder(searcher, self.thresholds, profile_globs)
         self.stream_usage = True  # off once the server refused `stream_options`
 
+    def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """The checked answer to `question`, without the stream of events `ask` gives."""
+        return next(e.answer for e in self.ask(question, history) if isinstance(e, Done))
+
     def ask(
         self, question: str, history: Sequence[Turn] = (), *, resume: str = ""
     ) -> Iterator[Event]:

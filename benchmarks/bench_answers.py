@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer_evaluation import evaluate_answers, load_answer_questions  # noqa: E402
-from assistant.ask import Asker, Done  # noqa: E402
+from assistant.ask import Asker  # noqa: E402
 from assistant.library import Library  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -46,7 +46,7 @@ def main() -> None:
     asker = Asker(library.searcher(), embeddings=library.embeddings)
 
     def answer(question: str):  # type: ignore[no-untyped-def]
-        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+        return asker.answer(question)
 
     for name, path in FILES.items():
         if not path.exists():

@@ -47,7 +47,7 @@ def main() -> None:
             raise SystemExit("indexing failed")
 
     sys.path.insert(0, str(ROOT))
-    from assistant.ask import Asker, Done
+    from assistant.ask import Asker
     from assistant.library import Library
     from assistant.settings import Settings
     from retrieval.text import normalize_title
@@ -57,7 +57,7 @@ def main() -> None:
     rows = [json.loads(x) for x in args.questions.read_text().splitlines() if x.strip()]
     both = fact_only = page_only = 0
     for row in rows:
-        answer = next(e.answer for e in asker.ask(row["question"]) if isinstance(e, Done))
+        answer = asker.answer(row["question"])
         has_fact = normalize_title(row["fact"]) in normalize_title(answer.text)
         cites_page = any(
             c.source.hit.chunk.file == row["file"] and c.source.hit.chunk.page == row["page"]

@@ -12,7 +12,7 @@ from assistant.answerability import (
     count_supported,
     leading_subject,
 )
-from assistant.ask import Asker, Done
+from assistant.ask import Asker
 from assistant.library import Library
 from retrieval.catalog import Catalog
 from retrieval.records import Link, Paper, Source
@@ -181,13 +181,9 @@ def asker(sample_library: Library) -> Asker:
     return Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
 
 
-def _answer(asker: Asker, question: str):
-    return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
-
-
 @pytest.mark.slow
 def test_machine_love_has_no_authors_or_venue_in_the_corpus(asker: Asker) -> None:
-    answer = _answer(asker, "Who are the authors of 'Machine Love', and where was it published?")
+    answer = asker.answer("Who are the authors of 'Machine Love', and where was it published?")
     assert answer.refused and not answer.citations
     # awesome-deep-phenomena.txt:2208 lists it under 2023 with no author or venue line
     assert answer.text == (
@@ -198,8 +194,8 @@ def test_machine_love_has_no_authors_or_venue_in_the_corpus(asker: Asker) -> Non
 
 @pytest.mark.slow
 def test_attention_is_all_you_need_gets_no_other_papers_authors(asker: Asker) -> None:
-    answer = _answer(
-        asker, "Who are the authors of 'Attention Is All You Need', according to the corpus?"
+    answer = asker.answer(
+        "Who are the authors of 'Attention Is All You Need', according to the corpus?"
     )
     assert answer.refused and "Attention Is All You Need" in answer.text
     assert "Authors:" not in answer.text
@@ -207,7 +203,7 @@ def test_attention_is_all_you_need_gets_no_other_papers_authors(asker: Asker) ->
 
 @pytest.mark.slow
 def test_asked_authors_are_quoted_from_the_named_papers_record(asker: Asker) -> None:
-    answer = _answer(asker, "Who wrote 'A Spline Theory of Deep Learning'?")
+    answer = asker.answer("Who wrote 'A Spline Theory of Deep Learning'?")
     assert not answer.refused
     assert "Authors: Randall Balestriero, Richard G. Baraniuk [" in answer.text
     assert [c.source.title for c in answer.citations] == ["A Spline Theory of Deep Learning"]
@@ -215,7 +211,7 @@ def test_asked_authors_are_quoted_from_the_named_papers_record(asker: Asker) -> 
 
 @pytest.mark.slow
 def test_an_origin_question_quotes_the_introducing_paper_first(asker: Asker) -> None:
-    answer = _answer(asker, "Which paper introduced the lottery ticket hypothesis?")
+    answer = asker.answer("Which paper introduced the lottery ticket hypothesis?")
     assert not answer.refused
     # the search ranks four follow-ups (Dual LTH, Strong LTH, ...) above Frankle & Carbin
     assert answer.citations[0].source.title.startswith("The Lottery Ticket Hypothesis: Finding")
@@ -233,8 +229,7 @@ def test_origin_preference_keeps_other_questions_in_search_order() -> None:
 
 @pytest.mark.slow
 def test_a_question_joining_two_files_quotes_both(asker: Asker) -> None:
-    answer = _answer(
-        asker,
+    answer = asker.answer(
         "My research statement proposes a pruning method that approximates projected "
         "gradient descent better than magnitude pruning; who co-authored it according to my CV?",
     )
@@ -266,7 +261,7 @@ def test_the_other_files_part_of_a_joined_question_is_added() -> None:
 @pytest.mark.slow
 def test_a_quoted_paper_is_shown_with_its_authors_and_year(asker: Asker) -> None:
     question = "Which paper prunes a network once at initialization, using connection sensitivity?"
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     # who wrote it and when, beside the title: what a reader looks for first
     assert "**SNIP: Single-shot Network Pruning based on Connection Sensitivity** (Namhoon Lee" in (
         answer.text

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answers import Answer
-from assistant.ask import Asker, Done
+from assistant.ask import Asker
 from assistant.asked_values import (
     asked_value,
     lacks_field,
@@ -163,7 +162,7 @@ def asker(sample_library: Library) -> Asker:
 @pytest.mark.slow
 def test_a_phd_year_the_corpus_does_not_give_is_refused(asker: Asker) -> None:
     question = "In what year did Srinadh Bhojanapalli get his PhD from UT Austin?"
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     # the page says where and with whom, not when; his papers' years are no answer
     assert answer.refused and "gives the year" in answer.text
 
@@ -172,30 +171,26 @@ def test_a_phd_year_the_corpus_does_not_give_is_refused(asker: Asker) -> None:
 def test_who_supervised_an_internship_the_cv_lists_without_a_name_is_refused(
     asker: Asker,
 ) -> None:
-    def ask(question: str) -> Answer:
-        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
 
     # cv.md lists the Qualcomm internship with no supervisor
-    refused = ask("Who supervised my internship at Qualcomm?")
+    refused = asker.answer("Who supervised my internship at Qualcomm?")
     assert refused.refused and "names the person" in refused.text
     # ... and names the Harvard advisor (cv.md:17)
-    advisor = ask("Who was my advisor at Harvard?")
+    advisor = asker.answer("Who was my advisor at Harvard?")
     assert not advisor.refused and "Lakkaraju" in advisor.text
 
 
 @pytest.mark.slow
 def test_a_count_in_a_long_description_asks_for_a_paper_not_a_number(asker: Asker) -> None:
-    def ask(question: str) -> Answer:
-        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
 
-    described = ask(
+    described = asker.answer(
         "How many dimensions does a task really need, if you train only inside a random "
         "subspace of the weights and grow it until the task is solved?"
     )
     assert not described.refused
     assert "Measuring the Intrinsic Dimension of Objective Landscapes" in described.text
     # a short count question still needs its number
-    assert ask("How many GitHub stars does my cyclical pruning code have?").refused
+    assert asker.answer("How many GitHub stars does my cyclical pruning code have?").refused
 
 
 def test_a_name_with_initials_is_one_sentence() -> None:
@@ -215,25 +210,23 @@ def test_a_name_with_initials_is_one_sentence() -> None:
 
 @pytest.mark.slow
 def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> None:
-    def ask(question: str) -> Answer:
-        return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
 
     # the Education section names the advisor; 'advised' meets 'Advisor:'
-    masters = ask("What was my master's thesis about, and who advised it?")
+    masters = asker.answer("What was my master's thesis about, and who advised it?")
     assert not masters.refused and "Venkatesh Babu" in masters.text
     # the quoted mentoring line names the student; the line with the supervisor is added
-    student = ask(
+    student = asker.answer(
         "Which of my students is working on dataset distillation for interpretability, "
         "and who supervises them?"
     )
     assert not student.refused and "supervised by Prof. Hima Lakkaraju" in student.text
     # a person in another role is no answer: the CV names no thesis committee
-    assert ask("Who sat on my PhD thesis committee?").refused
+    assert asker.answer("Who sat on my PhD thesis committee?").refused
 
 
 @pytest.mark.slow
 def test_the_year_of_a_paper_its_title_names_is_its_published_line(asker: Asker) -> None:
     question = "My data-free pruning paper, the first one I wrote: which venue and which year?"
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     # the question's rarest word is in the title, the year in the record's line
     assert not answer.refused and "British Machine Vision Conference 2015" in answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ask import Asker, Done
+from assistant.ask import Asker
 from assistant.extractive import Vocabulary
 from assistant.library import Library
 from assistant.named_attributes import unsaid_of_named
@@ -46,5 +46,5 @@ def asker(sample_library: Library) -> Asker:
 @pytest.mark.slow
 def test_the_cv_h_index_is_not_given_as_bhojanapallis(asker: Asker) -> None:
     question = "What is Srinadh Bhojanapalli's h-index?"
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     assert answer.refused and "Srinadh Bhojanapalli" in answer.text and not answer.citations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ask import Asker, Done
+from assistant.ask import Asker
 from assistant.catalog_terms import SourceFile
 from assistant.library import Library
 from assistant.named_sources import files_named
@@ -31,7 +31,7 @@ def test_a_paper_from_each_named_file_is_quoted(sample_library: Library) -> None
         "One paper on the Google page and one in the daily feed are about privacy in "
         "federated learning. What does each of them use to protect privacy?"
     )
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     files = {c.source.hit.chunk.file for c in answer.citations}
     assert {"google-research-bhojanapalli.txt", "daily-papers-over-parameterization.txt"} <= files
     # the feed paper matched by its title (shown in bold); a sentence of its abstract is
@@ -52,7 +52,7 @@ def test_each_named_file_gets_its_own_search(sample_library: Library) -> None:
     # one search over the corpus fills the top with the Google page's papers
     plain = {h.chunk.file for h in asker.searcher.search(question, k=8)}
     assert "daily-papers-over-parameterization.txt" not in plain
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     files = [s.hit.chunk.file for s in answer.sources]
     assert files[:2].count("daily-papers-over-parameterization.txt") == 1
     assert "google-research-bhojanapalli.txt" in files[:2]
@@ -64,7 +64,7 @@ def test_a_question_naming_one_file_is_answered_from_it(sample_library: Library)
     question = (
         "For my job talk: what are the big directions I plan to pursue next, per my statement?"
     )
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     # the statement's sections come first, and the CV's 'Talks' list (headed by a word
     # of the question's context) is not quoted as the answer
     assert answer.sources[0].hit.chunk.file == "research-statement.md"
@@ -77,6 +77,6 @@ def test_the_file_a_question_names_comes_first(sample_library: Library) -> None:
     question = "What does the daily feed have on grokking?"
     # the Awesome list has more grokking papers: one search ranks them first
     assert asker.searcher.search(question, k=8)[0].chunk.file == "awesome-deep-phenomena.txt"
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     feed = "daily-papers-over-parameterization.txt"
     assert [s.hit.chunk.file for s in answer.sources[:3]] == [feed] * 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ask import Asker, Done
+from assistant.ask import Asker
 from assistant.library import Library
 from assistant.works_of import AuthorIndex, by_all, works_asked
 from retrieval.catalog import Catalog
@@ -78,7 +78,7 @@ def test_what_else_a_co_author_wrote_lists_their_papers(sample_library: Library)
         "Bhojanapalli's activation-sparsity paper lists Chong You as a co-author. "
         "What else has Chong You got in the corpus?"
     )
-    answer = next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+    answer = asker.answer(question)
     assert not answer.refused
     # seven papers in the corpus list Chong You (awesome-deep-phenomena.txt, the Google
     # page); a search for the question's words quoted two of them

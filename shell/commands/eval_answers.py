@@ -11,7 +11,6 @@ from rich.table import Table
 
 from assistant.answer_evaluation import evaluate_answers, load_answer_questions
 from assistant.answers import Answer
-from assistant.ask import Done
 from assistant.errors import UserError
 from assistant.llm import (
     describe_mode,
@@ -46,7 +45,7 @@ def eval_answers(
 
     def answer(question: str) -> Answer:
         try:
-            return next(e.answer for e in asker.ask(question) if isinstance(e, Done))
+            return asker.answer(question)
         except Exception as exc:
             if llm is None or not is_llm_failure(exc):
                 raise
