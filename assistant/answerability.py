@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.catalog import Catalog
+from retrieval.hybrid import unique_main_titles
 from retrieval.records import Paper
 from retrieval.terms import STOPWORDS
 from retrieval.text import normalize_title
@@ -124,12 +125,9 @@ class TitleIndex:
 
     def __init__(self, catalog: Catalog, texts: Sequence[str]) -> None:
         self.by_title: dict[str, Paper] = {}
-        self.main_titles: dict[str, list[Paper]] = {}
         for paper in catalog.papers:
             self.by_title.setdefault(normalize_title(paper.title), paper)
-            if ":" in paper.title:
-                main = normalize_title(paper.title.split(":", 1)[0])
-                self.main_titles.setdefault(main, []).append(paper)
+        self.main_titles = unique_main_titles(catalog.papers)
         self._text = " " + " ".join(normalize_title(t) for t in texts) + " "
         # (surname, year) of every paper: what an author-year citation can name
         self.cited = {
@@ -159,9 +157,8 @@ class TitleIndex:
             if article + norm in self.by_title:
                 return self.by_title[article + norm]
         # A short title before its subtitle: 'Teacher's pet' for 'Teacher's pet: ...'.
-        mains = [p for p in self.main_titles.get(norm, []) if p is not None]
-        if len(mains) == 1:
-            return mains[0]
+        if norm in self.main_titles:
+            return self.main_titles[norm]
         if len(norm.split()) < MIN_TITLE_WORDS + 1:
             return None
         close = [
@@ -371,6 +368,11 @@ def _counted(words: Sequence[str]) -> str:
         if word.lower() in _AUX and i > 0:
             return words[i - 1]
     return words[0] if words else ""
+
+
+def unquoted(question: str) -> str:
+    """The question without the titles it quotes: a title's words describe nothing."""
+    return _QUOTED.sub(" ", question)
 
 
 def count_supported(

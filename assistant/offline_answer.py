@@ -8,7 +8,6 @@ every sentence. `assistant.ask.Asker` checks its citations and wraps it in an `A
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.answerability import (
@@ -21,6 +20,7 @@ from assistant.answerability import (
     count_supported,
     field_lines,
     missing_sentence,
+    unquoted,
     unsaid,
 )
 from assistant.answerable import answerable
@@ -96,7 +96,7 @@ def offline_text(
     # parameters does a problem really need, measured by training in a random
     # subspace?'): its count, year or 'one line of code' is part of the description,
     # not the answer.
-    describes = len(question_terms(_unquoted(standalone), vocab.source_words)) >= DESCRIBING_TERMS
+    describes = len(question_terms(unquoted(standalone), vocab.source_words)) >= DESCRIBING_TERMS
     if not describes and not count_supported(standalone, passages, vocab.source_words):
         return INSUFFICIENT, None
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))
@@ -179,11 +179,6 @@ def offline_text(
     if lacking is not None:
         return lacking, lacking
     return text, None
-
-
-def _unquoted(question: str) -> str:
-    """The question without its quoted titles: a title's words describe nothing."""
-    return re.sub(r"['\"“‘][^'\"”’]{3,}['\"”’]", " ", question)
 
 
 def _persons_named(

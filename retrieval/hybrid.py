@@ -259,6 +259,16 @@ class HybridSearcher:
         return self._chunk_of_paper.get(paper_id)
 
 
+def unique_main_titles(papers: Sequence[Paper]) -> dict[str, Paper]:
+    """Main titles before a colon, folded, that one paper alone has: 'teacher s pet' of
+    "Teacher's pet: understanding and mitigating biases in distillation"."""
+    mains: dict[str, list[Paper]] = {}
+    for paper in papers:
+        if ":" in paper.title:
+            mains.setdefault(normalize_title(paper.title.split(":", 1)[0]), []).append(paper)
+    return {main: holders[0] for main, holders in mains.items() if len(holders) == 1}
+
+
 def title_index(papers: Sequence[Paper]) -> PhraseIndex[tuple[int, str]]:
     """Normalized titles of 3+ words and 12+ characters -> (rank, paper id); a lower rank
     is a longer title, so sorting the matches puts the most specific title first.
@@ -267,12 +277,8 @@ def title_index(papers: Sequence[Paper]) -> PhraseIndex[tuple[int, str]]:
     Where Bigger Models ...') names its paper too when no other paper has it: a question
     about the idea by that name is about that paper first. (Picking the earliest of
     several that share one lost more lookups than it won.)"""
-    mains: dict[str, list[Paper]] = {}
-    for paper in papers:
-        if ":" in paper.title:
-            mains.setdefault(normalize_title(paper.title.split(":", 1)[0]), []).append(paper)
     entries = [(normalize_title(p.title), p.id) for p in papers if len(p.title.split()) >= 3]
-    entries += [(main, holders[0].id) for main, holders in mains.items() if len(holders) == 1]
+    entries += [(main, paper.id) for main, paper in unique_main_titles(papers).items()]
     titles = sorted(
         ((t, pid) for t, pid in entries if len(t.split()) >= 3), key=lambda t: -len(t[0])
     )
