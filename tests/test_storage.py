@@ -61,6 +61,40 @@ def test_store_round_trips_every_field_and_filters(tmp_path: Path) -> None:
     assert ChunkStore.open("test-store", path=tmp_path / "chroma").count() == 0
 
 
+def test_a_small_store_is_searched_exactly_and_the_same_way_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(300, 12))
+    vectors[5] = vectors[4]  # a tie: broken by id, not by the run
+    store = ChunkStore.open("exact", path=tmp_path / "chroma")
+    store.upsert([_chunk(i, f"text {i}") for i in range(300)], vectors.tolist())
+    # under the limit, Chroma's approximate (HNSW) search is not asked at all
+    hnsw = store.collection.query
+    monkeypatch.setattr(store.collection, "query", lambda *a, **k: pytest.fail("HNSW used"))
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    for query in [*rng.normal(size=(20, 12)), vectors[4]]:
+        found = store.query(query.tolist(), 10)
+        sims = unit @ (query / np.linalg.norm(query))
+        exact = sorted(range(300), key=lambda i: (-round(sims[i], 5), f"c{i}"))[:10]
+        assert [c for c, _ in found] == [f"c{i}" for i in exact]
+        assert [s for _, s in found] == pytest.approx([sims[i] for i in exact], abs=1e-5)
+    assert [c for c, _ in store.query(vectors[4].tolist(), 2)] == ["c4", "c5"]
+    # a write is seen by the next query
+    store.upsert([_chunk(300, "new")], [(-vectors[0]).tolist()])
+    assert store.query((-vectors[0]).tolist(), 1)[0][0] == "c300"
+    # filters hold in the exact search too
+    assert store.query(vectors[0].tolist(), 5, where={"kind": "profile"}) == []
+    # above the limit, HNSW answers
+    monkeypatch.setattr(store.collection, "query", hnsw)
+    monkeypatch.setattr("retrieval.vectorstore.EXACT_LIMIT", 100)
+    reopened = ChunkStore.open("exact", path=tmp_path / "chroma")
+    monkeypatch.setattr(reopened, "_exact_query", lambda *a: pytest.fail("exact used"))
+    assert len(reopened.query(vectors[0].tolist(), 10)) == 10
+
+
 def test_empty_store_query_is_empty(tmp_path: Path) -> None:
     assert ChunkStore.open("empty-one", path=tmp_path).query([1.0, 0.0], 5) == []
 
