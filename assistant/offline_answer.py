@@ -120,16 +120,16 @@ def offline_text(
     evidence = [f"{s.hit.chunk.file}\n{p}" for s, p in zip(sources, passages, strict=True)]
     best = max(sims) if sims else None
     own = is_first_person(standalone) and any(
-        s.hit.chunk.kind == "profile" and set(s.hit.chunk.authors) & lookups.me
-        for s in sources[:ANSWER_PASSAGES]
+        _own(s, lookups.me) for s in sources[:ANSWER_PASSAGES]
     )
     if not answerable(standalone, evidence, best, vocab, thresholds, own=own):
         return INSUFFICIENT, None
     extracts = best_sentences(standalone, passages, vocab, per_source=PER_SOURCE)
-    top = max((e.score for e in extracts), default=0.0)
-    # Keep sources close to the best one: a quote list padded with weak matches
-    # reads as noise. Each quoted sentence carries its own citation.
-    keep = [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
+    mine = {s.n for s in sources if _own(s, lookups.me)} if own else set()
+    keep = _close_to_best([e for e in extracts if e.n not in mine]) + _close_to_best(
+        [e for e in extracts if e.n in mine]
+    )
+    keep.sort(key=extracts.index)
     keep = widen(standalone, keep, extracts, vocab)
     keep += _beside_titles(keep, extracts, sources)
     keep += _fields_of_first(standalone, keep, extracts)
@@ -179,6 +179,20 @@ def offline_text(
     if lacking is not None:
         return lacking, lacking
     return text, None
+
+
+def _own(source: NumberedSource, me: frozenset[str]) -> bool:
+    """A section of the researcher's own CV or statement."""
+    return source.hit.chunk.kind == "profile" and bool(set(source.hit.chunk.authors) & me)
+
+
+def _close_to_best(extracts: list[Extract]) -> list[Extract]:
+    """The quotes scoring close to the best one: a quote list padded with weak matches
+    reads as noise. A first-person question's own files are cut against their own best
+    quote, apart: 'my current position and focus' is answered by the CV's lines, whatever
+    a paper's abstract says of 'current' and 'focus'."""
+    top = max((e.score for e in extracts), default=0.0)
+    return [e for e in extracts if e.score >= max(MIN_EXTRACT_SCORE, EXTRACT_RATIO * top)]
 
 
 def _persons_named(

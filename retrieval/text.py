@@ -58,9 +58,14 @@ def _abbreviated(text: str) -> bool:
     return bool(_ABBREV_WORD.search(text) or _INITIAL.search(text))
 
 
+# A line ending in a comma, an ampersand or a word that joins ('... Lausanne &',
+# '... Institute of') goes on on the next line.
+_CONTINUED = re.compile(r"(?:[,&]|\b(?:and|or|of|the|at|in|for|with))$")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences, line by line; a line ending in a comma or an abbreviation ('Prof. R.')
-    continues on the next.
+    """Sentences, line by line; a line ending in a comma, a joining word or an
+    abbreviation ('Prof. R.') continues on the next.
 
     'Han et al. show X. It works.\\nIntern, Qualcomm,\\nsparsity.' ->
     ['Han et al. show X.', 'It works.', 'Intern, Qualcomm, sparsity.']
@@ -68,7 +73,7 @@ def split_sentences(text: str) -> list[str]:
     lines: list[str] = []
     for raw in text.splitlines():
         raw = raw.strip()
-        if lines and (lines[-1].endswith(",") or _abbreviated(lines[-1])):
+        if lines and (_CONTINUED.search(lines[-1]) or _abbreviated(lines[-1])):
             lines[-1] = f"{lines[-1]} {raw}".strip()
         elif raw:
             lines.append(raw)

@@ -201,6 +201,13 @@ def test_a_name_with_initials_is_one_sentence() -> None:
         "Master of Science, Bangalore, Advisor: Prof. R. Venkatesh Babu",
         "Thesis: Compact Nets.",
     ]
+    # a line ending in '&' or a joining word goes on: the degree and its advisor are one
+    degree = "2017 - 2021 Doctor of Philosophy, Lausanne &\nIdiap, Advisor: Prof. F. Fleuret\n"
+    assert split_sentences(degree + "Thesis: On Gradients.") == [
+        "2017 - 2021 Doctor of Philosophy, Lausanne & Idiap, Advisor: Prof. F. Fleuret",
+        "Thesis: On Gradients.",
+    ]
+    assert split_sentences("Master of\nScience.") == ["Master of Science."]
     # a capital after a lower-case word still ends a sentence
     assert split_sentences("We use method A. Then we test.") == [
         "We use method A.",
@@ -220,6 +227,10 @@ def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> N
         "and who supervises them?"
     )
     assert not student.refused and "supervised by Prof. Hima Lakkaraju" in student.text
+    # 'doctoral' meets the line that also names the advisor ('Doctor of Philosophy, ... &
+    # Idiap, Advisor: ...' is one entry, though the CV breaks it over lines)
+    doctoral = asker.answer("What did I write my doctoral dissertation on, and who supervised it?")
+    assert not doctoral.refused and "François Fleuret" in doctoral.text
     # a person in another role is no answer: the CV names no thesis committee
     assert asker.answer("Who sat on my PhD thesis committee?").refused
 
