@@ -273,10 +273,7 @@ class ChunkStore:
             with self._guard():
                 allowed = set(self.collection.get(where=where, include=[])["ids"])
             sims = np.where([i in allowed for i in ids], sims, -np.inf)
-        if k < len(ids):
-            top = np.argpartition(-sims, k)[:k]
-        else:
-            top = np.arange(len(ids))
+        top = np.argpartition(-sims, k)[:k] if k < len(ids) else np.arange(len(ids))
         # ties broken by id (ids are sorted), so that the order never depends on the run
         order = top[np.lexsort((top, -sims[top]))]
         return [(ids[i], float(sims[i])) for i in order if np.isfinite(sims[i])]
