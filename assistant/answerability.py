@@ -129,6 +129,15 @@ class TitleIndex:
             self.by_title.setdefault(normalize_title(paper.title), paper)
         self.main_titles = unique_main_titles(catalog.papers)
         self._text = " " + " ".join(normalize_title(t) for t in texts) + " "
+        self.name_words = {
+            w for paper in catalog.papers for a in paper.authors for w in normalize_title(a).split()
+        }
+        self.file_words = {
+            w
+            for paper in catalog.papers
+            for source in paper.sources
+            for w in re.findall(r"[a-z0-9]+", source.file.lower())
+        }
         # (surname, year) of every paper: what an author-year citation can name
         self.cited = {
             (normalize_title(a).split()[-1], paper.year)
@@ -191,6 +200,18 @@ class TitleIndex:
         if found:
             paper = max(found, key=lambda c: c[0])[1]
             return NamedPaper(paper.title, paper)
+        # A title typed in title case, without quotes: 'Toy Models of Superposition -
+        # what did they find?', 'What venue was Deep Image Prior published at?'
+        for span in title_spans(question):
+            paper = self.match(span)
+            if paper is not None:
+                return NamedPaper(span, paper)
+            # the corpus's own words (a concept, a venue, a talk), a run of people's
+            # names or a file's name: no title
+            capitals = [w.lower() for w in span.split() if w[:1].isupper()]
+            known = sum(w in self.name_words or w in self.file_words for w in capitals)
+            if not self.in_corpus_text(span) and known * 2 < len(capitals):
+                return NamedPaper(span, None)
         return None
 
 
@@ -210,6 +231,109 @@ def leading_subject(question: str) -> str | None:
     """The subject a question opens with before a dash or a colon, if it does."""
     match = _SUBJECT.match(question)
     return match.group(1).strip(" '\"“”‘’") if match else None
+
+
+# Lower-case words a title keeps between its capitalised ones ('Sanity Checks for
+# Saliency Maps'), and the words that open a question rather than a title.
+_TITLE_JOINERS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "vs",
+        "with",
+        "without",
+    ]
+)
+_OPENERS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "has",
+        "have",
+        "had",
+        "i",
+        "my",
+        "me",
+        "we",
+        "our",
+        "in",
+        "on",
+        "for",
+        "about",
+        "from",
+    ]
+)
+_WORD = re.compile(r"[^\s]+")
+
+
+def title_spans(question: str) -> list[str]:
+    """Runs of capitalised words written as a title: at least MIN_TITLE_WORDS capitalised,
+    two of them neither all capitals nor capitalised for opening a sentence ('Sanity
+    Checks for Saliency Maps', 'Toy Models of Superposition'; not 'NTK GP RBF', not
+    'Before the PhD I'). A run ends at punctuation other than a subtitle's colon."""
+    spans: list[str] = []
+    run: list[tuple[str, bool]] = []  # (word, opens a sentence)
+
+    def close() -> None:
+        while run and (run[-1][0].lower() in _TITLE_JOINERS or run[-1][0] == "I"):
+            run.pop()
+        while run and run[0][0].lower() in _OPENERS | _TITLE_JOINERS:
+            run.pop(0)
+        capitals = [(w, first) for w, first in run if w[:1].isupper() and w != "I"]
+        telling = [w for w, first in capitals if not first and not w.isupper()]
+        if len(capitals) >= MIN_TITLE_WORDS and len(telling) >= 2:
+            spans.append(" ".join(w for w, _ in run).replace(": ", ":").replace(":", ": "))
+        run.clear()
+
+    opening = True
+    for match in _WORD.finditer(question):
+        token = match.group(0)
+        word = token.strip("'\"‘’“”()[],.;:?!")
+        if token[:1] in "(\"“'‘":
+            close()
+        if word and (word[:1].isupper() or (run and word.lower() in _TITLE_JOINERS)):
+            run.append((word + (":" if token.endswith(":") else ""), opening))
+            if token[-1:] in ",.;?!)" or token.endswith("'s") or "." in word:
+                close()
+        else:
+            close()
+        opening = token[-1:] in ".?!"
+    close()
+    return spans
 
 
 @dataclass(frozen=True)
@@ -244,8 +368,12 @@ def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
         return Verdict()
     fields = asked_fields(question)
     if named.paper is None:
-        if not fields or not named.phrase[:1].isupper():
+        if not named.phrase[:1].isupper():
             return Verdict()  # a quoted phrase, not a title: the usual search decides
+        if not fields:
+            if titles.in_corpus_text(named.phrase) or not title_spans(named.phrase):
+                return Verdict()  # a phrase the corpus uses: the usual search decides
+            return Verdict(refusal=f"Your corpus has no paper titled '{named.phrase}'.")
         if titles.in_corpus_text(named.phrase):
             return Verdict(
                 refusal=f"Your corpus mentions '{named.phrase}' only inside other papers' "

@@ -138,6 +138,37 @@ def test_a_title_the_catalog_lacks_is_never_replaced_by_a_neighbour() -> None:
     )
 
 
+def test_a_title_typed_in_title_case_names_a_paper_with_or_without_quotes() -> None:
+    titles = _titles()
+    # a title the catalog lacks: refused, whatever is asked of it, quoted or not
+    for question in (
+        "Summarize Gradient Starvation in Wide Residual Networks for me.",
+        "Spectral Bias of Recurrent Critics - what did they find?",
+        "What does 'Grokking in Spiking Audio Models' say about delay?",
+        "Which section lists Lottery Tickets in Graph Transformers: Sparse Heads at Init?",
+    ):
+        refusal = check_named_paper(question, titles).refusal
+        assert refusal is not None and refusal.startswith("Your corpus has no paper titled"), (
+            question
+        )
+    # a title the catalog has, typed without quotes: its missing field is said
+    venue = check_named_paper("What venue was Deep Image Prior published at?", titles)
+    assert (
+        venue.refusal == "Your corpus has 'Deep Image Prior' (list.txt, 2017) but gives no venue."
+    )
+    # capitals that are no title: a sentence's first word, 'I', all-capital acronyms,
+    # people's names, the name of a corpus file, words the corpus itself uses
+    for question in (
+        "Before the PhD I supervised two RAs; who?",
+        "Is NTK GP RBF the same kernel?",
+        "Which papers did Dmitry Ulyanov and Andrea Vedaldi write?",
+        "What is in the Feed List Txt file?",
+        "What is Attention Is All You Need about?",
+        "Who advised my PhD at EPFL?",
+    ):
+        assert check_named_paper(question, titles).refusal is None, question
+
+
 def test_a_count_needs_a_number_beside_the_counted_thing() -> None:
     passages = [
         "Code: github.com/me/rethinking-saliency\nCode: github.com/me/fullgrad-saliency - 169 stars"
