@@ -32,6 +32,9 @@ FILES = {
     "fresh2": ROOT / "benchmarks" / "data" / "answers_fresh2.jsonl",
     "fresh3": ROOT / "benchmarks" / "data" / "answers_fresh3.jsonl",
     "fresh3 extra unanswerable": ROOT / "benchmarks" / "data" / "answers_fresh3_unanswerable.jsonl",
+    "fresh4": ROOT / "benchmarks" / "data" / "answers_fresh4.jsonl",
+    "fresh4 extra unanswerable": ROOT / "benchmarks" / "data" / "answers_fresh4_unanswerable.jsonl",
+    "fresh5": ROOT / "benchmarks" / "data" / "answers_fresh5.jsonl",
     "own test split": ROOT / "benchmarks" / "data" / "answers_test.jsonl",
     "blind set": ROOT / "benchmarks" / "data" / "answers_blind.jsonl",
 }
