@@ -154,6 +154,11 @@ class TitleIndex:
             surname, year = normalize_title(match["name"]), int(match["year"])
             if not any((surname, y) in self.cited for y in (year - 1, year, year + 1)):
                 return match.group(0).strip(" ,")
+        # 'Keskar et al.' without a year: no author of the corpus has that surname
+        for match in _ET_AL.finditer(question):
+            surname = normalize_title(match["name"])
+            if surname not in self.name_words and not self.in_corpus_text(surname):
+                return match.group(0)
         return None
 
     def match(self, phrase: str) -> Paper | None:
@@ -202,10 +207,12 @@ class TitleIndex:
             return NamedPaper(paper.title, paper)
         # A title typed in title case, without quotes: 'Toy Models of Superposition -
         # what did they find?', 'What venue was Deep Image Prior published at?'
-        for span in title_spans(question):
+        for span in title_spans(question, 2):
             paper = self.match(span)
             if paper is not None:
                 return NamedPaper(span, paper)
+            if len(title_spans(span)) == 0:
+                continue  # two capitalised words name a paper only by its exact title
             # the corpus's own words (a concept, a venue, a talk), a run of people's
             # names or a file's name: no title
             capitals = [w.lower() for w in span.split() if w[:1].isupper()]
@@ -222,6 +229,7 @@ _CITATION = re.compile(
     r"(?:\s+et\s+al\.?(?:'s)?,?\s+\(?|\s+(?:and|&)\s+[A-Z][a-zà-ÿ'-]+,?\s+\(?|,?\s+\()"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
+_ET_AL = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ'-]+)(?:'s)?\s+et\s+al\b\.?")
 # 'Machine Love - who wrote it?', 'smoothgrad — does my corpus have it?', 'X: which
 # venue?': the words before a dash or colon that opens the question name its subject.
 _SUBJECT = re.compile(r"^\s*((?:(?!\s[-—–]+\s|:\s)[^?!.]){3,80}?)\s*(?:\s[-—–]+\s|:\s)")
@@ -300,7 +308,7 @@ _OPENERS = frozenset(
 _WORD = re.compile(r"[^\s]+")
 
 
-def title_spans(question: str) -> list[str]:
+def title_spans(question: str, fewest: int = MIN_TITLE_WORDS) -> list[str]:
     """Runs of capitalised words written as a title: at least MIN_TITLE_WORDS capitalised,
     two of them neither all capitals nor capitalised for opening a sentence ('Sanity
     Checks for Saliency Maps', 'Toy Models of Superposition'; not 'NTK GP RBF', not
@@ -315,7 +323,7 @@ def title_spans(question: str) -> list[str]:
             run.pop(0)
         capitals = [(w, first) for w, first in run if w[:1].isupper() and w != "I"]
         telling = [w for w, first in capitals if not first and not w.isupper()]
-        if len(capitals) >= MIN_TITLE_WORDS and len(telling) >= 2:
+        if len(capitals) >= fewest and len(telling) >= 2:
             spans.append(" ".join(w for w, _ in run).replace(": ", ":").replace(":", ": "))
         run.clear()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import RARE_DF, Vocabulary, question_terms
+from assistant.extractive import RARE_DF, Vocabulary, names_in, question_terms
 from assistant.origin import is_origin_question
 from retrieval.terms import content_words, terms
 from retrieval.text import normalize_title
@@ -23,9 +23,15 @@ _YEAR_ASKED = re.compile(r"\b(?:(?:what|which) year|when (?:was|were|did|had))\b
 # Asked at the start of a clause ('... controlled by how many hypotheses' is no question);
 # 'how much X is needed' is often answered in words ('a logarithmic factor').
 _NUMBER_ASKED = re.compile(
-    r"(?:^|[.?!;,:]\s*|\band\s+)(?:how many|what (?:[\w-]+ ){0,2}?(?:accuracy|percentage|percent|fraction"
+    r"(?:^|[.?!;,:]\s*|\band\s+)(?:(?:by|to|of|in|at|for|with)\s+)?"
+    r"(?:how many|by how much|what (?:[\w-]+ ){0,2}?(?:accuracy|percentage|percent|fraction"
     r"|share|proportion|ratio|rate|score|number|rank|count|size|error))\b",
     re.I,
+)
+# A year in a citation ('Molchanov et al., 2017', '(Lee, 2019)', '2022a') is no measured
+# or counted value.
+_CITED_YEAR = re.compile(
+    r"(?:\bal\.?,?|[A-Z][\w-]+,|\()\s*(?:19|20)\d\d[a-z]?\b|\b(?:19|20)\d\d[a-z]\b"
 )
 # 'Who ...?' at the start of a clause asks for a person ('..., and who advised me?').
 _PERSON_ASKED = re.compile(r"(?:^|[.?!;,:]\s*|\band\s+)whom?\b", re.I)
@@ -156,6 +162,36 @@ def lacks_field(question: str, answer: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+# A named thing asked for: 'which datasets', 'on what benchmark', 'which environments'.
+_NAME_ASKED = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:datasets?|benchmarks?|environments?|corpora)\b",
+    re.I,
+)
+
+
+def lacks_name(question: str, answer: str, vocab: Vocabulary) -> str | None:
+    """A refusal when the question asks which datasets, benchmarks or environments, and
+    no quote about the rarest thing it names holds a name it does not ('CIFAR-10',
+    'ImageNet', 'Atari'): an abstract that says 'on several benchmarks' names none."""
+    if not _NAME_ASKED.search(question):
+        return None
+    asked = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    known = {
+        t: vocab.df[t] for t in question_terms(question, vocab.source_words) if vocab.df.get(t)
+    }
+    rarest = {t for t, df in known.items() if df == min(known.values())} if known else set()
+    for line in answer.split("\n"):
+        title = " ".join(_BOLD.findall(line))
+        for quote in _CITED.split(_TITLE.sub(" ", line)):
+            about = not rarest or rarest & set(terms(f"{title} {quote}"))
+            if about and any(w.lower() not in asked for w in names_in(quote)):
+                return None
+    return (
+        "Your corpus has passages about this, but none of those found names the datasets or "
+        "benchmarks you asked for."
+    )
+
+
 def lacks_venue(question: str, answer: str, venues: frozenset[str]) -> str | None:
     """A refusal when the question asks where a paper appeared and no quote names a venue:
     a 'Published:' line with more than a year, or a venue the catalog knows. 'Published:
@@ -198,7 +234,8 @@ def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
         # gives the year of the paper whose title holds 'data-free'
         title = " ".join(_BOLD.findall(line))
         for quote in _CITED.split(_TITLE.sub(" ", line)):
-            if value.search(quote) and rarest & set(terms(f"{title} {quote}")):
+            held = _CITED_YEAR.sub(" ", quote) if kind == "number" else quote
+            if value.search(held) and rarest & set(terms(f"{title} {quote}")):
                 return None
     return (
         f"Your corpus has passages about this, but none of those found gives the {kind} "

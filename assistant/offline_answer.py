@@ -27,6 +27,7 @@ from assistant.answerable import answerable
 from assistant.answers import NumberedSource
 from assistant.asked_values import (
     lacks_field,
+    lacks_name,
     lacks_person,
     lacks_value,
     lacks_venue,
@@ -174,6 +175,7 @@ def offline_text(
         (None if describes else lacks_value(standalone, text, vocab))
         or lacks_person(standalone, text, lookups.people)
         or lacks_venue(standalone, text, lookups.venues)
+        or lacks_name(standalone, text, vocab)
         or (None if describes else lacks_field(standalone, text, vocab))
     )
     if lacking is not None:

@@ -169,6 +169,18 @@ def test_a_title_typed_in_title_case_names_a_paper_with_or_without_quotes() -> N
         assert check_named_paper(question, titles).refusal is None, question
 
 
+def test_two_capitalised_words_name_a_paper_by_its_exact_title_and_et_al_needs_an_author() -> None:
+    titles = _titles()
+    love = check_named_paper("Who is the author of Machine Love, the gridworld one?", titles)
+    assert love.refusal == "Your corpus has 'Machine Love' (feed.txt, 2023) but gives no authors."
+    # two capitalised words that are no title decide nothing
+    assert check_named_paper("Who wrote about Machine Hate in the feed?", titles).refusal is None
+    # 'X et al.' without a year: the corpus has no author X
+    absent = check_named_paper("What gap did Keskar et al. report for large batches?", titles)
+    assert absent.refusal == "Your corpus has no paper that matches 'Keskar et al.'."
+    assert check_named_paper("What did Ulyanov et al. show?", titles).refusal is None
+
+
 def test_a_count_needs_a_number_beside_the_counted_thing() -> None:
     passages = [
         "Code: github.com/me/rethinking-saliency\nCode: github.com/me/fullgrad-saliency - 169 stars"

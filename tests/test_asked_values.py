@@ -9,6 +9,7 @@ from assistant.ask import Asker
 from assistant.asked_values import (
     asked_value,
     lacks_field,
+    lacks_name,
     lacks_person,
     lacks_value,
     lacks_venue,
@@ -58,6 +59,36 @@ def test_a_number_must_sit_beside_the_thing_asked_about() -> None:
     assert lacks_value(question, words, VOCAB) is not None
     numbered = "- **Widgetnet (ResNet-50 variant)**: Widgetnet reaches 87.6% top-5 accuracy [1]."
     assert lacks_value(question, numbered, VOCAB) is None
+
+
+def test_a_margin_asked_after_a_preposition_is_a_number_and_a_cited_year_is_none() -> None:
+    assert asked_value("By how many points does Widgetnet beat the baseline?") == "number"
+    assert asked_value("It helps; by how much does it improve accuracy?") == "number"
+    question = "What top-1 accuracy does Widgetnet reach on ImageNet?"
+    cited = (
+        "- **Widgetnet**: Widgetnet improves accuracy over pruning (Lee et al., 2019; "
+        "Quill, 2020) and over Widgetnet (Reyes et al., 2021a) [1]."
+    )
+    assert lacks_value(question, cited, VOCAB) is not None
+    stated = "- **Widgetnet**: Widgetnet reaches 81.2% top-1 accuracy (Lee et al., 2019) [1]."
+    assert lacks_value(question, stated, VOCAB) is None
+
+
+def test_which_datasets_is_answered_only_by_a_quote_that_names_one() -> None:
+    question = "Which datasets did the Widgetnet paper evaluate on?"
+    vague = (
+        "- **Widgetnet**: Widgetnet reaches a surprisingly high accuracy on several benchmarks [1]."
+    )
+    assert lacks_name(question, vague, VOCAB) is not None
+    # a name beside another paper is no answer either
+    other = (
+        "- **Widgetnet**: Widgetnet is accurate on many benchmarks [1].\n"
+        "- **Another Model**: Another model reaches 76.1% on ImageNet [2]."
+    )
+    assert lacks_name(question, other, VOCAB) is not None
+    named = "- **Widgetnet**: Widgetnet reaches a high accuracy on ImageNet and CIFAR-10 [1]."
+    assert lacks_name(question, named, VOCAB) is None
+    assert lacks_name("What does Widgetnet show?", vague, VOCAB) is None  # no dataset asked
 
 
 def test_a_count_must_be_of_the_thing_asked_about_not_of_its_neighbour() -> None:
