@@ -93,8 +93,12 @@ def absent_names(
 
 
 def _singular(word: str) -> str:
-    """'ANNs' -> 'ANN', 'CIEs' -> 'CIE': the plural of an acronym."""
-    return word[:-1] if word.endswith("s") and word[:-1].isupper() and len(word) > 2 else word
+    """'ANNs' -> 'ANN', 'ViTs' -> 'ViT', 'ResNets' -> 'ResNet': the plural of an acronym
+    or of a name written in mixed case."""
+    stem_ = word[:-1]
+    if not word.endswith("s") or len(word) <= 2:
+        return word
+    return stem_ if stem_.isupper() or any(c.isupper() for c in stem_[1:]) else word
 
 
 def _abbreviation(word: str) -> bool:

@@ -64,6 +64,9 @@ def test_names_are_matched_across_hyphens_and_case() -> None:
     passages = ["A Gaussian process posterior for deep ensembles."]
     assert absent_names("How do ensembles give a Gaussian-process posterior?", passages) == []
     assert absent_names("How many parameters does GPT-4 have?", passages) == ["GPT-4"]
+    # the plural of a name in mixed case is the name: 'ViTs' are written 'ViT'
+    vit = ["Vision Transformers (ViT) are as robust as ResNet models."]
+    assert absent_names("Are ViTs as robust as ResNets and CNNs?", vit) == ["CNNs"]
 
 
 def test_a_sentence_opener_and_an_abbreviation_the_corpus_never_writes_are_no_names() -> None:
