@@ -103,6 +103,8 @@ class Asker:
         if self.llm is not None and history:
             yield Status("rewriting the follow-up question")
             standalone, usage = self._condense(question, history)
+        # a slip ('botleneck') is read as the corpus's word; the answer shows what was read
+        standalone = self.finder.speller.respell(standalone)
         yield Status("searching your corpus")
         found, hits = self.finder.hits(standalone, self.k)
         sources = [NumberedSource(n, hit) for n, hit in enumerate(hits, 1)]

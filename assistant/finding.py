@@ -22,6 +22,7 @@ from assistant.offline_answer import Lookups
 from assistant.origin import is_origin_question, origin_name, prefer_origin
 from assistant.profile import profile_files
 from assistant.speaker import own_voice_first, researcher_names
+from assistant.spelling import Speller
 from assistant.thresholds import Thresholds
 from assistant.works_of import AuthorIndex, works_asked, works_of
 from retrieval.hybrid import Hit, HybridSearcher
@@ -43,6 +44,11 @@ class Finder:
     def vocabulary(self) -> Vocabulary:
         chunks = self.searcher.chunks.values()
         return Vocabulary.build((c.text for c in chunks), (c.file for c in chunks))
+
+    @cached_property
+    def speller(self) -> Speller:
+        texts = [c.text for c in self.searcher.chunks.values()]
+        return Speller(texts + [c.title for c in self.searcher.chunks.values()])
 
     @cached_property
     def titles(self) -> TitleIndex:

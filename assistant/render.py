@@ -95,7 +95,11 @@ def answer_sources(answer: Answer) -> str:
     and the closest matches."""
     if answer.refused:
         return f"Searched for: “{answer.searched}”.\n\n" + closest_matches(answer)
-    return answer_references(answer)
+    references = answer_references(answer)
+    # a question read otherwise than typed (a slip respelled, a follow-up made whole)
+    if answer.standalone_question:
+        return f"Read as: “{answer.standalone_question}”.\n\n{references}".strip()
+    return references
 
 
 def answer_body(answer: Answer, *, highlight: bool = False) -> str:
