@@ -446,7 +446,8 @@ def _title_of(question: str, name: str) -> bool:
     """Whether the title asked for is the name's: 'the full title of the S4 paper', 'the
     S4 paper's title', 'what is S4 called'."""
     n = re.escape(name)
-    near = r"(?:[\w'-]+\s+){0,2}?"
+    # ... not 'the title of my PhD thesis': the researcher's own work, which the CV names
+    near = r"(?:(?!(?:my|our)\b)[\w'-]+\s+){0,2}?"
     return bool(
         re.search(rf"\btitles?\s+of\s+{near}{n}\b", question, re.I)
         or re.search(rf"\b{n}(?:'s)?\s+{near}(?:full\s+|exact\s+)?title", question, re.I)

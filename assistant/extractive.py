@@ -166,6 +166,52 @@ def complement(
     return None
 
 
+# Where one asked part of a question ends and the next begins: 'What was X, and who
+# advised it?', 'Who wrote it? Where did it appear?'
+_PART_BREAK = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|whom|what|where|when|which|how|why)\b)", re.I)
+_ASKING = re.compile(
+    r"^(?:who|whom|whose|what|where|when|which|how|why|is|are|was|were|do|does|did|can|have|has)\b",
+    re.I,
+)
+
+
+def asked_parts(question: str) -> list[str]:
+    """The clauses of a question that each ask something: 'What was my thesis about and
+    who advised me? need it for a bio' -> ['What was my thesis about', 'who advised me']."""
+    pieces = [p.strip(" ,.!") for p in _PART_BREAK.split(question)]
+    return [p for p in pieces if _ASKING.match(p)]
+
+
+def each_part(
+    question: str,
+    keep: list[Extract],
+    passages: Sequence[str],
+    vocab: Vocabulary,
+    min_score: float,
+    allowed: set[int] | None = None,
+) -> list[Extract]:
+    """For a question asking two or more things, the best quote for each asked part that
+    no kept quote touches: the quotes that match the whole question best may all answer
+    one part ('the title of my thesis') and none the other ('who advised it').
+    `allowed`: the passages (numbers) a part may be quoted from, if not all."""
+    parts = asked_parts(question)
+    if len(parts) < 2:
+        return []
+    out: list[Extract] = []
+    for part in parts:
+        wanted = set(question_terms(part, vocab.source_words))
+        if not wanted or any(wanted & set(terms(e.sentence)) for e in keep + out):
+            continue
+        found = [
+            e
+            for e in best_sentences(part, passages, vocab, per_source=1)
+            if (allowed is None or e.n in allowed) and e.score >= min_score
+        ]
+        if found:
+            out.append(max(found, key=lambda e: e.score))
+    return out
+
+
 def widen(
     question: str, keep: list[Extract], extracts: list[Extract], vocab: Vocabulary
 ) -> list[Extract]:

@@ -37,6 +37,7 @@ from assistant.asked_values import (
 from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
+    each_part,
     ANSWER_PASSAGES,
     SHORT_QUESTION_TERMS,
     Extract,
@@ -132,6 +133,7 @@ def offline_text(
     )
     keep.sort(key=extracts.index)
     keep = widen(standalone, keep, extracts, vocab)
+    keep += each_part(standalone, keep, passages, vocab, MIN_EXTRACT_SCORE, mine or None)
     keep += _beside_titles(keep, extracts, sources)
     keep += _fields_of_first(standalone, keep, extracts)
     keep += _persons_named(standalone, keep, sources, passages, lookups)

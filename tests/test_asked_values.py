@@ -262,6 +262,10 @@ def test_who_in_the_role_asked_is_quoted_from_my_own_sections(asker: Asker) -> N
     # Idiap, Advisor: ...' is one entry, though the CV breaks it over lines)
     doctoral = asker.answer("What did I write my doctoral dissertation on, and who supervised it?")
     assert not doctoral.refused and "François Fleuret" in doctoral.text
+    # two asked parts: the awards line answers 'my PhD thesis', the advisor's line is
+    # quoted for 'who was my advisor' (it scores below the award on the whole question)
+    both = asker.answer("What was the exact title of my PhD thesis, and who was my advisor?")
+    assert not both.refused and "François Fleuret" in both.text
     # a person in another role is no answer: the CV names no thesis committee
     assert asker.answer("Who sat on my PhD thesis committee?").refused
 

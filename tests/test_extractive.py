@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from assistant.answerable import absent_names, absent_rare_terms, answerable, unknown_terms
-from assistant.extractive import Vocabulary, best_sentences, question_terms
+from assistant.extractive import (
+    Vocabulary,
+    asked_parts,
+    best_sentences,
+    each_part,
+    question_terms,
+)
 from retrieval.terms import stem
 
 LTH = (
@@ -208,3 +214,26 @@ def test_an_acronym_in_the_plural_is_found_in_the_singular() -> None:
     asked = "Does imposing the spectrum make ANNs adversarially robust?"
     assert absent_names(asked, [passage], v.source_words, v.df) == []
     assert absent_names("Are GPUs needed?", [passage], v.source_words, v.df) == []  # never written
+
+
+def test_each_asked_part_of_a_question_gets_its_best_quote() -> None:
+    assert asked_parts("What was my thesis about, and who advised it? need it for a bio") == [
+        "What was my thesis about",
+        "who advised it",
+    ]
+    assert asked_parts("Who wrote it? Where did it appear?") == [
+        "Who wrote it",
+        "Where did it appear",
+    ]
+    assert asked_parts("Tell me about pruning and who wrote it") == ["who wrote it"]
+    awards = "Awards\n- 2021 Thesis award for the best PhD thesis of the year."
+    degree = "Education\nPhD, Lausanne, Advisor: Prof. Ada Quill.\nThesis: Gradients for all."
+    v = Vocabulary.build([awards, degree, *OTHER])
+    question = "What was my PhD thesis about, and who was my advisor?"
+    kept = [e for e in best_sentences(question, [awards, degree], v) if e.n == 1]
+    added = each_part(question, kept, [awards, degree], v, 0.1)
+    # the award answers the first part; the advisor's line is added for the second
+    assert [e.sentence for e in added] == ["PhD, Lausanne, Advisor: Prof. Ada Quill."]
+    # ... only from the passages allowed, and not at all for a question asking one thing
+    assert each_part(question, kept, [awards, degree], v, 0.1, allowed={1}) == []
+    assert each_part("Who was my PhD advisor?", kept, [awards, degree], v, 0.1) == []
