@@ -37,13 +37,13 @@ from assistant.asked_values import (
 from assistant.catalog_terms import SourceFile
 from assistant.citations import INSUFFICIENT
 from assistant.extractive import (
-    each_part,
     ANSWER_PASSAGES,
     SHORT_QUESTION_TERMS,
     Extract,
     Vocabulary,
     best_sentences,
     complement,
+    each_part,
     question_terms,
     units,
     widen,
