@@ -169,7 +169,7 @@ def complement(
 # Where one asked part of a question ends and the next begins: 'What was X, and who
 # advised it?', 'Who wrote it? Where did it appear?'
 _PART_BREAK = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|whom|what|where|when|which|how|why)\b)", re.I)
-_ASKING = re.compile(
+_ASKS_SOMETHING = re.compile(
     r"^(?:who|whom|whose|what|where|when|which|how|why|is|are|was|were|do|does|did|can|have|has)\b",
     re.I,
 )
@@ -179,7 +179,7 @@ def asked_parts(question: str) -> list[str]:
     """The clauses of a question that each ask something: 'What was my thesis about and
     who advised me? need it for a bio' -> ['What was my thesis about', 'who advised me']."""
     pieces = [p.strip(" ,.!") for p in _PART_BREAK.split(question)]
-    return [p for p in pieces if _ASKING.match(p)]
+    return [p for p in pieces if _ASKS_SOMETHING.match(p)]
 
 
 def each_part(
