@@ -98,7 +98,9 @@ def offline_text(
     # parameters does a problem really need, measured by training in a random
     # subspace?'): its count, year or 'one line of code' is part of the description,
     # not the answer.
-    describes = len(question_terms(unquoted(standalone), vocab.source_words)) >= DESCRIBING_TERMS
+    # ... not counting the words that name a file ('according to my statement')
+    naming = vocab.source_words | {w for f in lookups.files for w in f.words}
+    describes = len(question_terms(unquoted(standalone), naming)) >= DESCRIBING_TERMS
     if not describes and not count_supported(standalone, passages, vocab.source_words):
         return INSUFFICIENT, None
     nothing = unsaid(standalone, verdict, source_pairs(sources, passages))

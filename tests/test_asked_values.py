@@ -276,3 +276,16 @@ def test_the_year_of_a_paper_its_title_names_is_its_published_line(asker: Asker)
     answer = asker.answer(question)
     # the question's rarest word is in the title, the year in the record's line
     assert not answer.refused and "British Machine Vision Conference 2015" in answer.text
+
+
+@pytest.mark.slow
+def test_a_file_named_does_not_make_a_question_long_enough_to_describe_a_paper(
+    asker: Asker,
+) -> None:
+    # ten terms with 'statement', nine without: a number is asked, and none is given
+    question = (
+        "Per my research statement, what compression ratio did cyclical pruning achieve "
+        "on ImageNet versus iterative magnitude pruning?"
+    )
+    answer = asker.answer(question)
+    assert answer.refused and "number you asked for" in answer.text
