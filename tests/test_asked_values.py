@@ -284,8 +284,8 @@ def test_a_file_named_does_not_make_a_question_long_enough_to_describe_a_paper(
 ) -> None:
     # ten terms with 'statement', nine without: a number is asked, and none is given
     question = (
-        "Per my research statement, what compression ratio did cyclical pruning achieve "
-        "on ImageNet versus iterative magnitude pruning?"
+        "According to my statement, what compression ratio did cyclical pruning reach on "
+        "ImageNet, compared with iterative magnitude pruning?"
     )
     answer = asker.answer(question)
     assert answer.refused and "number you asked for" in answer.text
