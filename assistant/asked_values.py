@@ -114,7 +114,8 @@ _FIELDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "key words",
         re.compile(r"\bkey ?words?\b|\btags?\b", re.I),
-        re.compile(r"\b(?:Keywords|Topic): "),
+        # the 'Topic:' line is the section an entry is filed under, not its key words
+        re.compile(r"\bKeywords: "),
     ),
     (
         "code link",
@@ -134,7 +135,9 @@ _FIELDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
-def lacks_field(question: str, answer: str, vocab: Vocabulary) -> str | None:
+def lacks_field(
+    question: str, answer: str, vocab: Vocabulary, describes: bool = False
+) -> str | None:
     """A refusal when the question asks for a key word line, a code link, an identifier
     or an award of something, and no source line of the answer gives one beside the
     rarest thing the question names: the CV's awards are no answer to whether the
@@ -142,6 +145,9 @@ def lacks_field(question: str, answer: str, vocab: Vocabulary) -> str | None:
     for name, asked, given in _FIELDS:
         if asked.search(question) is None:
             continue
+        if describes and name == "code link":
+            continue  # a long description of a paper: '... in one line of code'
+
         own = {t for m in asked.findall(question) for t in terms(m)}
         # the rare things the question names (a line must hold one of them, if any);
         # a verb ('received', 'winning') names nothing
@@ -151,10 +157,14 @@ def lacks_field(question: str, answer: str, vocab: Vocabulary) -> str | None:
             for t in question_terms(nouns, vocab.source_words)
             if 0 < vocab.df.get(t, 0) <= RARE_DF and t not in own
         }
-        for line in answer.split("\n"):
-            if given.search(line) and (not named or named & set(terms(line))):
-                break
-        else:
+        # the line of the source most about what is named (of two papers by the same
+        # authors, the one whose title the question describes) must give the field
+        lines = answer.split("\n")
+        about = [len(named & set(terms(line))) for line in lines]
+        best = max(about, default=0)
+        if not any(
+            given.search(ln) and (not named or a == best > 0) for ln, a in zip(lines, about)
+        ):
             return (
                 f"Your corpus has passages about this, but none of those found gives the "
                 f"{name} you asked for."

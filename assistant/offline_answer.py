@@ -180,7 +180,7 @@ def offline_text(
         or lacks_person(standalone, text, lookups.people)
         or lacks_venue(standalone, text, lookups.venues)
         or lacks_name(standalone, text, vocab)
-        or (None if describes else lacks_field(standalone, text, vocab))
+        or lacks_field(standalone, text, vocab, describes)
     )
     if lacking is not None:
         return lacking, lacking

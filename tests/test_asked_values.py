@@ -155,6 +155,19 @@ def test_a_field_asked_of_a_paper_must_be_given_beside_it() -> None:
     tagged = "- **Transient Chaos** (B. Poole, 2016): Keywords: Mean Field Theory [1]."
     assert lacks_field("What key words does the list give it?", tagged, FIELD_VOCAB) is None
     assert lacks_field("What key words does the list give it?", cv, FIELD_VOCAB) is not None
+    # of two papers by the same author, the one the question describes must have them;
+    # its 'Topic:' line (the section it is filed under) is no key word
+    two = (
+        "- **Transient Chaos** (B. Poole, 2016): Topic: Theory [1].\n"
+        "- **Riemannian Views** (B. Poole, 2017): Keywords: Mean Field Theory [2]."
+    )
+    vocab = Vocabulary.build(
+        ["Transient chaos. B. Poole", "Riemannian views. B. Poole"] + ["Other networks."] * 40
+    )
+    asked = "What key words does the list give Poole's transient chaos paper?"
+    assert lacks_field(asked, two, vocab) is not None
+    asked = "What key words does the list give Poole's Riemannian paper?"
+    assert lacks_field(asked, two, vocab) is None
 
 
 PEOPLE = frozenset({"ada", "quill", "bo", "reyes", "lipton", "jun"})
