@@ -163,7 +163,8 @@ def lacks_field(
         about = [len(named & set(terms(line))) for line in lines]
         best = max(about, default=0)
         if not any(
-            given.search(ln) and (not named or a == best > 0) for ln, a in zip(lines, about)
+            given.search(ln) and (not named or a == best > 0)
+            for ln, a in zip(lines, about, strict=True)
         ):
             return (
                 f"Your corpus has passages about this, but none of those found gives the "
