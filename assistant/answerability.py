@@ -139,13 +139,21 @@ class TitleIndex:
             for w in re.findall(r"[a-z0-9]+", source.file.lower())
         }
         # (surname, year) of every paper: what an author-year citation can name
-        self.cited = {
-            (normalize_title(a).split()[-1], paper.year)
-            for paper in catalog.papers
-            if paper.year
-            for a in paper.authors
-            if normalize_title(a).split()
-        }
+        self.by_citation: dict[tuple[str, int], list[Paper]] = {}
+        for paper in catalog.papers:
+            surnames = {normalize_title(a).split()[-1] for a in paper.authors if a.strip()}
+            for surname in surnames if paper.year else ():
+                self.by_citation.setdefault((surname, paper.year), []).append(paper)
+        self.cited = set(self.by_citation)
+
+    def cited_paper(self, question: str) -> Paper | None:
+        """The one paper an author-year citation of the question names ('Mnih et al.
+        (2014)'), if exactly one does."""
+        for match in _CITATION.finditer(question):
+            papers = self.by_citation.get((normalize_title(match["name"]), int(match["year"])))
+            if papers and len(papers) == 1:
+                return papers[0]
+        return None
 
     def uncited(self, question: str) -> str | None:
         """An author-year citation of the question ('He et al. 2015', 'Lipton (2018)') that
@@ -372,9 +380,13 @@ def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
     if cited is not None:
         return Verdict(refusal=f"Your corpus has no paper that matches '{cited}'.")
     named = titles.named(question)
-    if named is None:
-        return Verdict()
     fields = asked_fields(question)
+    if named is None:
+        # a paper cited by author and year ('Mnih et al. (2014)') is named too, when the
+        # question asks about it rather than for its record ('Is Lipton an author on
+        # anything else?')
+        cited = None if fields else titles.cited_paper(question)
+        return Verdict(paper=cited)
     if named.paper is None:
         if not named.phrase[:1].isupper():
             return Verdict()  # a quoted phrase, not a title: the usual search decides

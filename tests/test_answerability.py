@@ -11,6 +11,7 @@ from assistant.answerability import (
     check_named_paper,
     count_supported,
     leading_subject,
+    unsaid,
 )
 from assistant.ask import Asker
 from assistant.library import Library
@@ -179,6 +180,20 @@ def test_two_capitalised_words_name_a_paper_by_its_exact_title_and_et_al_needs_a
     absent = check_named_paper("What gap did Keskar et al. report for large batches?", titles)
     assert absent.refusal == "Your corpus has no paper that matches 'Keskar et al.'."
     assert check_named_paper("What did Ulyanov et al. show?", titles).refusal is None
+
+
+def test_a_paper_cited_by_author_and_year_is_the_paper_asked_about() -> None:
+    titles = _titles()
+    asked = "What result from Ulyanov et al. (2017) do I build my plans on?"
+    assert check_named_paper(asked, titles).paper == LISTED
+    # a reference held with nothing said of it is refused as such
+    reference = "Deep Image Prior\nAuthors: Dmitry Ulyanov, Andrea Vedaldi\nPublished: 2017"
+    verdict = check_named_paper(asked, titles)
+    refusal = unsaid(asked, verdict, [(LISTED.id, LISTED.title, reference)])
+    assert refusal is not None and "only as a reference" in refusal
+    # asking for a record's field of the cited person's other work names no paper
+    other = check_named_paper("Is Ulyanov (2017) an author on anything else?", titles)
+    assert other.paper is None and other.refusal is None
 
 
 def test_a_count_needs_a_number_beside_the_counted_thing() -> None:
