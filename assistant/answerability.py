@@ -141,8 +141,10 @@ class TitleIndex:
         # (surname, year) of every paper: what an author-year citation can name
         self.by_citation: dict[tuple[str, int], list[Paper]] = {}
         for paper in catalog.papers:
+            if not paper.year:
+                continue
             surnames = {normalize_title(a).split()[-1] for a in paper.authors if a.strip()}
-            for surname in surnames if paper.year else ():
+            for surname in surnames:
                 self.by_citation.setdefault((surname, paper.year), []).append(paper)
         self.cited = set(self.by_citation)
 
@@ -385,8 +387,7 @@ def check_named_paper(question: str, titles: TitleIndex) -> Verdict:
         # a paper cited by author and year ('Mnih et al. (2014)') is named too, when the
         # question asks about it rather than for its record ('Is Lipton an author on
         # anything else?')
-        cited = None if fields else titles.cited_paper(question)
-        return Verdict(paper=cited)
+        return Verdict(paper=None if fields else titles.cited_paper(question))
     if named.paper is None:
         if not named.phrase[:1].isupper():
             return Verdict()  # a quoted phrase, not a title: the usual search decides
