@@ -143,7 +143,7 @@ class TitleIndex:
         for paper in catalog.papers:
             if not paper.year:
                 continue
-            surnames = {normalize_title(a).split()[-1] for a in paper.authors if a.strip()}
+            surnames = {n.split()[-1] for a in paper.authors if (n := normalize_title(a)).split()}
             for surname in surnames:
                 self.by_citation.setdefault((surname, paper.year), []).append(paper)
         self.cited = set(self.by_citation)
