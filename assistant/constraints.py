@@ -102,7 +102,7 @@ _EXCLUDE = re.compile(
     re.I,
 )
 _ONLY = re.compile(
-    r"\b(?:only|just|solely|exclusively|restricted to|limited to)\s+(?:papers\s+|things\s+)?(?:from|in|on)?\s*(?:the |my )?([a-z][\w -]{0,40}?)(?=[,.;!?)]|$|\s+(?:not|and|but|please|pls)\b)"
+    r"\b(?:only|just|solely|exclusively|restricted to|limited to)\s+(?:papers\s+|things\s+)?(?:from|in|on)?\s*(?:the |my )?([a-z][\w' -]{0,60}?)(?=[,.;:!?)]|$|\s+(?:not|and|but|please|pls)\b)"
     r"|\b(?:from|in) (?:the |my )([a-z][\w -]{0,30}?)\s+only\b"
     # 'Awesome list only': a clause that is a source and 'only'
     r"|(?:^|(?<=[,.;:(])\s*)([a-z][\w -]{0,30}?)\s+only\b"

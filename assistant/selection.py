@@ -23,11 +23,13 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.agreement import VOTERS, consensus, missing, paper_terms
 from assistant.request import Request
 from assistant.thresholds import SelectionCut, model_of, thresholds_for
 from assistant.vectors import cosine
+from assistant.works_of import AuthorIndex, by_all, by_any, works_requested
 from retrieval.hybrid import Filters, HybridSearcher
 from retrieval.records import Paper
 from retrieval.terms import terms
@@ -89,6 +91,10 @@ class Selector:
         self.searcher = searcher
         self.cut = cut or thresholds_for(model_of(searcher.embeddings)).selection
 
+    @cached_property
+    def authors(self) -> AuthorIndex:
+        return AuthorIndex.build(self.searcher.catalog)
+
     def select(
         self,
         request: Request,
@@ -105,6 +111,23 @@ class Selector:
         queries = list(dict.fromkeys([*request.queries, *extra_queries]))
         if not queries:
             return Selection([], [], request.constraints())
+        # 'every paper of Zhiyuan Li's': the catalog's papers by them, not a search
+        names = works_requested(request.text, self.authors)
+        if names:
+            works = [
+                p
+                for p in self.searcher.catalog.papers
+                if (by_all(p, names) or (len(names) > 1 and by_any(p, names)))
+                and p.id not in leave_out
+                and self._allowed(p, request)
+                and (request.year_min is None or (p.year or 0) >= request.year_min)
+                and (request.year_max is None or (p.year or 9999) <= request.year_max)
+            ]
+            together = [p for p in works if by_all(p, names)]
+            works = together or works
+            if works:
+                works.sort(key=lambda p: -(p.year or 0))
+                return Selection(works[:limit], queries, request.constraints())
         filters = Filters(
             kind="paper",
             year_min=request.year_min,

@@ -28,6 +28,12 @@ _WORKS = re.compile(
     re.I,
 )
 MIN_SURNAME = 4
+# A request for all of someone's works: 'every paper of his', 'all her work'.
+_EVERY_WORK = re.compile(
+    r"\b(?:every|each|all(?:\s+(?:of\s+)?(?:the|his|her|their))?)\s+(?:\w+\s+)?"
+    r"(?:paper|work|publication|article)s?\b",
+    re.I,
+)
 _REFERS_BACK = re.compile(
     r"\b(?:he|she|him|his|her|hers|(?:the\s+same|this|that|these|those)\s+authors?)\b", re.I
 )
@@ -96,6 +102,16 @@ def works_asked(question: str, authors: AuthorIndex) -> list[str]:
     if not named and (len(sentences) == 1 or _REFERS_BACK.search(" ".join(sentences[1:]))):
         named = authors.named(_OWNED_FILE.sub(" ", question))
     return named
+
+
+def works_requested(request: str, authors: AuthorIndex) -> list[str]:
+    """The authors whose works a reading-list or draft request asks for: those named in
+    a sentence that asks for works ('list every paper of his', 'papers with Samy Bengio
+    as an author'); a person named only in a warning beside it ('there is also a Yuanzhi
+    Li, a different person') is not."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", request.strip()) if s]
+    asking = [s for s in sentences if _WORKS.search(s) or _EVERY_WORK.search(s)]
+    return list(dict.fromkeys(n for s in asking for n in authors.named(s)))
 
 
 def works_of(searcher: HybridSearcher, question: str, names: Sequence[str], k: int) -> list[Hit]:

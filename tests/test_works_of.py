@@ -7,7 +7,7 @@ import pytest
 
 from assistant.ask import Asker
 from assistant.library import Library
-from assistant.works_of import AuthorIndex, by_all, works_asked
+from assistant.works_of import AuthorIndex, by_all, works_asked, works_requested
 from retrieval.catalog import Catalog
 from retrieval.records import Paper, Source
 
@@ -43,6 +43,14 @@ def test_the_works_asked_for_are_read_from_the_question() -> None:
     # something else asked of them, or a name the catalog lacks
     assert works_asked("Who was Srinadh Bhojanapalli's PhD advisor?", AUTHORS) == []
     assert works_asked("Which papers did Ada Lovelace write?", AUTHORS) == []
+
+
+def test_the_works_a_request_asks_for_are_read_from_its_asking_sentences() -> None:
+    ask = "I'm meeting Chong You at a workshop, list every paper of his. Careful: Ada Quill is a different person."
+    assert works_requested(ask, AUTHORS) == ["chong you"]
+    assert works_requested("Every paper of Ada Quill, newest first", AUTHORS) == ["ada quill"]
+    # a topic with a person named in passing asks for no one's works
+    assert works_requested("A reading list on isometric nets, like Chong You's", AUTHORS) == []
 
 
 def test_one_author_under_two_spellings_and_a_person_referred_back_to() -> None:

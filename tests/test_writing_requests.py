@@ -269,3 +269,38 @@ def test_a_short_topic_that_titles_name_is_not_empty(sample_library: Library) ->
     # awesome-deep-phenomena.txt:74 and the feed's 'Linear Mode Connectivity and the LTH'
     titles = {p.title for p in result.papers}
     assert "Rethink Model Re-Basin and the Linear Mode Connectivity" in titles
+
+
+CHONG_YOU = {
+    "Deep Isometric Learning for Visual Recognition",
+    "Rethinking Bias-Variance Trade-off for Generalization of Neural Networks",
+    "Deep Networks from the Principle of Rate Reduction",
+    "A Geometric Analysis of Neural Collapse with Unconstrained Features",
+    "Large Models are Parsimonious Learners: Activation Sparsity in Trained Transformers",
+    "It's an Alignment, Not a Trade-off: Revisiting Bias and Variance in Deep Models",
+    "On Emergence of Activation Sparsity in Trained Transformers",
+}
+
+
+@pytest.mark.slow
+def test_a_reading_list_of_someones_papers_lists_the_catalogs_papers_by_them(
+    sample_library: Library,
+) -> None:
+    # by hand: the seven entries naming Chong You (six in the Awesome list, one on the
+    # Google page); the warning about another person names no works
+    every = _list(
+        sample_library,
+        "Seeing Chong You next week: list every paper of his in my corpus so I can skim "
+        "them. Note there is also a Yang You, a different person.",
+    )
+    assert {p.title for p in every.papers} == CHONG_YOU
+    # a source named by its owner ('X's Google Research page') restricts it
+    page = _list(
+        sample_library,
+        "Just from Srinadh Bhojanapalli's Google Research publications page: all of his "
+        "papers with Chong You, please.",
+    )
+    assert [p.title for p in page.papers] == [
+        "On Emergence of Activation Sparsity in Trained Transformers"
+    ]
+    assert any(c.startswith("only from google-research") for c in page.constraints)
