@@ -21,7 +21,8 @@ _GET_PAGE = 2000
 # Up to this many chunks the dense search is exact, over the vectors held in memory
 # (15 MB at 10k): Chroma's HNSW search missed the nearest chunk of 1 query in 150 on the
 # 652-chunk sample corpus, and not the same one from one process to the next, so the
-# same question got two answers. Larger collections use HNSW.
+# same question got two answers. Larger collections, and a Chroma server's (shared, and
+# changed by others), use HNSW.
 EXACT_LIMIT = 10_000
 
 
@@ -242,7 +243,8 @@ class ChunkStore:
     def _exact_vectors(self) -> tuple[list[str], Any] | bool:
         """The collection's ids and unit vectors, loaded once, or False above EXACT_LIMIT."""
         if self._exact is None:
-            if self.count() > EXACT_LIMIT:
+            # a server's collection is shared and changes under us: the server searches it
+            if self.url is not None or self.count() > EXACT_LIMIT:
                 self._exact = False
             else:
                 import numpy as np
