@@ -22,6 +22,7 @@ from assistant.related_work import Drafter
 from assistant.request import Request
 from assistant.selection import Selector
 from assistant.thresholds import SelectionCut
+from retrieval.catalog import Catalog
 from retrieval.records import Paper
 
 DATA_PRUNING = {"sorscher2022beyond", "ayed2023data"}
@@ -72,7 +73,8 @@ def test_paper_terms_read_without_any_data_as_data_free() -> None:
 
 @dataclass
 class _Searcher:
-    """What `Selector` asks of a searcher: hits, stored vectors, the embedder, hints."""
+    """What `Selector` asks of a searcher: hits, stored vectors, the embedder, hints, the
+    catalog (whose authors a request may name)."""
 
     papers: list[Paper]
     vectors: dict[str, list[float]]
@@ -83,6 +85,7 @@ class _Searcher:
             embed_documents=lambda texts: [self.query_vector for _ in texts]
         )
         self.hints = SimpleNamespace(read=lambda topic: SimpleNamespace(topics=frozenset()))
+        self.catalog = Catalog(papers=list(self.papers), sections=[])
 
     def search_many(self, queries: list[str], *, k: int, filters: Any) -> list[list[Any]]:
         return [[SimpleNamespace(paper=p) for p in self.papers[:k]] for _ in queries]
