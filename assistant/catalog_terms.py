@@ -63,6 +63,14 @@ class CatalogTerms:
         return "\n".join(parts)
 
     @cached_property
+    def _folded(self) -> str:
+        return f" {normalize_title(self._text)} "
+
+    def says(self, phrase: str) -> bool:
+        """Whether the corpus's titles, key words, abstracts or sections use the phrase."""
+        return f" {normalize_title(phrase)} " in self._folded
+
+    @cached_property
     def _terms(self) -> Counter[str]:
         """Terms the corpus names things by: its keywords, topics and hyphenated title
         compounds ('Mixture-of-Experts'), with their counts. Ordinary title phrases are

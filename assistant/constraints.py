@@ -313,6 +313,8 @@ def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str
     subjects: list[str] = []
     files: list[str] = []
     for match in list(_EXCLUDE.finditer(text)):
+        if _compound(match, terms):
+            continue
         # 'anything from the daily feed and anything about model collapse': two things.
         for part in _EXCLUDED_PARTS.split(match.group(1)):
             phrase = clean_phrase(_FROM.sub("", clean_phrase(part)))
@@ -338,6 +340,19 @@ def read_exclusions(text: str, terms: CatalogTerms) -> tuple[list[str], list[str
             text = text.replace(example.group(0), " ")
         text = text.replace(match.group(0), " ")
     return list(dict.fromkeys(s for s in subjects if s)), list(dict.fromkeys(files)), text
+
+
+def _compound(match: re.Match[str], terms: CatalogTerms) -> bool:
+    """A one-word exclusion verb that is part of a term: 'skip / residual connections'
+    (a slash or hyphen joins it to what follows), 'skip connections', 'drop path' (the
+    corpus writes the verb and the next word together)."""
+    verb = match.string[match.start() : match.start(1)].split()
+    subject = match.group(1)
+    if len(verb) != 1:
+        return False
+    if subject[:1] in "/-":
+        return True
+    return terms.says(f"{verb[0]} {subject.split(' ', 1)[0]}")
 
 
 def read_sources(text: str, terms: CatalogTerms, excluded: list[str]) -> tuple[list[str], str]:

@@ -31,7 +31,7 @@ MIN_SURNAME = 4
 # A request for all of someone's works: 'every paper of his', 'all her work'.
 _EVERY_WORK = re.compile(
     r"\b(?:every|each|all(?:\s+(?:of\s+)?(?:the|his|her|their))?)\s+(?:\w+\s+)?"
-    r"(?:paper|work|publication|article)s?\b",
+    r"(?:paper|work|publication|article)s?\b|\beverything\s+(?:of|by)\b",
     re.I,
 )
 _REFERS_BACK = re.compile(

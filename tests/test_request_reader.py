@@ -143,6 +143,23 @@ def test_without_in_a_topic_is_not_an_exclusion(reader: RequestReader) -> None:
     assert request.topic.endswith("without adversarial training")
 
 
+def test_an_exclusion_verb_that_is_part_of_a_term_excludes_nothing(
+    reader: RequestReader,
+) -> None:
+    # the corpus writes 'skip connections'; a slash joins 'skip' to 'residual'
+    for text in (
+        "a reading list on skip connections and trainability at depth",
+        "skip / residual connections: what do they buy us in theory? 8 refs",
+        "skip-connections in deep nets",
+    ):
+        request = reader.read(text, "reading_list")
+        assert not request.exclude, text
+        assert any("connections" in q for q in request.queries), text
+    # ... and 'skip' before a subject still leaves it out
+    request = reader.read("a reading list on double descent; skip the neuroscience ones")
+    assert request.exclude == ["neuroscience"]
+
+
 def test_a_pasted_abstract_drives_the_search(reader: RequestReader) -> None:
     abstract = (
         "We show that wide networks trained by gradient descent stay close to their "

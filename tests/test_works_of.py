@@ -49,6 +49,7 @@ def test_the_works_a_request_asks_for_are_read_from_its_asking_sentences() -> No
     ask = "I'm meeting Chong You at a workshop, list every paper of his. Careful: Ada Quill is a different person."
     assert works_requested(ask, AUTHORS) == ["chong you"]
     assert works_requested("Every paper of Ada Quill, newest first", AUTHORS) == ["ada quill"]
+    assert works_requested("Ada Quill list: everything of hers", AUTHORS) == ["ada quill"]
     # a topic with a person named in passing asks for no one's works
     assert works_requested("A reading list on isometric nets, like Chong You's", AUTHORS) == []
 
