@@ -50,6 +50,10 @@ def _known(term: str, vocab: Vocabulary) -> int:
     return max((df for t, df in vocab.df.items() if _same(term, t)), default=0)
 
 
+# The participle after a form of 'have': 'have I ever given', 'has she spoken'.
+_PARTICIPLE = re.compile(r"\b(?:have|has|had|'ve)\s+(?:\w+\s+){0,2}?(\w+(?:en|wn))\b", re.I)
+
+
 def unsaid_of_named(question: str, passages: Sequence[str], vocab: Vocabulary) -> str | None:
     """A refusal when a short question names someone or something and asks about rare
     words that no retrieved passage naming them holds; None otherwise, and for a
@@ -65,6 +69,12 @@ def unsaid_of_named(question: str, passages: Sequence[str], vocab: Vocabulary) -
     # a short one asks one thing of the name ('X's h-index', 'my supervisor at X').
     if len(wanted) > SHORT_QUESTION_TERMS:
         return None
+    # the verbs of the question: 'spoken at X', 'received from X', 'have I given'
+    verbs = {
+        stem(w.lower())
+        for w in re.findall(r"[A-Za-z]+", question)
+        if w.lower().endswith(("ed", "ing")) and len(w) > 4
+    } | {stem(w.lower()) for w in _PARTICIPLE.findall(question)}
     asked = [t for t in wanted if t not in entity and 1 <= _known(t, vocab) <= RARE_DF]
     if not asked:
         return None
@@ -75,6 +85,8 @@ def unsaid_of_named(question: str, passages: Sequence[str], vocab: Vocabulary) -
     # naming them holds any of what is asked.
     if any(_holds(words, t) for words in about for t in asked):
         return None
+    if all(t in verbs for t in asked):
+        return None  # only the verb is missing: 'Have I given a talk at X?' asks of X
     who = " ".join(dict.fromkeys(names))
     said = [w for w in re.findall(r"[\w-]+", question) if set(terms(w)) & set(asked)]
     what = ", ".join(f"'{w}'" for w in dict.fromkeys(said)) or "what you asked"

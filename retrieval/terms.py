@@ -20,14 +20,14 @@ from retrieval.text import normalize_title
 
 # Common English function words: they carry no topic on their own. The classic
 # information-retrieval list (articles, pronouns, auxiliaries, prepositions,
-# conjunctions, quantifiers) and the pieces contractions leave once the apostrophe is
-# split off ("I'm" -> 'i' 'm', "don't" -> 'don' 't').
+# conjunctions, quantifiers, 'ever' and 'never') and the pieces contractions leave once
+# the apostrophe is split off ("I'm" -> 'i' 'm', "don't" -> 'don' 't').
 _STOP = """
     a about above after again against all also am among an and any are as at be because
     been before being below between both but by can could did do does doing down during
-    each either every few for from further had has have having he her here hers herself
+    each either ever every few for from further had has have having he her here hers herself
     him himself his how i if in into is it its itself just may me might more most must my
-    myself neither no nor not now of off on once only or other our ours ourselves out
+    myself neither never no nor not now of off on once only or other our ours ourselves out
     over own same shall she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up upon us
     very via was we were what when where which while who whom whose why will with within

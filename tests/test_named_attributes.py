@@ -29,6 +29,18 @@ def test_an_attribute_said_beside_the_name_is_answered() -> None:
     assert unsaid_of_named("Who was Ada Quill's PhD advisor?", PASSAGES, VOCAB) is None
 
 
+def test_a_missing_verb_or_ever_is_no_missing_attribute() -> None:
+    talks = ["Talks: Jun 2022 Sparse Widgets, Fenwick University, USA."]
+    vocab = Vocabulary.build(
+        talks + ["Given widgets, we spoke of models.", "A budget."] * 3 + ["Models."] * 40
+    )
+    # 'ever' is a function word, 'given' the verb of 'have I given': nothing of Fenwick asked
+    assert unsaid_of_named("Have I ever given a talk at Fenwick University?", talks, vocab) is None
+    # ... while a noun the passage lacks is still an attribute it does not give
+    refusal = unsaid_of_named("What budget did Fenwick University have?", talks, vocab)
+    assert refusal is not None and "'budget'" in refusal
+
+
 def test_questions_about_someones_papers_are_left_to_the_authors_lines() -> None:
     assert (
         unsaid_of_named(
