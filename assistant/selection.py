@@ -39,6 +39,11 @@ RRF_K = 10
 CANDIDATES = 50
 NEAREST = 5
 # Query weights in the fusion: the topic and the whole request count most.
+# A request for all of a file's papers: 'everything there', 'all the papers'.
+_EVERYTHING = re.compile(
+    r"\b(?:everything|every (?:single )?paper|all (?:the |of the )?papers|all of (?:it|them))\b",
+    re.I,
+)
 TOPIC_WEIGHT = 2.0
 WHOLE_WEIGHT = 1.5
 PART_WEIGHT = 1.0
@@ -111,19 +116,21 @@ class Selector:
         queries = list(dict.fromkeys([*request.queries, *extra_queries]))
         if not queries:
             return Selection([], [], request.constraints())
-        # 'every paper of Zhiyuan Li's': the catalog's papers by them, not a search
+        # 'every paper of Zhiyuan Li's': the catalog's papers by them, not a search; and
+        # 'everything there' of a file the request keeps to: all of that file's papers
         names = works_requested(request.text, self.authors)
-        if names:
+        whole = bool(request.sources) and bool(_EVERYTHING.search(request.text))
+        if names or whole:
             works = [
                 p
                 for p in self.searcher.catalog.papers
-                if (by_all(p, names) or (len(names) > 1 and by_any(p, names)))
+                if (not names or by_all(p, names) or (len(names) > 1 and by_any(p, names)))
                 and p.id not in leave_out
                 and self._allowed(p, request)
                 and (request.year_min is None or (p.year or 0) >= request.year_min)
                 and (request.year_max is None or (p.year or 9999) <= request.year_max)
             ]
-            together = [p for p in works if by_all(p, names)]
+            together = [p for p in works if names and by_all(p, names)]
             works = together or works
             if works:
                 works.sort(key=lambda p: -(p.year or 0))

@@ -28,11 +28,22 @@ _WORKS = re.compile(
     re.I,
 )
 MIN_SURNAME = 4
-# A request for all of someone's works: 'every paper of his', 'all her work'.
-_EVERY_WORK = re.compile(
-    r"\b(?:every|each|all(?:\s+(?:of\s+)?(?:the|his|her|their))?)\s+(?:\w+\s+)?"
-    r"(?:paper|work|publication|article)s?\b|\beverything\s+(?:of|by)\b",
-    re.I,
+# Works tied to a person, in folded text ("X's" folds to 'x s'): 'papers by X', 'X's
+# papers', 'with X as an author', 'authored by X', 'everything of X'.
+_WORK_NOUN = r"(?:papers?|works?|publications?|articles?|preprints?)"
+_TIED = (
+    rf"\b{_WORK_NOUN} (?:\w+ )?(?:by|of|from) {{n}}\b",
+    rf"\b{{n}} s (?:\w+ )?{_WORK_NOUN}\b",
+    r"\bwith {n} as (?:an? )?(?:co )?authors?\b",
+    r"\b(?:authored|written|co authored|coauthored) by {n}\b",
+    r"\beverything (?:of|by|from) {n}\b",
+    rf"\b(?:every|each|all)(?: of)? {{n}}(?: s)? {_WORK_NOUN}",
+)
+# ... or to a pronoun for a person the sentence names: 'every paper of his'.
+_THEIR_WORKS = re.compile(
+    rf"\b(?:(?:every|each|all)(?: of)? (?:\w+ )?{_WORK_NOUN} (?:of|by) (?:his|hers?|him|theirs?|them)"
+    rf"|(?:all|every|each)(?: of)? (?:his|her|their) {_WORK_NOUN}"
+    r"|everything (?:of|by|from) (?:his|hers?|him|theirs?|them))\b"
 )
 _REFERS_BACK = re.compile(
     r"\b(?:he|she|him|his|her|hers|(?:the\s+same|this|that|these|those)\s+authors?)\b", re.I
@@ -105,13 +116,20 @@ def works_asked(question: str, authors: AuthorIndex) -> list[str]:
 
 
 def works_requested(request: str, authors: AuthorIndex) -> list[str]:
-    """The authors whose works a reading-list or draft request asks for: those named in
-    a sentence that asks for works ('list every paper of his', 'papers with Samy Bengio
-    as an author'); a person named only in a warning beside it ('there is also a Yuanzhi
-    Li, a different person') is not."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", request.strip()) if s]
-    asking = [s for s in sentences if _WORKS.search(s) or _EVERY_WORK.search(s)]
-    return list(dict.fromkeys(n for s in asking for n in authors.named(s)))
+    """The authors whose works a reading-list or draft request asks for, when it ties
+    the works to them: 'papers by X', "X's papers", 'with X as an author', 'everything
+    of X', or 'every paper of his' in a sentence naming X. A person named beside a topic
+    ('double descent, starting from Belkin's') or in a warning ('there is also a Yuanzhi
+    Li, a different person') asks for no one's works."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", request.strip()):
+        folded = normalize_title(sentence)
+        named = authors.named(sentence)
+        pronoun = bool(_THEIR_WORKS.search(folded))
+        for name in named:
+            if pronoun or any(re.search(p.format(n=re.escape(name)), folded) for p in _TIED):
+                out.append(name)
+    return list(dict.fromkeys(out))
 
 
 def works_of(searcher: HybridSearcher, question: str, names: Sequence[str], k: int) -> list[Hit]:

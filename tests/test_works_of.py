@@ -50,8 +50,13 @@ def test_the_works_a_request_asks_for_are_read_from_its_asking_sentences() -> No
     assert works_requested(ask, AUTHORS) == ["chong you"]
     assert works_requested("Every paper of Ada Quill, newest first", AUTHORS) == ["ada quill"]
     assert works_requested("Ada Quill list: everything of hers", AUTHORS) == ["ada quill"]
-    # a topic with a person named in passing asks for no one's works
+    # a topic with a person named in passing asks for no one's works, nor does 'papers'
+    # in a sentence that names someone without tying the papers to them
     assert works_requested("A reading list on isometric nets, like Chong You's", AUTHORS) == []
+    beside = "Papers on double descent; Ada Quill's talk got me started."
+    assert works_requested(beside, AUTHORS) == []
+    assert works_requested("Cite every Quill paper in my corpus", AUTHORS) == ["quill"]
+    assert works_requested("papers with Chong You as an author?", AUTHORS) == ["chong you"]
 
 
 def test_one_author_under_two_spellings_and_a_person_referred_back_to() -> None:

@@ -304,3 +304,15 @@ def test_a_reading_list_of_someones_papers_lists_the_catalogs_papers_by_them(
         "On Emergence of Activation Sparsity in Trained Transformers"
     ]
     assert any(c.startswith("only from google-research") for c in page.constraints)
+    # everything from a file the request keeps to: all of its papers
+    everything = _list(
+        sample_library,
+        "Only from Bhojanapalli's Google Research page: give me everything there, "
+        "grouped by theme.",
+    )
+    page_papers = {
+        p.title
+        for p in sample_library.searcher().catalog.papers
+        if any(s.file.startswith("google-research") for s in p.sources)
+    }
+    assert len(page_papers) == 10 and {p.title for p in everything.papers} == page_papers
