@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from retrieval.catalog import Catalog
 from retrieval.hybrid import unique_main_titles
 from retrieval.records import Paper
-from retrieval.terms import STOPWORDS
+from retrieval.terms import STOPWORDS, content_words
 from retrieval.text import normalize_title
 
 # The attributes of a catalog record a question can ask for, and how it asks.
@@ -150,11 +150,26 @@ class TitleIndex:
 
     def cited_paper(self, question: str) -> Paper | None:
         """The one paper an author-year citation of the question names ('Mnih et al.
-        (2014)'), if exactly one does."""
+        (2014)'), if exactly one does; or the paper of an author the question names by
+        surname ("Graves' adaptive computation time", "Mnih et al.'s recurrent attention
+        paper") whose title shares the most words with it, at least MIN_TITLE_WORDS - 1."""
         for match in _CITATION.finditer(question):
             papers = self.by_citation.get((normalize_title(match["name"]), int(match["year"])))
             if papers and len(papers) == 1:
                 return papers[0]
+        asked = set(content_words(question))
+        for match in _BY_SURNAME.finditer(question):
+            surname = normalize_title(match["name"])
+            papers = [
+                p for (name, _), ps in self.by_citation.items() if name == surname for p in ps
+            ]
+            shared = sorted(
+                ((len(asked & set(content_words(p.title))), p.title, p) for p in papers),
+                key=lambda c: (-c[0], c[1]),
+            )
+            alone = len(shared) == 1 or (len(shared) > 1 and shared[1][0] < shared[0][0])
+            if shared and shared[0][0] >= MIN_TITLE_WORDS - 1 and alone:
+                return shared[0][2]
         return None
 
     def uncited(self, question: str) -> str | None:
@@ -239,6 +254,8 @@ _CITATION = re.compile(
     r"(?:\s+et\s+al\.?(?:'s)?,?\s+\(?|\s+(?:and|&)\s+[A-Z][a-zà-ÿ'-]+,?\s+\(?|,?\s+\()"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
+# A surname that owns a work: "Graves' adaptive computation time", "Mnih et al.'s paper".
+_BY_SURNAME = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ'-]+?)(?:'s?|\s+et\s+al\.?'s)(?=\s)")
 _ET_AL = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ'-]+)(?:'s)?\s+et\s+al\b\.?")
 # 'Machine Love - who wrote it?', 'smoothgrad — does my corpus have it?', 'X: which
 # venue?': the words before a dash or colon that opens the question name its subject.

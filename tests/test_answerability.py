@@ -191,6 +191,10 @@ def test_a_paper_cited_by_author_and_year_is_the_paper_asked_about() -> None:
     verdict = check_named_paper(asked, titles)
     refusal = unsaid(asked, verdict, [(LISTED.id, LISTED.title, reference)])
     assert refusal is not None and "only as a reference" in refusal
+    # a surname and the title's words name it without a year: "Ulyanov's deep image prior"
+    by_words = check_named_paper("What do I take from Ulyanov's deep image prior?", titles)
+    assert by_words.paper == LISTED
+    assert check_named_paper("What does Ulyanov's denoising show?", titles).paper is None
     # asking for a record's field of the cited person's other work names no paper
     other = check_named_paper("Is Ulyanov (2017) an author on anything else?", titles)
     assert other.paper is None and other.refusal is None
