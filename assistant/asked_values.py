@@ -203,6 +203,50 @@ def lacks_name(question: str, answer: str, vocab: Vocabulary) -> str | None:
     )
 
 
+# A place of study or work asked by its kind: 'which university awarded it', 'the
+# college name', "the name of X's lab". A quote answers with a name of that kind.
+_INSTITUTION_KINDS = (
+    (
+        re.compile(r"universit(?:y|ies)|colleges?|institutes?|schools?", re.I),
+        # capitalised, as in a name: 'graduate school' names none
+        re.compile(r"\b(?:Universit|College|Institut|School|[ÉE]cole|Polytechni|Academy)"),
+    ),
+)
+
+
+def _shares(wanted: set[str], quote: str) -> bool:
+    """Whether the quote holds one of the terms, or a longer word one of them starts
+    ('postdoc' in 'postdoctoral')."""
+    held = set(terms(quote))
+    return bool(wanted & held) or any(
+        len(t) >= 5 and any(w.startswith(t) for w in held) for t in wanted
+    )
+
+
+def lacks_institution(question: str, answer: str, vocab: Vocabulary) -> str | None:
+    """A refusal when the question asks which university, college or institute ('which
+    university awarded it?', 'the college name') and no quote names one beside another
+    word of the question: an entrance exam for undergraduate programmes names no
+    college, and the university of the postdoc is not the undergraduate one."""
+    for kind, given in _INSTITUTION_KINDS:
+        asked = re.search(
+            rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{kind.pattern})\b"
+            rf"|\b(?:{kind.pattern})(?:'s)?\s+name\b|\bname\s+of\s+(?:[\w'-]+\s+){{0,3}}?(?:{kind.pattern})\b",
+            question,
+            re.I,
+        )
+        if asked is None:
+            continue
+        quotes = _CITED.split(_TITLE.sub(" ", answer))
+        others = set(question_terms(question, vocab.source_words)) - set(terms(asked.group(0)))
+        if not any(given.search(q) and (not others or _shares(others, q)) for q in quotes):
+            return (
+                "Your corpus has passages about this, but none of those found names the "
+                f"{asked.group(0).split()[-1].rstrip('?')} you asked for."
+            )
+    return None
+
+
 def lacks_venue(question: str, answer: str, venues: frozenset[str]) -> str | None:
     """A refusal when the question asks where a paper appeared and no quote names a venue:
     a 'Published:' line with more than a year, or a venue the catalog knows. 'Published:

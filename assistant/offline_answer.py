@@ -27,6 +27,7 @@ from assistant.answerable import answerable
 from assistant.answers import NumberedSource
 from assistant.asked_values import (
     lacks_field,
+    lacks_institution,
     lacks_name,
     lacks_person,
     lacks_value,
@@ -180,6 +181,7 @@ def offline_text(
         or lacks_person(standalone, text, lookups.people)
         or lacks_venue(standalone, text, lookups.venues)
         or lacks_name(standalone, text, vocab)
+        or lacks_institution(standalone, text, vocab)
         or lacks_field(standalone, text, vocab, describes)
     )
     if lacking is not None:

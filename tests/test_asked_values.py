@@ -9,6 +9,7 @@ from assistant.ask import Asker
 from assistant.asked_values import (
     asked_value,
     lacks_field,
+    lacks_institution,
     lacks_name,
     lacks_person,
     lacks_value,
@@ -89,6 +90,26 @@ def test_which_datasets_is_answered_only_by_a_quote_that_names_one() -> None:
     named = "- **Widgetnet**: Widgetnet reaches a high accuracy on ImageNet and CIFAR-10 [1]."
     assert lacks_name(question, named, VOCAB) is None
     assert lacks_name("What does Widgetnet show?", vague, VOCAB) is None  # no dataset asked
+
+
+def test_which_university_is_answered_by_a_named_one_beside_what_is_asked() -> None:
+    vocab = Vocabulary.build(
+        [
+            "Ranked 12 in the entrance test for undergraduate programmes, and for graduate school.",
+            "Postdoctoral Fellow, Fenwick University.",
+        ]
+        + ["Degrees and awards."] * 30
+    )
+    question = "What was my undergraduate degree, and which university awarded it?"
+    answer = (
+        "- **CV > Awards**: Ranked 12 in the entrance test for undergraduate programmes, "
+        "and for graduate school [1].\n- **CV > Work**: Postdoctoral Fellow, Fenwick University [2]."
+    )
+    # the university named is the postdoc's; 'graduate school' names none
+    assert "university you asked for" in (lacks_institution(question, answer, vocab) or "")
+    # 'postdoc' is held by 'Postdoctoral', beside the university
+    assert lacks_institution("Which university is my postdoc at?", answer, vocab) is None
+    assert lacks_institution("What was my undergraduate degree?", answer, vocab) is None
 
 
 def test_a_count_must_be_of_the_thing_asked_about_not_of_its_neighbour() -> None:
