@@ -37,6 +37,8 @@ FILES = {
     "fresh5": ROOT / "benchmarks" / "data" / "answers_fresh5.jsonl",
     "own test split": ROOT / "benchmarks" / "data" / "answers_test.jsonl",
     "blind set": ROOT / "benchmarks" / "data" / "answers_blind.jsonl",
+    "blind2": ROOT / "benchmarks" / "data" / "answers_blind2.jsonl",
+    "blind2 extra unanswerable": ROOT / "benchmarks" / "data" / "answers_blind2_unanswerable.jsonl",
 }
 
 
