@@ -28,7 +28,7 @@ from retrieval.catalog import Catalog
 from retrieval.hybrid import unique_main_titles
 from retrieval.records import Paper
 from retrieval.terms import STOPWORDS, content_words
-from retrieval.text import normalize_title
+from retrieval.text import TITLE_SMALL_WORDS, normalize_title
 
 # The attributes of a catalog record a question can ask for, and how it asks.
 # 'Who proposed X?' asks where an idea comes from, not who wrote a paper named after it.
@@ -270,68 +270,12 @@ def leading_subject(question: str) -> str | None:
 
 # Lower-case words a title keeps between its capitalised ones ('Sanity Checks for
 # Saliency Maps'), and the words that open a question rather than a title.
-_TITLE_JOINERS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "via",
-        "vs",
-        "with",
-        "without",
-    ]
-)
-_OPENERS = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "is",
-        "are",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "has",
-        "have",
-        "had",
-        "i",
-        "my",
-        "me",
-        "we",
-        "our",
-        "in",
-        "on",
-        "for",
-        "about",
-        "from",
-    ]
-)
+_TITLE_JOINERS = TITLE_SMALL_WORDS | {"into", "is", "via", "vs", "without"}
+_OPENING = """
+    what which who whom whose when where why how is are was were do does did can could
+    should would will has have had i my me we our in on for about from
+"""
+_OPENERS = frozenset(_OPENING.split())
 _WORD = re.compile(r"[^\s]+")
 
 

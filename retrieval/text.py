@@ -58,6 +58,11 @@ def _abbreviated(text: str) -> bool:
     return bool(_ABBREV_WORD.search(text) or _INITIAL.search(text))
 
 
+# The short words a title keeps in lower case ('Sanity Checks for Saliency Maps').
+_SMALL = "a an and as at by for from in of on or the to with"
+TITLE_SMALL_WORDS = frozenset(_SMALL.split())
+
+
 # A line ending in a comma, an ampersand or a word that joins ('... Lausanne &',
 # '... Institute of') goes on on the next line.
 _CONTINUED = re.compile(r"(?:[,&]|\b(?:and|or|of|the|at|in|for|with))$")

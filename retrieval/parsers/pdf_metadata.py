@@ -34,7 +34,7 @@ from retrieval.parsers.pdf_authors import is_affiliation, parse_authors
 from retrieval.parsers.pdf_layout import Block, running_lines
 from retrieval.parsers.pdf_lines import Line, PageLines
 from retrieval.parsers.pdf_years import find_year
-from retrieval.text import collapse_spaces
+from retrieval.text import TITLE_SMALL_WORDS, collapse_spaces
 
 # Lines that are never a title: stamps, banners, notices, identifiers.
 BANNER = re.compile(
@@ -212,23 +212,7 @@ def _join_title(lines: list[Line]) -> str:
 
 
 def _title_case(text: str) -> str:
-    small = {
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-    }
+    small = TITLE_SMALL_WORDS
     words = text.lower().split()
     return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
