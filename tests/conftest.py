@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.ask import Asker
 from assistant.library import Library
 from assistant.settings import Settings
 
@@ -44,6 +45,12 @@ def sample_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     library = Library(Settings(data_dir=tmp_path_factory.mktemp("sample"), corpus=str(CORPUS)))
     library.index()
     return library
+
+
+@pytest.fixture(scope="session")
+def sample_asker(sample_library: Library) -> Asker:
+    """An offline asker over the sample corpus's index, with the real embedding model."""
+    return Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
 
 
 @pytest.fixture(scope="session")

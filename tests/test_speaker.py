@@ -60,10 +60,9 @@ def test_my_advisor_is_not_the_google_page_owners(sample_library: Library) -> No
 
 @pytest.mark.slow
 def test_my_own_lines_are_not_cut_against_a_papers_better_word_match(
-    sample_library: Library,
+    sample_asker: Asker,
 ) -> None:
-    asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
-    answer = asker.answer("What's my current position and its stated focus?")
+    answer = sample_asker.answer("What's my current position and its stated focus?")
     # an abstract that says 'current ... focus' twice outscores the CV's lines; the CV
     # is cut against its own best line, so its entry is quoted, and first
     assert not answer.refused

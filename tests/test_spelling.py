@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from assistant.ask import Asker
-from assistant.library import Library
 from assistant.spelling import Speller
 
 CORPUS = [
@@ -37,10 +36,9 @@ def test_english_words_short_words_and_unknown_names_are_left_as_typed() -> None
 
 @pytest.mark.slow
 def test_a_typo_in_a_title_word_still_finds_the_paper_and_says_how_it_was_read(
-    sample_library: Library,
+    sample_asker: Asker,
 ) -> None:
-    asker = Asker(sample_library.searcher(), embeddings=sample_library.embeddings)
-    answer = asker.answer("who wrote the concept botleneck models paper?")
+    answer = sample_asker.answer("who wrote the concept botleneck models paper?")
     assert not answer.refused
     assert "Pang Wei Koh" in answer.text
     assert answer.standalone_question == "who wrote the concept bottleneck models paper?"
