@@ -7,6 +7,7 @@ Heavy libraries are imported only when a function needs them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -152,15 +153,24 @@ class Library:
         with ThreadPoolExecutor(1, thread_name_prefix="open-store") as pool:
             store = pool.submit(self.open_store)
             catalog = catalog_for(manifest, self.roots, self.settings.max_file_mb)
-            try:
-                lexical = LexicalIndex.load(self.layout.bm25)
-            except Exception:
-                raise IndexMissing(
-                    "The BM25 index is missing or damaged: run `ra index`."
-                ) from None
+            chunks = catalog_chunks(catalog)
+            if self.layout.bm25.exists() and not LexicalIndex.current(self.layout.bm25):
+                # built with another version's tokens (an upgrade changed the stop words):
+                # rebuilt from the indexed chunks, which needs no embedding
+                lexical = LexicalIndex()
+                lexical.build([c.id for c in chunks], [c.text for c in chunks])
+                with contextlib.suppress(OSError):  # a read-only data dir: keep it in memory
+                    lexical.save(self.layout.bm25)
+            else:
+                try:
+                    lexical = LexicalIndex.load(self.layout.bm25)
+                except Exception:
+                    raise IndexMissing(
+                        "The BM25 index is missing or damaged: run `ra index`."
+                    ) from None
             return HybridSearcher(
                 catalog,
-                catalog_chunks(catalog),
+                chunks,
                 store=store.result(),
                 lexical=lexical,
                 embeddings=self.embeddings,

@@ -201,8 +201,8 @@ def test_an_index_from_another_tokenizer_is_rebuilt_not_searched(
     tmp_path: Path, small_corpus: Path
 ) -> None:
     """A new version of `ra` that stems differently (issue 13's Snowball stems) must not
-    query old BM25 tokens with new ones; the next `ra index` rebuilds BM25 without
-    embedding anything again, and searching before that says to run it."""
+    query old BM25 tokens with new ones: loading it is refused, and the next `ra index`
+    rebuilds BM25 without embedding anything again (opening a search does too: below)."""
     from retrieval.lexical import LexicalIndex, LexicalIndexError
 
     library, fake = _library(tmp_path, small_corpus)
@@ -218,3 +218,21 @@ def test_an_index_from_another_tokenizer_is_rebuilt_not_searched(
     assert LexicalIndex.current(bm25)
     hits = library.searcher().search("low-rank bottleneck attention heads", k=3, mode="bm25")
     assert hits
+
+
+def test_opening_a_search_over_an_older_bm25_rebuilds_it_from_the_indexed_chunks(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    """After an upgrade that changes the tokens, `ra ask` and `ra chat` work at once: the
+    BM25 index is rebuilt from the catalog's chunks (nothing is embedded) and saved."""
+    from retrieval.lexical import LexicalIndex
+
+    library, fake = _library(tmp_path, small_corpus)
+    library.index()
+    embedded = fake.embedded
+    bm25 = library.layout.bm25
+    (bm25 / "tokenizer.json").write_text('{"tokenizer": "an older one"}', encoding="utf-8")
+    hits = library.searcher().search("low-rank bottleneck attention heads", k=3, mode="bm25")
+    assert hits and fake.embedded == embedded
+    assert LexicalIndex.current(bm25)
+    assert library.index().embedded == 0
