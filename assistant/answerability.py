@@ -179,8 +179,13 @@ class TitleIndex:
             surname, year = normalize_title(match["name"]), int(match["year"])
             if not any((surname, y) in self.cited for y in (year - 1, year, year + 1)):
                 return match.group(0).strip(" ,")
-        # 'Keskar et al.' without a year: no author of the corpus has that surname
+        # 'Keskar et al.' without a year, opening the question or owning what it asks
+        # about ("Keskar et al.'s gap"): no author of the corpus has that surname. Cited
+        # in passing ('Following Keskar et al., do sharp minima ...?') it decides nothing.
         for match in _ET_AL.finditer(question):
+            owns = question[match.end() : match.end() + 2] in ("'s", "’s")
+            if match.start() > 0 and not owns:
+                continue
             surname = normalize_title(match["name"])
             if surname not in self.name_words and not self.in_corpus_text(surname):
                 return match.group(0)
@@ -231,8 +236,9 @@ class TitleIndex:
             paper = max(found, key=lambda c: c[0])[1]
             return NamedPaper(paper.title, paper)
         # A title typed in title case, without quotes: 'Toy Models of Superposition -
-        # what did they find?', 'What venue was Deep Image Prior published at?'
-        for span in title_spans(question, 2):
+        # what did they find?', 'What venue was Deep Image Prior published at?'; not in
+        # a question typed in title case throughout ('What Is The Best Optimizer?')
+        for span in [] if _title_cased(question) else title_spans(question, 2):
             paper = self.match(span)
             if paper is not None:
                 return NamedPaper(span, paper)
@@ -279,6 +285,15 @@ _OPENERS = frozenset(_OPENING.split())
 _WORD = re.compile(r"[^\s]+")
 
 
+def _title_cased(question: str) -> bool:
+    """Whether the question is typed in title case throughout: two or more of its small
+    or asking words are capitalised past its first word ('What Is The Best Optimizer For
+    Transformers?'), which a title typed inside a question rarely does."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", question)[1:]
+    small = _TITLE_JOINERS | _OPENERS
+    return sum(w[:1].isupper() and w.lower() in small and w != "I" for w in words) >= 2
+
+
 def title_spans(question: str, fewest: int = MIN_TITLE_WORDS) -> list[str]:
     """Runs of capitalised words written as a title: at least MIN_TITLE_WORDS capitalised,
     two of them neither all capitals nor capitalised for opening a sentence ('Sanity
@@ -306,7 +321,7 @@ def title_spans(question: str, fewest: int = MIN_TITLE_WORDS) -> list[str]:
             close()
         if word and (word[:1].isupper() or (run and word.lower() in _TITLE_JOINERS)):
             run.append((word + (":" if token.endswith(":") else ""), opening))
-            if token[-1:] in ",.;?!)" or token.endswith("'s") or "." in word:
+            if token[-1:] in ",.;?!)" or token.endswith(("'s", "’s")) or "." in word:
                 close()
         else:
             close()

@@ -69,11 +69,12 @@ def unsaid_of_named(question: str, passages: Sequence[str], vocab: Vocabulary) -
     # a short one asks one thing of the name ('X's h-index', 'my supervisor at X').
     if len(wanted) > SHORT_QUESTION_TERMS:
         return None
-    # the verbs of the question: 'spoken at X', 'received from X', 'have I given'
+    # the verbs of the question: 'received from X', 'have I given'
+    # (a word in -ing is as often a noun: 'pruning', 'embedding'; 'speed' is no past)
     verbs = {
         stem(w.lower())
         for w in re.findall(r"[A-Za-z]+", question)
-        if w.lower().endswith(("ed", "ing")) and len(w) > 4
+        if re.search(r"[^e]ed$", w.lower()) and len(w) > 4
     } | {stem(w.lower()) for w in _PARTICIPLE.findall(question)}
     asked = [t for t in wanted if t not in entity and 1 <= _known(t, vocab) <= RARE_DF]
     if not asked:

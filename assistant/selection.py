@@ -40,8 +40,10 @@ CANDIDATES = 50
 NEAREST = 5
 # Query weights in the fusion: the topic and the whole request count most.
 # A request for all of a file's papers: 'everything there', 'all the papers'.
+# ... not 'all the papers about diffusion from the feed', which names a topic.
 _EVERYTHING = re.compile(
-    r"\b(?:everything|every (?:single )?paper|all (?:the |of the )?papers|all of (?:it|them))\b",
+    r"\b(?:everything|every (?:single )?paper|all (?:the |of the )?papers|all of (?:it|them))\b"
+    r"(?!\s+(?:on|about|in|for|related|regarding|that|which|with|dealing|covering)\b)",
     re.I,
 )
 TOPIC_WEIGHT = 2.0
@@ -134,6 +136,9 @@ class Selector:
             works = together or works
             if works:
                 works.sort(key=lambda p: -(p.year or 0))
+                # a topic beside the person ('Hinton on capsule networks') ranks them
+                order = self._rank_among(request, works, names)
+                works.sort(key=lambda p: order.get(p.id, len(order)))
                 return Selection(works[:limit], queries, request.constraints())
         filters = Filters(
             kind="paper",
@@ -182,6 +187,23 @@ class Selector:
         ][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
+
+    def _rank_among(
+        self, request: Request, works: Sequence[Paper], names: Sequence[str]
+    ) -> dict[str, int]:
+        """The works' order by relevance to the request's topic, when it names one
+        besides the people (their names are no topic)."""
+        topic = request.topic
+        for name in names:
+            topic = re.sub(rf"\b{re.escape(name)}\b", " ", normalize_title(topic))
+        if not terms(topic) or not names:
+            return {}
+        hits = self.searcher.search(
+            topic, k=max(len(works), 1), filters=Filters(kind="paper", author=names[0])
+        )
+        wanted = {p.id for p in works}
+        ranked = [h.paper.id for h in hits if h.paper is not None and h.paper.id in wanted]
+        return {pid: i for i, pid in enumerate(dict.fromkeys(ranked))}
 
     def _anchored(self, request: Request, queries: Sequence[str]) -> list[str]:
         weights = self._weights(request, queries)

@@ -6,8 +6,9 @@ question for one about something absent. A word that is neither the corpus's nor
 English word (pyspellchecker's list, shipped in its wheel) is read as the corpus's word
 one edit away, when exactly one is: any edit for a lower-case word of six or more
 letters, only two letters swapped for a capitalised one ('Goldstien'), since a name one
-letter off is as often another person. English words ('defend', 'drafting'), shorter
-words, names in mixed case ('AlphaFold') and words with two readings are left as typed.
+letter off is as often another person. English words ('defend', 'drafting'), words whose
+stem the corpus has ('tokenizer' beside 'tokenized'), shorter or very long words, names in
+mixed case ('AlphaFold'), URLs and words with two readings are left as typed.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from retrieval.terms import stem
+
 _WORD = re.compile(r"\b[A-Za-z][a-z]+\b")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LETTERS = 6
+MAX_LETTERS = 30  # a longer run of letters is no word to respell (and costs its edits)
 
 
 def _swaps(word: str) -> set[str]:
@@ -41,6 +45,7 @@ class Speller:
         self.words: set[str] = set()
         for text in texts:
             self.words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+        self.stems = {stem(w) for w in self.words}
         self._english: Any = None
 
     def _is_english(self, word: str) -> bool:
@@ -51,12 +56,24 @@ class Speller:
         return bool(self._english.known([word]))
 
     def respell(self, question: str) -> str:
-        """The question with each slip read as the corpus's word (unchanged if none)."""
-        return _WORD.sub(lambda m: self._word(m.group(0)), question)
+        """The question with each slip read as the corpus's word (unchanged if none). A
+        token with a slash or an @ (a URL, a repository, an address) is left whole."""
+        return re.sub(
+            r"\S+",
+            lambda t: (
+                t.group(0)
+                if re.search(r"[/@]", t.group(0))
+                else _WORD.sub(lambda m: self._word(m.group(0)), t.group(0))
+            ),
+            question,
+        )
 
     def _word(self, word: str) -> str:
         low = word.lower()
-        if len(low) < MIN_LETTERS or low in self.words or self._is_english(low):
+        if not MIN_LETTERS <= len(low) <= MAX_LETTERS or low in self.words:
+            return word
+        # a word whose stem the corpus has already meets it ('tokenizer', 'tokenized')
+        if stem(low) in self.stems or self._is_english(low):
             return word
         near = _swaps(low) if word[0].isupper() else _edits(low)
         found = sorted((near - {low}) & self.words)

@@ -35,6 +35,7 @@ _TIED = (
     rf"\b{_WORK_NOUN} (?:\w+ )?(?:by|of|from) {{n}}\b",
     rf"\b{{n}} s (?:\w+ )?{_WORK_NOUN}\b",
     r"\bwith {n} as (?:an? )?(?:co )?authors?\b",
+    rf"\b{_WORK_NOUN} (?:\w+ )?with {{n}}\b",
     r"\b(?:authored|written|co authored|coauthored) by {n}\b",
     r"\beverything (?:of|by|from) {n}\b",
     rf"\b(?:every|each|all)(?: of)? {{n}}(?: s)? {_WORK_NOUN}",
@@ -125,9 +126,12 @@ def works_requested(request: str, authors: AuthorIndex) -> list[str]:
     for sentence in re.split(r"(?<=[.?!])\s+", request.strip()):
         folded = normalize_title(sentence)
         named = authors.named(sentence)
-        pronoun = bool(_THEIR_WORKS.search(folded))
+        # 'all his papers, from Zhiyuan Li, not Yuanzhi Li': the pronoun is the first
+        # person the sentence names
+        if named and _THEIR_WORKS.search(folded):
+            out.append(named[0])
         for name in named:
-            if pronoun or any(re.search(p.format(n=re.escape(name)), folded) for p in _TIED):
+            if any(re.search(p.format(n=re.escape(name)), folded) for p in _TIED):
                 out.append(name)
     return list(dict.fromkeys(out))
 

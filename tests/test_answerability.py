@@ -166,6 +166,10 @@ def test_a_title_typed_in_title_case_names_a_paper_with_or_without_quotes() -> N
         "What is in the Feed List Txt file?",
         "What is Attention Is All You Need about?",
         "Who advised my PhD at EPFL?",
+        # a question typed in title case throughout: its capitals say nothing
+        "What Is The Best Optimizer For Training Transformers?",
+        # a curly possessive ends the name before the words after it
+        "What did Ulyanov’s Deep Image paper show?",
     ):
         assert check_named_paper(question, titles).refusal is None, question
 
@@ -177,9 +181,14 @@ def test_two_capitalised_words_name_a_paper_by_its_exact_title_and_et_al_needs_a
     # two capitalised words that are no title decide nothing
     assert check_named_paper("Who wrote about Machine Hate in the feed?", titles).refusal is None
     # 'X et al.' without a year: the corpus has no author X
-    absent = check_named_paper("What gap did Keskar et al. report for large batches?", titles)
+    absent = check_named_paper("Keskar et al. on large batches: what gap did they report?", titles)
     assert absent.refusal == "Your corpus has no paper that matches 'Keskar et al.'."
     assert check_named_paper("What did Ulyanov et al. show?", titles).refusal is None
+    # cited in passing, 'Keskar et al.' is context, not the thing asked about
+    passing = "Following Keskar et al., do sharp minima generalize worse?"
+    assert check_named_paper(passing, titles).refusal is None
+    owned = check_named_paper("What gap did Keskar et al.'s study report?", titles)
+    assert owned.refusal == "Your corpus has no paper that matches 'Keskar et al.'."
 
 
 def test_a_paper_cited_by_author_and_year_is_the_paper_asked_about() -> None:

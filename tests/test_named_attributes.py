@@ -39,6 +39,10 @@ def test_a_missing_verb_or_ever_is_no_missing_attribute() -> None:
     # ... while a noun the passage lacks is still an attribute it does not give
     refusal = unsaid_of_named("What budget did Fenwick University have?", talks, vocab)
     assert refusal is not None and "'budget'" in refusal
+    # a word in -ing is as often a noun: it is still asked of them
+    vocab = Vocabulary.build(talks + ["Pruning widgets."] * 3 + ["Models."] * 40)
+    pruning = unsaid_of_named("Is Fenwick University known for pruning?", talks, vocab)
+    assert pruning is not None and "'pruning'" in pruning
 
 
 def test_questions_about_someones_papers_are_left_to_the_authors_lines() -> None:

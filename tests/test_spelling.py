@@ -29,6 +29,15 @@ def test_english_words_short_words_and_unknown_names_are_left_as_typed() -> None
     # 'decays' and 'defend' are English; 'Goldblatt' is no swap of a corpus name
     for typed in ("Who will defend it?", "It decays.", "Ask Goldblatt.", "Use mamba.", "BotNet"):
         assert speller.respell(typed) == typed
+    # a word whose stem the corpus has already meets it; a URL or repository is whole;
+    # a very long run of letters is no word
+    stems = Speller(["the text was tokenized", "it regularizes weights"])
+    assert (
+        stems.respell("which tokenizer, which regularizer?")
+        == "which tokenizer, which regularizer?"
+    )
+    assert speller.respell("see github.com/x/botleneck") == "see github.com/x/botleneck"
+    assert speller.respell("b" + "o" * 5000) == "b" + "o" * 5000
     # two readings one edit away: neither is chosen
     twins = Speller(["the drafts", "the crafts"])
     assert twins.respell("dafts and xrafts") == "dafts and xrafts"

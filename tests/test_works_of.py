@@ -57,6 +57,9 @@ def test_the_works_a_request_asks_for_are_read_from_its_asking_sentences() -> No
     assert works_requested(beside, AUTHORS) == []
     assert works_requested("Cite every Quill paper in my corpus", AUTHORS) == ["quill"]
     assert works_requested("papers with Chong You as an author?", AUTHORS) == ["chong you"]
+    # the pronoun is the first person named, not the one warned about in the same sentence
+    warned = "I want all his papers, from Chong You, and not Ada Quill, a different person."
+    assert works_requested(warned, AUTHORS) == ["chong you"]
 
 
 def test_one_author_under_two_spellings_and_a_person_referred_back_to() -> None:

@@ -316,3 +316,16 @@ def test_a_reading_list_of_someones_papers_lists_the_catalogs_papers_by_them(
         if any(s.file.startswith("google-research") for s in p.sources)
     }
     assert len(page_papers) == 10 and {p.title for p in everything.papers} == page_papers
+    # a topic beside the person ranks their papers; 'all the papers about X' is a topic
+    collapse = _list(sample_library, "2 papers by Chong You on neural collapse, please.")
+    assert len(collapse.papers) == 2
+    assert "A Geometric Analysis of Neural Collapse with Unconstrained Features" in {
+        p.title for p in collapse.papers
+    }
+    feed = _list(sample_library, "Only from the feed: all the papers about fine-tuning.")
+    feed_papers = [
+        p
+        for p in sample_library.searcher().catalog.papers
+        if any(s.file.startswith("daily-papers") for s in p.sources)
+    ]
+    assert feed.papers and len(feed.papers) < min(15, len(feed_papers))
