@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from retrieval.catalog import Catalog
 from retrieval.hybrid import Hit
 
-_FIRST_PERSON = re.compile(r"\bI\b|\b[Mm](?:y|e|ine|yself)\b")
+# 'I', and 'i' as people type it ("which journals have i refereed for?"), not the '(i)'
+# of an enumeration
+_FIRST_PERSON = re.compile(r"\bI\b|(?<!\()\bi\b(?!\))|\b[Mm](?:y|e|ine|yself)\b")
 
 
 def is_first_person(question: str) -> bool:

@@ -36,6 +36,8 @@ def test_first_person_is_read_from_the_pronouns() -> None:
     assert is_first_person("What did I propose in 2021?")
     assert not is_first_person("Who advised Bo Reyes?")
     assert not is_first_person("Is MoE sparse?")  # no 'me' inside a word
+    assert is_first_person("which journals have i refereed for?")  # 'i' as people type it
+    assert not is_first_person("It shows (i) sparsity and (ii) speed.")
 
 
 def test_another_researchers_bio_does_not_answer_a_first_person_question() -> None:
