@@ -35,6 +35,7 @@ FILES = {
     "fresh4": ROOT / "benchmarks" / "data" / "answers_fresh4.jsonl",
     "fresh4 extra unanswerable": ROOT / "benchmarks" / "data" / "answers_fresh4_unanswerable.jsonl",
     "fresh5": ROOT / "benchmarks" / "data" / "answers_fresh5.jsonl",
+    "agenda set": ROOT / "benchmarks" / "data" / "answers_agenda.jsonl",
     "own test split": ROOT / "benchmarks" / "data" / "answers_test.jsonl",
     "blind set": ROOT / "benchmarks" / "data" / "answers_blind.jsonl",
     "blind2": ROOT / "benchmarks" / "data" / "answers_blind2.jsonl",
