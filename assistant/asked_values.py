@@ -10,6 +10,7 @@ the quoted answer only, so it holds however the passages were found.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from assistant.extractive import RARE_DF, Vocabulary, names_in, question_terms
 from assistant.origin import is_origin_question
@@ -223,6 +224,17 @@ def _shares(wanted: set[str], quote: str) -> bool:
     )
 
 
+def _spells_any(acronyms: list[str], quote: str) -> bool:
+    """Whether the initials of a run of the quote's capitalised words spell one of the
+    acronyms: 'EPFL' in 'École Polytechnique Fédérale de Lausanne'."""
+    initials = "".join(
+        unicodedata.normalize("NFKD", w)[0].upper()
+        for w in re.findall(r"\b[^\W\d_][\w'-]*", quote)
+        if w[:1].isupper()
+    )
+    return any(a in initials for a in acronyms)
+
+
 def lacks_institution(question: str, answer: str, vocab: Vocabulary) -> str | None:
     """A refusal when the question asks which university, college or institute ('which
     university awarded it?', 'the college name') and no quote names one beside another
@@ -239,7 +251,11 @@ def lacks_institution(question: str, answer: str, vocab: Vocabulary) -> str | No
             continue
         quotes = _CITED.split(_TITLE.sub(" ", answer))
         others = set(question_terms(question, vocab.source_words)) - set(terms(asked.group(0)))
-        if not any(given.search(q) and (not others or _shares(others, q)) for q in quotes):
+        acronyms = [w for w in re.findall(r"\b[A-Z]{2,6}\b", question) if w != "I"]
+        if not any(
+            given.search(q) and (not others or _shares(others, q) or _spells_any(acronyms, q))
+            for q in quotes
+        ):
             return (
                 "Your corpus has passages about this, but none of those found names the "
                 f"{asked.group(0).split()[-1].rstrip('?')} you asked for."

@@ -169,8 +169,11 @@ def complement(
 # Where one asked part of a question ends and the next begins: 'What was X, and who
 # advised it?', 'Who wrote it? Where did it appear?'
 _PART_BREAK = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|whom|what|where|when|which|how|why)\b)", re.I)
+# ... opening with the asking word, or with a joining word and a few words before it
+# ('and besides EPFL which institute ...')
 _ASKS_SOMETHING = re.compile(
-    r"^(?:who|whom|whose|what|where|when|which|how|why|is|are|was|were|do|does|did|can|have|has)\b",
+    r"^(?:who|whom|whose|what|where|when|which|how|why|is|are|was|were|do|does|did|can|have|has)\b"
+    r"|^(?:and|but|also|plus|then)\s+(?:[\w'-]+\s+){0,3}?(?:who|whom|whose|what|where|when|which|how|why)\b",
     re.I,
 )
 
@@ -190,8 +193,8 @@ def each_part(
     min_score: float,
     allowed: set[int] | None = None,
 ) -> list[Extract]:
-    """For a question asking two or more things, the best quote for each asked part that
-    no kept quote touches: the quotes that match the whole question best may all answer
+    """For a question asking two or more things, the best quote for each asked part whose
+    rarest word no kept quote holds: the quotes that match the whole question best may all answer
     one part ('the title of my thesis') and none the other ('who advised it').
     `allowed`: the passages (numbers) a part may be quoted from, if not all."""
     parts = asked_parts(question)
@@ -200,12 +203,15 @@ def each_part(
     out: list[Extract] = []
     for part in parts:
         wanted = set(question_terms(part, vocab.source_words))
-        if not wanted or any(wanted & set(terms(e.sentence)) for e in keep + out):
+        # a part is answered when a kept quote holds its rarest word the corpus knows
+        known = [t for t in wanted if vocab.df.get(t)]
+        rarest = {min(known, key=lambda t: vocab.df[t])} if known else wanted
+        if not wanted or any(rarest & set(terms(e.sentence)) for e in keep + out):
             continue
         found = [
             e
             for e in best_sentences(part, passages, vocab, per_source=1)
-            if (allowed is None or e.n in allowed) and e.score >= min_score
+            if (allowed is None or e.n in allowed) and e.score >= min_score and e not in keep
         ]
         if found:
             out.append(max(found, key=lambda e: e.score))

@@ -110,6 +110,9 @@ def test_which_university_is_answered_by_a_named_one_beside_what_is_asked() -> N
     # 'postdoc' is held by 'Postdoctoral', beside the university
     assert lacks_institution("Which university is my postdoc at?", answer, vocab) is None
     assert lacks_institution("What was my undergraduate degree?", answer, vocab) is None
+    # an acronym the quote's capitalised words spell is the other word: 'EPFL'
+    degree = "- **CV > Education**: PhD, École Polytechnique Fédérale de Lausanne, Institute X [1]."
+    assert lacks_institution("Besides EPFL, which institute was I at?", degree, vocab) is None
 
 
 def test_a_count_must_be_of_the_thing_asked_about_not_of_its_neighbour() -> None:

@@ -226,6 +226,11 @@ def test_each_asked_part_of_a_question_gets_its_best_quote() -> None:
         "Where did it appear",
     ]
     assert asked_parts("Tell me about pruning and who wrote it") == ["who wrote it"]
+    # a part may open with a joining word and a few words before its asking word
+    assert asked_parts("What was my thesis called? and besides EPFL which lab was I at") == [
+        "What was my thesis called",
+        "and besides EPFL which lab was I at",
+    ]
     awards = "Awards\n- 2021 Thesis award for the best PhD thesis of the year."
     degree = "Education\nPhD, Lausanne, Advisor: Prof. Ada Quill.\nThesis: Gradients for all."
     v = Vocabulary.build([awards, degree, *OTHER])
