@@ -242,3 +242,16 @@ def test_each_asked_part_of_a_question_gets_its_best_quote() -> None:
     # ... only from the passages allowed, and not at all for a question asking one thing
     assert each_part(question, kept, [awards, degree], v, 0.1, allowed={1}) == []
     assert each_part("Who was my PhD advisor?", kept, [awards, degree], v, 0.1) == []
+
+
+def test_two_absent_words_in_a_long_description_are_paraphrase_not_a_missing_attribute() -> None:
+    lth = "Lottery ticket: dense networks contain sparse trainable subnetworks at full accuracy."
+    v = Vocabulary.build([lth, "A glimmer.", "A kettle."] + ["Models and data."] * 60)
+    # ten terms, eight in the passage: 'glimmer' and 'kettle' are a fifth of the weight
+    long = (
+        "Which lottery ticket paper says dense networks contain sparse trainable "
+        "subnetworks at full accuracy, like a glimmer in a kettle?"
+    )
+    assert answerable(long, [lth], 0.3, v)
+    # ... but two of four: what is asked is not there
+    assert not answerable("Which lottery ticket glimmer kettle?", [lth], 0.3, v)
