@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answerability import leading_subject
 from assistant.extractive import (
     ANSWER_PASSAGES,
     RARE_DF,
@@ -24,6 +23,7 @@ from assistant.extractive import (
     squash,
 )
 from assistant.thresholds import DEFAULT, Thresholds
+from assistant.titles import leading_subject
 from retrieval.terms import content_words, stem, terms
 
 MIN_COVERAGE = 0.4

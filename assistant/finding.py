@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from assistant.answerability import TitleIndex
 from assistant.catalog_terms import CatalogTerms, SourceFile, acronyms_in
 from assistant.extractive import Vocabulary
 from assistant.grounding import CorpusReferences
@@ -24,6 +23,7 @@ from assistant.profile import profile_files
 from assistant.speaker import own_voice_first, researcher_names
 from assistant.spelling import Speller
 from assistant.thresholds import Thresholds
+from assistant.titles import TitleIndex
 from assistant.works_of import AuthorIndex, works_asked, works_of
 from retrieval.hybrid import Hit, HybridSearcher
 from retrieval.terms import STOPWORDS

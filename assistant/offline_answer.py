@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from assistant.answerability import (
     FIELD_LINES,
-    TitleIndex,
     Verdict,
     asked_fields,
     check_named_paper,
@@ -20,7 +19,6 @@ from assistant.answerability import (
     count_supported,
     field_lines,
     missing_sentence,
-    unquoted,
     unsaid,
 )
 from assistant.answerable import answerable
@@ -56,6 +54,7 @@ from assistant.render import byline
 from assistant.sections import answering_section, entries
 from assistant.speaker import is_first_person
 from assistant.thresholds import Thresholds
+from assistant.titles import TitleIndex, unquoted
 from assistant.works_of import AuthorIndex, by_all, by_any, works_asked
 from retrieval.terms import terms
 

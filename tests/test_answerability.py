@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.answerability import (
-    TitleIndex,
     asked_fields,
     check_named_paper,
     count_supported,
-    leading_subject,
     unsaid,
 )
 from assistant.ask import Asker
 from assistant.library import Library
+from assistant.titles import TitleIndex, leading_subject
 from retrieval.catalog import Catalog
 from retrieval.records import Link, Paper, Source
 
