@@ -38,14 +38,14 @@ from retrieval.text import normalize_title
 RRF_K = 10
 CANDIDATES = 50
 NEAREST = 5
-# Query weights in the fusion: the topic and the whole request count most.
-# A request for all of a file's papers: 'everything there', 'all the papers'.
-# ... not 'all the papers about diffusion from the feed', which names a topic.
+# A request for all of a file's papers: 'everything there', 'all the papers'; not 'all
+# the papers about diffusion from the feed', which names a topic.
 _EVERYTHING = re.compile(
     r"\b(?:everything|every (?:single )?paper|all (?:the |of the )?papers|all of (?:it|them))\b"
     r"(?!\s+(?:on|about|in|for|related|regarding|that|which|with|dealing|covering)\b)",
     re.I,
 )
+# Query weights in the fusion: the topic and the whole request count most.
 TOPIC_WEIGHT = 2.0
 WHOLE_WEIGHT = 1.5
 PART_WEIGHT = 1.0
@@ -118,28 +118,9 @@ class Selector:
         queries = list(dict.fromkeys([*request.queries, *extra_queries]))
         if not queries:
             return Selection([], [], request.constraints())
-        # 'every paper of Zhiyuan Li's': the catalog's papers by them, not a search; and
-        # 'everything there' of a file the request keeps to: all of that file's papers
-        names = works_requested(request.text, self.authors)
-        whole = bool(request.sources) and bool(_EVERYTHING.search(request.text))
-        if names or whole:
-            works = [
-                p
-                for p in self.searcher.catalog.papers
-                if (not names or by_all(p, names) or (len(names) > 1 and by_any(p, names)))
-                and p.id not in leave_out
-                and self._allowed(p, request)
-                and (request.year_min is None or (p.year or 0) >= request.year_min)
-                and (request.year_max is None or (p.year or 9999) <= request.year_max)
-            ]
-            together = [p for p in works if names and by_all(p, names)]
-            works = together or works
-            if works:
-                works.sort(key=lambda p: -(p.year or 0))
-                # a topic beside the person ('Hinton on capsule networks') ranks them
-                order = self._rank_among(request, works, names)
-                works.sort(key=lambda p: order.get(p.id, len(order)))
-                return Selection(works[:limit], queries, request.constraints())
+        listed = self._listed(request, leave_out)
+        if listed:
+            return Selection(listed[:limit], queries, request.constraints())
         filters = Filters(
             kind="paper",
             year_min=request.year_min,
@@ -187,6 +168,27 @@ class Selector:
         ][:limit]
         nearest = [] if chosen else scored[:NEAREST]
         return Selection(chosen, queries, request.constraints(), nearest, excluded, bar, judged)
+
+    def _listed(self, request: Request, leave_out: frozenset[str]) -> list[Paper]:
+        """The catalog's papers a request lists rather than searches for: 'every paper of
+        Zhiyuan Li's' (theirs, newest first, or ranked by a topic beside them), and
+        'everything there' of a file the request keeps to; [] for any other request."""
+        names = works_requested(request.text, self.authors)
+        if not names and not (request.sources and _EVERYTHING.search(request.text)):
+            return []
+        works = [
+            p
+            for p in self.searcher.catalog.papers
+            if (not names or by_all(p, names) or (len(names) > 1 and by_any(p, names)))
+            and p.id not in leave_out
+            and self._allowed(p, request)
+            and (request.year_min is None or (p.year or 0) >= request.year_min)
+            and (request.year_max is None or (p.year or 9999) <= request.year_max)
+        ]
+        works = [p for p in works if names and by_all(p, names)] or works
+        works.sort(key=lambda p: -(p.year or 0))
+        order = self._rank_among(request, works, names)
+        return sorted(works, key=lambda p: order.get(p.id, len(order)))
 
     def _rank_among(
         self, request: Request, works: Sequence[Paper], names: Sequence[str]
