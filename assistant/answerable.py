@@ -128,7 +128,7 @@ def absent_rare_terms(question: str, passages: Sequence[str], vocab: Vocabulary)
     return [
         t
         for t in question_terms(question, vocab.source_words)
-        if not _held(t, present) and 1 <= _df(t, vocab) <= RARE_DF
+        if not held(t, present) and 1 <= _df(t, vocab) <= RARE_DF
     ]
 
 
@@ -144,7 +144,8 @@ def _df(term: str, vocab: Vocabulary) -> int:
     return max((df for t, df in vocab.df.items() if t.startswith(term)), default=0)
 
 
-def _held(term: str, words: set[str]) -> bool:
+def held(term: str, words: set[str]) -> bool:
+    """Whether `words` hold the term, or a longer word it clips ('postdoc')."""
     return term in words or (len(term) >= MIN_CLIPPED and any(w.startswith(term) for w in words))
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 
+from assistant.answerable import held
 from assistant.extractive import RARE_DF, Vocabulary, names_in, question_terms
 from assistant.origin import is_origin_question
 from retrieval.terms import content_words, terms
@@ -181,6 +183,16 @@ _NAME_ASKED = re.compile(
 )
 
 
+def _rarest(question: str, vocab: Vocabulary, skip: Set[str] = frozenset()) -> set[str]:
+    """The question's terms the corpus knows that are in the fewest chunks (not `skip`)."""
+    known = {
+        t: vocab.df[t]
+        for t in question_terms(question, vocab.source_words)
+        if vocab.df.get(t) and t not in skip
+    }
+    return {t for t, df in known.items() if df == min(known.values())} if known else set()
+
+
 def lacks_name(question: str, answer: str, vocab: Vocabulary) -> str | None:
     """A refusal when the question asks which datasets, benchmarks or environments, and
     no quote about the rarest thing it names holds a name it does not ('CIFAR-10',
@@ -188,10 +200,7 @@ def lacks_name(question: str, answer: str, vocab: Vocabulary) -> str | None:
     if not _NAME_ASKED.search(question):
         return None
     asked = {w.lower() for w in re.findall(r"[\w-]+", question)}
-    known = {
-        t: vocab.df[t] for t in question_terms(question, vocab.source_words) if vocab.df.get(t)
-    }
-    rarest = {t for t, df in known.items() if df == min(known.values())} if known else set()
+    rarest = _rarest(question, vocab)
     for line in answer.split("\n"):
         title = " ".join(_BOLD.findall(line))
         for quote in _CITED.split(_TITLE.sub(" ", line)):
@@ -215,13 +224,10 @@ _INSTITUTION_KINDS = (
 )
 
 
-def _shares(wanted: set[str], quote: str) -> bool:
-    """Whether the quote holds one of the terms, or a longer word one of them starts
-    ('postdoc' in 'postdoctoral')."""
-    held = set(terms(quote))
-    return bool(wanted & held) or any(
-        len(t) >= 5 and any(w.startswith(t) for w in held) for t in wanted
-    )
+def _holds_any(wanted: set[str], quote: str) -> bool:
+    """Whether the quote holds one of the terms, or a longer word one clips ('postdoc')."""
+    words = set(terms(quote))
+    return any(held(t, words) for t in wanted)
 
 
 def _spells_any(acronyms: list[str], quote: str) -> bool:
@@ -253,7 +259,7 @@ def lacks_institution(question: str, answer: str, vocab: Vocabulary) -> str | No
         others = set(question_terms(question, vocab.source_words)) - set(terms(asked.group(0)))
         acronyms = [w for w in re.findall(r"\b[A-Z]{2,6}\b", question) if w != "I"]
         if not any(
-            given.search(q) and (not others or _shares(others, q) or _spells_any(acronyms, q))
+            given.search(q) and (not others or _holds_any(others, q) or _spells_any(acronyms, q))
             for q in quotes
         ):
             return (
@@ -291,14 +297,9 @@ def lacks_value(question: str, answer: str, vocab: Vocabulary) -> str | None:
     # every line that gives one; the rarest other thing names whose count is asked ('my
     # cyclical pruning paper', not the saliency repository beside it).
     counted = set(terms(_counted_phrase(question))) if kind == "number" else {"year"}
-    known = {
-        t: vocab.df[t]
-        for t in question_terms(question, vocab.source_words)
-        if vocab.df.get(t) and t not in counted
-    }
-    if not known:
+    rarest = _rarest(question, vocab, counted)
+    if not rarest:
         return None
-    rarest = {t for t, df in known.items() if df == min(known.values())}
     value = _YEAR if kind == "year" else _NUMBER
     for line in answer.split("\n"):
         # the thing may be named by the quoted paper's title: its 'Published: 2015' line

@@ -48,15 +48,16 @@ class TitleIndex:
             for source in paper.sources
             for w in re.findall(r"[a-z0-9]+", source.file.lower())
         }
-        # (surname, year) of every paper: what an author-year citation can name
+        # the papers of every author surname, and of every (surname, year): what a
+        # citation can name
+        self.by_surname: dict[str, list[Paper]] = {}
         self.by_citation: dict[tuple[str, int], list[Paper]] = {}
         for paper in catalog.papers:
-            if not paper.year:
-                continue
             surnames = {n.split()[-1] for a in paper.authors if (n := normalize_title(a)).split()}
             for surname in surnames:
-                self.by_citation.setdefault((surname, paper.year), []).append(paper)
-        self.cited = set(self.by_citation)
+                self.by_surname.setdefault(surname, []).append(paper)
+                if paper.year:
+                    self.by_citation.setdefault((surname, paper.year), []).append(paper)
 
     def cited_paper(self, question: str) -> Paper | None:
         """The one paper an author-year citation of the question names ('Mnih et al.
@@ -69,10 +70,7 @@ class TitleIndex:
                 return papers[0]
         asked = set(content_words(question))
         for match in _BY_SURNAME.finditer(question):
-            surname = normalize_title(match["name"])
-            papers = [
-                p for (name, _), ps in self.by_citation.items() if name == surname for p in ps
-            ]
+            papers = self.by_surname.get(normalize_title(match["name"]), [])
             shared = sorted(
                 ((len(asked & set(content_words(p.title))), p.title, p) for p in papers),
                 key=lambda c: (-c[0], c[1]),
@@ -87,7 +85,7 @@ class TitleIndex:
         no paper of the corpus matches (a year either side, for preprints), as written."""
         for match in _CITATION.finditer(question):
             surname, year = normalize_title(match["name"]), int(match["year"])
-            if not any((surname, y) in self.cited for y in (year - 1, year, year + 1)):
+            if not any((surname, y) in self.by_citation for y in (year - 1, year, year + 1)):
                 return match.group(0).strip(" ,")
         # 'Keskar et al.' without a year, opening the question or owning what it asks
         # about ("Keskar et al.'s gap"): no author of the corpus has that surname. Cited
